@@ -1,0 +1,59 @@
+//! A password that does not leak by accident.
+
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+/// A password. Its `Debug` prints a mask and it has no `Display`, so it cannot
+/// end up in a log line or an error message by way of `{:?}` or `format!`.
+/// The one place it is written out in full is the request body ([`Serialize`]).
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(password: impl Into<String>) -> Self {
+        Self(password.into())
+    }
+
+    /// The password itself, for the field that shows it, the clipboard and the request.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Length in characters (not bytes), as the policy counts it.
+    pub fn char_count(&self) -> usize {
+        self.0.chars().count()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_password() {
+        let s = Secret::new("hunter2-correct-horse");
+        assert_eq!(format!("{s:?}"), "Secret(***)");
+        assert!(!format!("{:?}", Some(s)).contains("hunter2"));
+    }
+
+    #[test]
+    fn length_counts_characters_not_bytes() {
+        assert_eq!(Secret::new("åäö€").char_count(), 4);
+    }
+}
