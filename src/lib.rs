@@ -9,7 +9,6 @@
 pub mod core;
 pub mod i18n;
 
-#[cfg(target_arch = "wasm32")]
 pub mod dialog;
 #[cfg(target_arch = "wasm32")]
 pub mod embed;

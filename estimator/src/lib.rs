@@ -128,10 +128,20 @@ pub fn estimate<S: AsRef<str>>(password: &str, user_inputs: &[S]) -> Estimate {
     };
     Estimate {
         score: u8::from(entropy.score()),
-        guesses_log10: if password.is_empty() { 0.0 } else { entropy.guesses_log10() },
+        guesses_log10: if password.is_empty() {
+            0.0
+        } else {
+            entropy.guesses_log10()
+        },
         warning: feedback.and_then(|f| f.warning()).map(Warning::from),
         suggestions: feedback
-            .map(|f| f.suggestions().iter().copied().map(Suggestion::from).collect())
+            .map(|f| {
+                f.suggestions()
+                    .iter()
+                    .copied()
+                    .map(Suggestion::from)
+                    .collect()
+            })
             .unwrap_or_default(),
         crack_time_seconds,
         truncated,
@@ -183,7 +193,9 @@ impl From<zxcvbn::feedback::Suggestion> for Suggestion {
             Z::PredictableSubstitutionsDontHelpVeryMuch => {
                 Self::PredictableSubstitutionsDontHelpVeryMuch
             }
-            Z::UseALongerKeyboardPatternWithMoreTurns => Self::UseALongerKeyboardPatternWithMoreTurns,
+            Z::UseALongerKeyboardPatternWithMoreTurns => {
+                Self::UseALongerKeyboardPatternWithMoreTurns
+            }
             Z::AvoidRepeatedWordsAndCharacters => Self::AvoidRepeatedWordsAndCharacters,
             Z::AvoidSequences => Self::AvoidSequences,
             Z::AvoidRecentYears => Self::AvoidRecentYears,
@@ -220,7 +232,10 @@ mod tests {
         let inputs = ["Diane Prescott", "u-1042", "diane@contoso.com"];
         let with = estimate("prescottdiane", &inputs);
         let without = estimate("prescottdiane", &[] as &[&str]);
-        assert!(with.guesses_log10 < without.guesses_log10, "{with:?} vs {without:?}");
+        assert!(
+            with.guesses_log10 < without.guesses_log10,
+            "{with:?} vs {without:?}"
+        );
         assert!(with.score <= 2, "{with:?}");
     }
 
@@ -230,7 +245,10 @@ mod tests {
         let e = estimate(&long, &[] as &[&str]);
         assert!(e.truncated);
         let first: String = long.chars().take(MAX_ANALYSED_CHARS).collect();
-        assert_eq!(e.guesses_log10, estimate(&first, &[] as &[&str]).guesses_log10);
+        assert_eq!(
+            e.guesses_log10,
+            estimate(&first, &[] as &[&str]).guesses_log10
+        );
     }
 
     #[test]
@@ -242,7 +260,10 @@ mod tests {
 
     #[test]
     fn replies_travel_as_camel_case_json() {
-        let reply = EstimateReply { id: 7, estimate: estimate("qwerty", &[] as &[&str]) };
+        let reply = EstimateReply {
+            id: 7,
+            estimate: estimate("qwerty", &[] as &[&str]),
+        };
         let json = serde_json::to_string(&reply).unwrap();
         assert!(json.contains("\"guessesLog10\""), "{json}");
         assert!(json.contains("\"id\":7"));

@@ -13,8 +13,12 @@ pub fn start() {
     let reply_scope = scope.clone();
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
         // A message that is not a request is ignored: nothing to answer.
-        let Some(text) = event.data().as_string() else { return };
-        let Ok(request) = serde_json::from_str::<EstimateRequest>(&text) else { return };
+        let Some(text) = event.data().as_string() else {
+            return;
+        };
+        let Ok(request) = serde_json::from_str::<EstimateRequest>(&text) else {
+            return;
+        };
         let reply = EstimateReply {
             id: request.id,
             estimate: estimate(&request.password, &request.user_inputs),

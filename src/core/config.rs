@@ -7,6 +7,8 @@ use super::recipients::{parse_recipients, BadAddress};
 /// Everything the dialog needs from its element.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
+    /// The dialog's language tag (`lang` of the element or its closest ancestor).
+    pub lang: String,
     pub endpoint: String,
     pub user: UserWords,
     pub deliver_to: Vec<String>,
@@ -23,12 +25,19 @@ pub struct ConfigError {
 
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "<reset-password>: attribute `{}`: {}", self.attribute, self.message)
+        write!(
+            f,
+            "<reset-password>: attribute `{}`: {}",
+            self.attribute, self.message
+        )
     }
 }
 
 fn error(attribute: &'static str, message: impl Into<String>) -> ConfigError {
-    ConfigError { attribute, message: message.into() }
+    ConfigError {
+        attribute,
+        message: message.into(),
+    }
 }
 
 fn number<T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy>(
@@ -37,7 +46,9 @@ fn number<T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy>(
     default: T,
     range: std::ops::RangeInclusive<T>,
 ) -> Result<T, ConfigError> {
-    let Some(text) = attr(name) else { return Ok(default) };
+    let Some(text) = attr(name) else {
+        return Ok(default);
+    };
     let value: T = text
         .trim()
         .parse()
@@ -45,7 +56,11 @@ fn number<T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy>(
     if !range.contains(&value) {
         return Err(error(
             name,
-            format!("{value} is out of range ({} to {})", range.start(), range.end()),
+            format!(
+                "{value} is out of range ({} to {})",
+                range.start(),
+                range.end()
+            ),
         ));
     }
     Ok(value)
@@ -55,12 +70,24 @@ impl Config {
     /// Reads the configuration through `attr`, which returns an attribute's value
     /// (`None` when the attribute is absent).
     pub fn from_attributes(attr: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let text = |name: &str| attr(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-        let endpoint = text("endpoint").ok_or_else(|| error("endpoint", "is required: the URL the reset is posted to"))?;
-        let user_id = text("user-id").ok_or_else(|| error("user-id", "is required: whose password is reset"))?;
-        let deliver_to = parse_recipients(&text("deliver-to").unwrap_or_default())
-            .map_err(|BadAddress(a)| error("deliver-to", format!("\"{a}\" is not an e-mail address")))?;
-        let min_length = number(&attr, "min-length", super::policy::DEFAULT_MIN_LENGTH, 1..=256)?;
+        let text = |name: &str| {
+            attr(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let endpoint = text("endpoint")
+            .ok_or_else(|| error("endpoint", "is required: the URL the reset is posted to"))?;
+        let user_id = text("user-id")
+            .ok_or_else(|| error("user-id", "is required: whose password is reset"))?;
+        let deliver_to = parse_recipients(&text("deliver-to").unwrap_or_default()).map_err(
+            |BadAddress(a)| error("deliver-to", format!("\"{a}\" is not an e-mail address")),
+        )?;
+        let min_length = number(
+            &attr,
+            "min-length",
+            super::policy::DEFAULT_MIN_LENGTH,
+            1..=256,
+        )?;
         let min_score = number(&attr, "min-score", super::policy::DEFAULT_MIN_SCORE, 0..=4)?;
         let length = number(
             &attr,
@@ -68,7 +95,10 @@ impl Config {
             super::generator::DEFAULT_LENGTH,
             super::generator::MIN_LENGTH..=super::generator::MAX_LENGTH,
         )?;
-        let generator = GeneratorOptions { length, ..GeneratorOptions::default() };
+        let generator = GeneratorOptions {
+            length,
+            ..GeneratorOptions::default()
+        };
         if length < min_length {
             return Err(error(
                 "length",
@@ -76,6 +106,7 @@ impl Config {
             ));
         }
         Ok(Config {
+            lang: text("lang").unwrap_or_else(|| "en".into()),
             endpoint,
             user: UserWords {
                 user_id,
@@ -83,7 +114,11 @@ impl Config {
                 email: text("user-email").unwrap_or_default(),
             },
             deliver_to,
-            policy: Policy { min_length, min_score, ..Policy::default() },
+            policy: Policy {
+                min_length,
+                min_score,
+                ..Policy::default()
+            },
             generator,
         })
     }
@@ -95,7 +130,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn read(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_attributes(|name| map.get(name).cloned())
     }
 
@@ -118,23 +156,44 @@ mod tests {
 
     #[test]
     fn policy_attributes_are_read() {
-        let c = read(&[("endpoint", "/x"), ("user-id", "u"), ("min-length", "14"), ("min-score", "4")]).unwrap();
+        let c = read(&[
+            ("endpoint", "/x"),
+            ("user-id", "u"),
+            ("min-length", "14"),
+            ("min-score", "4"),
+        ])
+        .unwrap();
         assert_eq!((c.policy.min_length, c.policy.min_score), (14, 4));
     }
 
     #[test]
     fn mistakes_name_their_attribute() {
         assert_eq!(read(&[("user-id", "u")]).unwrap_err().attribute, "endpoint");
-        assert_eq!(read(&[("endpoint", "/x")]).unwrap_err().attribute, "user-id");
-        let e = read(&[("endpoint", "/x"), ("user-id", "u"), ("min-length", "twelve")]).unwrap_err();
+        assert_eq!(
+            read(&[("endpoint", "/x")]).unwrap_err().attribute,
+            "user-id"
+        );
+        let e = read(&[
+            ("endpoint", "/x"),
+            ("user-id", "u"),
+            ("min-length", "twelve"),
+        ])
+        .unwrap_err();
         assert_eq!(e.attribute, "min-length");
         assert!(e.message.contains("twelve"));
         let e = read(&[("endpoint", "/x"), ("user-id", "u"), ("min-score", "5")]).unwrap_err();
         assert_eq!(e.attribute, "min-score");
-        let e = read(&[("endpoint", "/x"), ("user-id", "u"), ("deliver-to", "nobody")]).unwrap_err();
+        let e = read(&[
+            ("endpoint", "/x"),
+            ("user-id", "u"),
+            ("deliver-to", "nobody"),
+        ])
+        .unwrap_err();
         assert_eq!(e.attribute, "deliver-to");
         let e = read(&[("endpoint", "/x"), ("user-id", "u"), ("min-length", "20")]).unwrap_err();
         assert_eq!(e.attribute, "length");
-        assert!(e.to_string().starts_with("<reset-password>: attribute `length`"));
+        assert!(e
+            .to_string()
+            .starts_with("<reset-password>: attribute `length`"));
     }
 }

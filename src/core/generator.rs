@@ -29,7 +29,12 @@ pub enum CharClass {
 }
 
 impl CharClass {
-    pub const ALL: [CharClass; 4] = [Self::Lowercase, Self::Uppercase, Self::Digits, Self::Symbols];
+    pub const ALL: [CharClass; 4] = [
+        Self::Lowercase,
+        Self::Uppercase,
+        Self::Digits,
+        Self::Symbols,
+    ];
 
     /// Every character of the class, before look-alikes are removed.
     pub fn characters(self) -> &'static str {
@@ -44,7 +49,9 @@ impl CharClass {
     }
 
     pub fn of(c: char) -> Option<CharClass> {
-        Self::ALL.into_iter().find(|class| class.characters().contains(c))
+        Self::ALL
+            .into_iter()
+            .find(|class| class.characters().contains(c))
     }
 }
 
@@ -56,8 +63,14 @@ pub struct ClassRule {
 }
 
 impl ClassRule {
-    pub const ON: ClassRule = ClassRule { enabled: true, min: 1 };
-    pub const OFF: ClassRule = ClassRule { enabled: false, min: 0 };
+    pub const ON: ClassRule = ClassRule {
+        enabled: true,
+        min: 1,
+    };
+    pub const OFF: ClassRule = ClassRule {
+        enabled: false,
+        min: 0,
+    };
 }
 
 /// Options of the character generator.
@@ -154,7 +167,9 @@ impl GeneratorOptions {
 
     fn plan(&self) -> Result<Plan, GeneratorError> {
         if !(MIN_LENGTH..=MAX_LENGTH).contains(&self.length) {
-            return Err(GeneratorError::LengthOutOfRange { length: self.length });
+            return Err(GeneratorError::LengthOutOfRange {
+                length: self.length,
+            });
         }
         let classes: Vec<(Vec<char>, usize)> = CharClass::ALL
             .into_iter()
@@ -166,9 +181,15 @@ impl GeneratorOptions {
         }
         let total: usize = classes.iter().map(|(_, min)| min).sum();
         if total > self.length {
-            return Err(GeneratorError::MinimumsExceedLength { total, length: self.length });
+            return Err(GeneratorError::MinimumsExceedLength {
+                total,
+                length: self.length,
+            });
         }
-        let alphabet: Vec<char> = classes.iter().flat_map(|(a, _)| a.iter().copied()).collect();
+        let alphabet: Vec<char> = classes
+            .iter()
+            .flat_map(|(a, _)| a.iter().copied())
+            .collect();
         let sizes: Vec<(usize, usize)> = classes.iter().map(|(a, m)| (a.len(), *m)).collect();
         let entropy_bits = valid_password_count_log2(self.length, &sizes);
         let all_bits = self.length as f64 * (alphabet.len() as f64).log2();
@@ -176,7 +197,12 @@ impl GeneratorOptions {
         if entropy_bits - all_bits < -(10_000f64.log2()) {
             return Err(GeneratorError::TooRestrictive);
         }
-        Ok(Plan { length: self.length, classes, alphabet, entropy_bits })
+        Ok(Plan {
+            length: self.length,
+            classes,
+            alphabet,
+            entropy_bits,
+        })
     }
 
     /// The entropy in bits a password generated with these options has.
@@ -197,9 +223,10 @@ pub fn generate(
     loop {
         chars.clear();
         chars.extend((0..plan.length).map(|_| plan.alphabet[uniform_below(rng, n) as usize]));
-        let meets_minimums = plan.classes.iter().all(|(alphabet, min)| {
-            chars.iter().filter(|c| alphabet.contains(c)).count() >= *min
-        });
+        let meets_minimums = plan
+            .classes
+            .iter()
+            .all(|(alphabet, min)| chars.iter().filter(|c| alphabet.contains(c)).count() >= *min);
         if meets_minimums {
             return Ok(Generated {
                 password: Secret::new(chars.iter().collect::<String>()),
@@ -267,7 +294,10 @@ mod tests {
         let p = g.password.expose();
         assert_eq!(p.chars().count(), DEFAULT_LENGTH);
         for class in CharClass::ALL {
-            assert!(p.chars().any(|c| CharClass::of(c) == Some(class)), "{class:?} missing");
+            assert!(
+                p.chars().any(|c| CharClass::of(c) == Some(class)),
+                "{class:?} missing"
+            );
         }
         assert!(!p.chars().any(|c| LOOK_ALIKES.contains(c)));
     }
@@ -275,7 +305,10 @@ mod tests {
     #[test]
     fn entropy_without_minimums_is_length_times_log2_alphabet() {
         let options = GeneratorOptions {
-            lowercase: ClassRule { enabled: true, min: 0 },
+            lowercase: ClassRule {
+                enabled: true,
+                min: 0,
+            },
             uppercase: ClassRule::OFF,
             digits: ClassRule::OFF,
             symbols: ClassRule::OFF,
@@ -306,8 +339,14 @@ mod tests {
 
     #[test]
     fn bad_options_are_refused_with_a_reason() {
-        let mut o = GeneratorOptions { length: 7, ..Default::default() };
-        assert_eq!(o.entropy_bits(), Err(GeneratorError::LengthOutOfRange { length: 7 }));
+        let mut o = GeneratorOptions {
+            length: 7,
+            ..Default::default()
+        };
+        assert_eq!(
+            o.entropy_bits(),
+            Err(GeneratorError::LengthOutOfRange { length: 7 })
+        );
         o.length = 129;
         assert!(generate(&o, &mut OsRandom).is_err());
         o = GeneratorOptions {
@@ -318,9 +357,26 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(o.entropy_bits(), Err(GeneratorError::NoClassEnabled));
-        o = GeneratorOptions { length: 8, digits: ClassRule { enabled: true, min: 9 }, ..Default::default() };
-        assert!(matches!(o.entropy_bits(), Err(GeneratorError::MinimumsExceedLength { .. })));
-        o = GeneratorOptions { length: 16, digits: ClassRule { enabled: true, min: 13 }, ..Default::default() };
+        o = GeneratorOptions {
+            length: 8,
+            digits: ClassRule {
+                enabled: true,
+                min: 9,
+            },
+            ..Default::default()
+        };
+        assert!(matches!(
+            o.entropy_bits(),
+            Err(GeneratorError::MinimumsExceedLength { .. })
+        ));
+        o = GeneratorOptions {
+            length: 16,
+            digits: ClassRule {
+                enabled: true,
+                min: 13,
+            },
+            ..Default::default()
+        };
         assert_eq!(o.entropy_bits(), Err(GeneratorError::TooRestrictive));
         assert!(!GeneratorError::TooRestrictive.to_string().is_empty());
     }
@@ -329,14 +385,25 @@ mod tests {
     fn minimum_counts_are_met() {
         let options = GeneratorOptions {
             length: 12,
-            digits: ClassRule { enabled: true, min: 3 },
-            symbols: ClassRule { enabled: true, min: 2 },
+            digits: ClassRule {
+                enabled: true,
+                min: 3,
+            },
+            symbols: ClassRule {
+                enabled: true,
+                min: 2,
+            },
             ..Default::default()
         };
         let mut rng = SeededRandom(7);
         for _ in 0..500 {
             let p = generate(&options, &mut rng).unwrap().password;
-            let count = |class| p.expose().chars().filter(|c| CharClass::of(*c) == Some(class)).count();
+            let count = |class| {
+                p.expose()
+                    .chars()
+                    .filter(|c| CharClass::of(*c) == Some(class))
+                    .count()
+            };
             assert!(count(CharClass::Digits) >= 3 && count(CharClass::Symbols) >= 2);
         }
     }

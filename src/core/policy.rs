@@ -61,9 +61,16 @@ impl UserWords {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Violation {
     Empty,
-    TooShort { min: usize },
-    TooLong { max: usize },
-    TooWeak { min_score: u8, score: u8 },
+    TooShort {
+        min: usize,
+    },
+    TooLong {
+        max: usize,
+    },
+    TooWeak {
+        min_score: u8,
+        score: u8,
+    },
     /// The strength is not known yet (the estimator is still loading or working).
     StrengthPending,
     /// Contains the user's name, id or e-mail local part (the word itself is
@@ -73,27 +80,41 @@ pub enum Violation {
 
 impl Policy {
     /// Every reason `password` may not be used; empty means it may.
-    pub fn check(&self, password: &str, strength: Option<&Strength>, user: &UserWords) -> Vec<Violation> {
+    pub fn check(
+        &self,
+        password: &str,
+        strength: Option<&Strength>,
+        user: &UserWords,
+    ) -> Vec<Violation> {
         let length = password.chars().count();
         if length == 0 {
             return vec![Violation::Empty];
         }
         let mut reasons = Vec::new();
         if length < self.min_length {
-            reasons.push(Violation::TooShort { min: self.min_length });
+            reasons.push(Violation::TooShort {
+                min: self.min_length,
+            });
         }
         if length > self.max_length {
-            reasons.push(Violation::TooLong { max: self.max_length });
+            reasons.push(Violation::TooLong {
+                max: self.max_length,
+            });
         }
         let lowered = password.to_lowercase();
-        if user.forbidden().iter().any(|w| lowered.contains(w.as_str())) {
+        if user
+            .forbidden()
+            .iter()
+            .any(|w| lowered.contains(w.as_str()))
+        {
             reasons.push(Violation::ContainsUserInfo);
         }
         match strength {
             None => reasons.push(Violation::StrengthPending),
-            Some(s) if s.score < self.min_score => {
-                reasons.push(Violation::TooWeak { min_score: self.min_score, score: s.score })
-            }
+            Some(s) if s.score < self.min_score => reasons.push(Violation::TooWeak {
+                min_score: self.min_score,
+                score: s.score,
+            }),
             Some(_) => {}
         }
         reasons
@@ -114,27 +135,52 @@ mod tests {
     }
 
     fn diane() -> UserWords {
-        UserWords { user_id: "u-1042".into(), name: "Diane Prescott".into(), email: "diane@contoso.com".into() }
+        UserWords {
+            user_id: "u-1042".into(),
+            name: "Diane Prescott".into(),
+            email: "diane@contoso.com".into(),
+        }
     }
 
     #[test]
     fn a_long_strong_password_passes() {
-        assert!(Policy::default().check("vB7#qL2!mZ9@xW4$", Some(&strong()), &diane()).is_empty());
+        assert!(Policy::default()
+            .check("vB7#qL2!mZ9@xW4$", Some(&strong()), &diane())
+            .is_empty());
     }
 
     #[test]
     fn each_rule_has_a_failing_case() {
         let p = Policy::default();
-        assert_eq!(p.check("", Some(&strong()), &diane()), vec![Violation::Empty]);
-        assert_eq!(p.check("short", Some(&strong()), &diane()), vec![Violation::TooShort { min: 12 }]);
+        assert_eq!(
+            p.check("", Some(&strong()), &diane()),
+            vec![Violation::Empty]
+        );
+        assert_eq!(
+            p.check("short", Some(&strong()), &diane()),
+            vec![Violation::TooShort { min: 12 }]
+        );
         let long = "x".repeat(257);
-        assert_eq!(p.check(&long, Some(&strong()), &diane()), vec![Violation::TooLong { max: 256 }]);
+        assert_eq!(
+            p.check(&long, Some(&strong()), &diane()),
+            vec![Violation::TooLong { max: 256 }]
+        );
         assert_eq!(
             p.check("a-long-enough-one", Some(&weak()), &diane()),
-            vec![Violation::TooWeak { min_score: 3, score: weak().score }]
+            vec![Violation::TooWeak {
+                min_score: 3,
+                score: weak().score
+            }]
         );
-        assert_eq!(p.check("a-long-enough-one", None, &diane()), vec![Violation::StrengthPending]);
-        for containing in ["Prescott-rules-2026!", "my-U-1042-password", "xx-DIANE-winter-xx"] {
+        assert_eq!(
+            p.check("a-long-enough-one", None, &diane()),
+            vec![Violation::StrengthPending]
+        );
+        for containing in [
+            "Prescott-rules-2026!",
+            "my-U-1042-password",
+            "xx-DIANE-winter-xx",
+        ] {
             assert_eq!(
                 p.check(containing, Some(&strong()), &diane()),
                 vec![Violation::ContainsUserInfo],
@@ -149,19 +195,31 @@ mod tests {
         // 12 characters, 24 bytes.
         let swedish = "åäöåäöåäöåäö";
         assert!(p.check(swedish, Some(&strong()), &diane()).is_empty());
-        assert_eq!(p.check("åäöåäöåäöåä", Some(&strong()), &diane()), vec![Violation::TooShort { min: 12 }]);
+        assert_eq!(
+            p.check("åäöåäöåäöåä", Some(&strong()), &diane()),
+            vec![Violation::TooShort { min: 12 }]
+        );
     }
 
     #[test]
     fn whitespace_counts_like_any_character() {
         let p = Policy::default();
-        assert!(p.check("            ", Some(&strong()), &diane()).is_empty());
-        assert_eq!(p.check("           ", Some(&strong()), &diane()), vec![Violation::TooShort { min: 12 }]);
+        assert!(p
+            .check("            ", Some(&strong()), &diane())
+            .is_empty());
+        assert_eq!(
+            p.check("           ", Some(&strong()), &diane()),
+            vec![Violation::TooShort { min: 12 }]
+        );
     }
 
     #[test]
     fn short_user_words_are_not_forbidden() {
-        let user = UserWords { user_id: "u1".into(), name: "Li Wu".into(), email: "li@x.se".into() };
+        let user = UserWords {
+            user_id: "u1".into(),
+            name: "Li Wu".into(),
+            email: "li@x.se".into(),
+        };
         assert!(user.forbidden().is_empty());
         assert_eq!(user.estimator_inputs().len(), 3);
     }

@@ -9,7 +9,11 @@ pub struct BadAddress(pub String);
 /// list is valid: the backend then sends no e-mail.
 pub fn parse_recipients(text: &str) -> Result<Vec<String>, BadAddress> {
     let mut addresses: Vec<String> = Vec::new();
-    for part in text.split([',', ';', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
+    for part in text
+        .split([',', ';', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         if !is_email_address(part) {
             return Err(BadAddress(part.to_string()));
         }
@@ -23,13 +27,17 @@ pub fn parse_recipients(text: &str) -> Result<Vec<String>, BadAddress> {
 /// A pragmatic check of `local@domain.tld`: what an intranet's mail server
 /// accepts, not the whole of RFC 5322 (no quoted local parts, no IP literals).
 pub fn is_email_address(address: &str) -> bool {
-    let Some((local, domain)) = address.rsplit_once('@') else { return false };
+    let Some((local, domain)) = address.rsplit_once('@') else {
+        return false;
+    };
     let local_ok = !local.is_empty()
         && local.len() <= 64
         && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..")
-        && local.chars().all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
+        && local
+            .chars()
+            .all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
     let labels: Vec<&str> = domain.split('.').collect();
     let domain_ok = labels.len() >= 2
         && domain.len() <= 253
@@ -63,10 +71,16 @@ mod tests {
             parse_recipients("admin@contoso.com, not-an-address").unwrap_err(),
             BadAddress("not-an-address".into())
         );
-        for bad in ["a@b", "@b.se", "a@.se", "a b@c.se", "a@b..se", "a@-b.se", "a.@b.se"] {
+        for bad in [
+            "a@b", "@b.se", "a@.se", "a b@c.se", "a@b..se", "a@-b.se", "a.@b.se",
+        ] {
             assert!(!is_email_address(bad), "{bad}");
         }
-        for good in ["diane@contoso.com", "first.last+tag@mail.contoso.co.uk", "åsa@företag.se"] {
+        for good in [
+            "diane@contoso.com",
+            "first.last+tag@mail.contoso.co.uk",
+            "åsa@företag.se",
+        ] {
             assert!(is_email_address(good), "{good}");
         }
     }

@@ -96,6 +96,9 @@ mod tests {
         assert_eq!(s.score, 3);
         assert!((s.guesses_log10 - 33.0 * 2f64.log10()).abs() < 1e-9);
         assert_eq!(Strength::from_entropy(40.0).score, 4);
-        assert_eq!(Strength::from_entropy(100.0).source, StrengthSource::Generated);
+        assert_eq!(
+            Strength::from_entropy(100.0).source,
+            StrengthSource::Generated
+        );
     }
 }

@@ -104,7 +104,10 @@ pub struct Problem {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Failure {
     /// The backend answered with an error status (a problem body if it sent one).
-    Rejected { status: u16, problem: Option<Problem> },
+    Rejected {
+        status: u16,
+        problem: Option<Problem>,
+    },
     /// The answer was not the contract's shape (not JSON, HTML, missing fields).
     BadResponse { status: u16 },
     /// No answer: the network failed or the server is down.
@@ -157,7 +160,11 @@ pub fn interpret(status: u16, content_type: Option<&str>, body: &str) -> Outcome
             .filter(|r| !r.results.is_empty())
             .ok_or(Failure::BadResponse { status });
     }
-    let problem = if is_json { serde_json::from_str::<Problem>(body).ok() } else { None };
+    let problem = if is_json {
+        serde_json::from_str::<Problem>(body).ok()
+    } else {
+        None
+    };
     Err(Failure::Rejected { status, problem })
 }
 
@@ -167,7 +174,10 @@ mod tests {
 
     fn request() -> ResetRequest {
         ResetRequest {
-            resets: vec![ResetEntry { user_id: "u-1042".into(), password: Secret::new("pw-1") }],
+            resets: vec![ResetEntry {
+                user_id: "u-1042".into(),
+                password: Secret::new("pw-1"),
+            }],
             password_source: PasswordSource::Generated,
             force_change_password_next_sign_in: true,
             deliver_to: vec!["admin@contoso.com".into()],
@@ -195,7 +205,8 @@ mod tests {
 
     #[test]
     fn a_success_is_read() {
-        let body = r#"{"results":[{"userId":"u-1042","status":"reset"}],"delivery":{"status":"sent"}}"#;
+        let body =
+            r#"{"results":[{"userId":"u-1042","status":"reset"}],"delivery":{"status":"sent"}}"#;
         let r = interpret(200, Some("application/json; charset=utf-8"), body).unwrap();
         assert_eq!(r.results[0].status, ResultStatus::Reset);
         assert_eq!(r.delivery.status, DeliveryStatus::Sent);
@@ -211,12 +222,30 @@ mod tests {
 
     #[test]
     fn answers_outside_the_contract_are_bad_responses_not_panics() {
-        assert_eq!(interpret(200, Some("text/html"), "<html></html>"), Err(Failure::BadResponse { status: 200 }));
-        assert_eq!(interpret(200, Some("application/json"), "{\"ok\":true}"), Err(Failure::BadResponse { status: 200 }));
-        assert_eq!(interpret(200, Some("application/json"), "not json"), Err(Failure::BadResponse { status: 200 }));
-        assert_eq!(interpret(200, None, ""), Err(Failure::BadResponse { status: 200 }));
+        assert_eq!(
+            interpret(200, Some("text/html"), "<html></html>"),
+            Err(Failure::BadResponse { status: 200 })
+        );
+        assert_eq!(
+            interpret(200, Some("application/json"), "{\"ok\":true}"),
+            Err(Failure::BadResponse { status: 200 })
+        );
+        assert_eq!(
+            interpret(200, Some("application/json"), "not json"),
+            Err(Failure::BadResponse { status: 200 })
+        );
+        assert_eq!(
+            interpret(200, None, ""),
+            Err(Failure::BadResponse { status: 200 })
+        );
         let html_error = interpret(502, Some("text/html"), "<h1>Bad gateway</h1>").unwrap_err();
-        assert_eq!(html_error, Failure::Rejected { status: 502, problem: None });
+        assert_eq!(
+            html_error,
+            Failure::Rejected {
+                status: 502,
+                problem: None
+            }
+        );
         assert!(html_error.outcome_unknown());
     }
 }

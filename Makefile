@@ -1,0 +1,44 @@
+# The two commands of the README, and the steps they are made of.
+#   make demo   build the bundle, start the reference backend, print the address
+#   make test   every test: native, components in headless Chromium, end to end
+SHELL := /bin/bash
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+ADDR ?= 127.0.0.1:8080
+BACKEND := target/server/reset-backend
+
+.PHONY: demo test dist setup setup-test backend test-native test-components test-e2e fmt lint
+
+setup:
+	@scripts/setup.sh build
+
+setup-test:
+	@scripts/setup.sh test
+
+# The embeddable bundle: dist/ holds exactly what a host page needs.
+dist: setup
+	trunk build --release --offline
+	rm -f dist/index.html
+
+backend:
+	cargo build --profile server -p reset-backend
+
+demo: dist backend
+	$(BACKEND) --addr $(ADDR)
+
+test: setup-test test-native test-components test-e2e
+
+test-native:
+	cargo test --workspace
+
+test-components:
+	CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown -p password-reset-widget
+
+test-e2e: dist backend
+	node --test --test-concurrency=1 tests/e2e/
+
+fmt:
+	cargo fmt --all
+
+lint:
+	cargo clippy --workspace --all-targets
+	cargo clippy --target wasm32-unknown-unknown -p password-reset-widget --all-targets

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need, skipping what is already there.
+#   scripts/setup.sh build   the wasm target, Trunk, wasm-bindgen-cli, wasm-opt
+#   scripts/setup.sh test    the same, plus Chromium, ChromeDriver and Playwright
+# Versions are pinned where the offline machines need them (see TOOLCHAIN notes
+# in the README): Trunk 0.21.14 builds with rustc 1.95; wasm-bindgen-cli must
+# match the wasm-bindgen in Cargo.lock exactly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what="${1:-build}"
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
+  || { log "adding the wasm32 target"; rustup target add wasm32-unknown-unknown; }
+
+if ! trunk --version 2>/dev/null | grep -q '0\.21\.14'; then
+  log "installing Trunk 0.21.14 (takes minutes)"
+  cargo install --locked trunk --version 0.21.14
+fi
+
+bindgen_version="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+if ! wasm-bindgen --version 2>/dev/null | grep -q " ${bindgen_version}$"; then
+  log "installing wasm-bindgen-cli ${bindgen_version}"
+  # No --locked: its lock file names a release the registry does not serve.
+  cargo install wasm-bindgen-cli --version "${bindgen_version}" --force
+fi
+
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
+  log "installing npm packages (wasm-opt from binaryen, playwright-core, axe-core)"
+  npm ci --no-audit --no-fund
+fi
+
+if [ "$what" = "test" ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
+  log "installing Chromium and ChromeDriver"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi

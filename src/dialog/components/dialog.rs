@@ -1,0 +1,204 @@
+//! The dialog: header with the step indicator, the current step, the footer's
+//! buttons; the result view once the reset succeeded.
+
+use std::rc::Rc;
+
+use web_sys::HtmlElement;
+use yew::prelude::*;
+
+use super::delivery_step::DeliveryStep;
+use super::password_step::PasswordStep;
+use super::result_view::ResultView;
+use super::step_indicator::StepIndicator;
+use super::strength_step::StrengthStep;
+use crate::core::config::Config;
+use crate::core::generator::generate;
+use crate::core::idempotency::new_key;
+use crate::core::random::OsRandom;
+use crate::dialog::services::{OutgoingRequest, Services, WidgetEvent};
+use crate::dialog::state::{Action, Mode, State, Step, Submission};
+use crate::i18n::texts_for;
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        self.apply(action)
+    }
+}
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct DialogProps {
+    pub config: Rc<Config>,
+    pub services: Services,
+}
+
+#[function_component(Dialog)]
+pub fn dialog(props: &DialogProps) -> Html {
+    let config = props.config.clone();
+    let state = use_reducer(move || {
+        // The config was checked, so the generator options are valid.
+        let generated =
+            generate(&config.generator, &mut OsRandom).expect("checked generator options");
+        State::new(config, generated)
+    });
+    let texts = texts_for(&state.config.lang);
+    let heading = use_node_ref();
+
+    // Custom password typed: ask the estimator. Late answers for older text
+    // are dropped by the reducer (they carry their revision).
+    {
+        let state = state.clone();
+        let estimator = props.services.estimator.clone();
+        use_effect_with(
+            (state.custom_revision, state.mode),
+            move |(revision, mode)| {
+                if *mode == Mode::Custom && !state.custom.is_empty() {
+                    let revision = *revision;
+                    let future = estimator
+                        .estimate(state.custom.expose(), &state.config.user.estimator_inputs());
+                    let dispatcher = state.dispatcher();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        dispatcher.dispatch(match future.await {
+                            Ok(estimate) => Action::Estimated { revision, estimate },
+                            Err(()) => Action::EstimationFailed { revision },
+                        });
+                    });
+                }
+            },
+        );
+    }
+
+    // The meter shows a new result: tell the page (score only, never the password).
+    {
+        let state = state.clone();
+        let on_event = props.services.on_event.clone();
+        use_effect_with(state.strength_version, move |_| {
+            if let Some(s) = state.strength() {
+                on_event.emit(WidgetEvent::Strength {
+                    score: s.score,
+                    guesses_log10: s.guesses_log10,
+                    source: s.source,
+                });
+            }
+        });
+    }
+
+    // A submission started: send it. Keyed on the attempt number, so each
+    // attempt is sent exactly once however often the dialog re-renders.
+    {
+        let state = state.clone();
+        let services = props.services.clone();
+        let attempt = match state.submission {
+            Submission::InFlight { attempt } => Some(attempt),
+            _ => None,
+        };
+        use_effect_with(attempt, move |attempt| {
+            if let (Some(attempt), Some(request), Some(key)) =
+                (*attempt, state.request(), state.idempotency_key.clone())
+            {
+                let body = serde_json::to_string(&request).expect("the request serialises");
+                let future = services.transport.send(OutgoingRequest {
+                    endpoint: state.config.endpoint.clone(),
+                    idempotency_key: key,
+                    body,
+                });
+                let dispatcher = state.dispatcher();
+                let on_event = services.on_event.clone();
+                let texts = texts_for(&state.config.lang);
+                wasm_bindgen_futures::spawn_local(async move {
+                    let outcome = future.await;
+                    match &outcome {
+                        Ok(response) => on_event.emit(WidgetEvent::Done {
+                            user_ids: response.results.iter().map(|r| r.user_id.clone()).collect(),
+                            delivery_status: response.delivery.status,
+                            delivery_detail: response.delivery.detail.clone(),
+                        }),
+                        Err(failure) => on_event.emit(WidgetEvent::Error {
+                            status: failure.status(),
+                            title: super::failure_message::title(failure, texts),
+                        }),
+                    }
+                    dispatcher.dispatch(Action::Finished { attempt, outcome });
+                });
+            }
+        });
+    }
+
+    // Each new step (and the result view) moves focus to its heading, so a
+    // screen reader announces where the admin is.
+    {
+        let heading = heading.clone();
+        let view = (state.step, state.succeeded().is_some());
+        use_effect_with(view, move |_| {
+            if let Some(h) = heading.cast::<HtmlElement>() {
+                let _ = h.focus();
+            }
+        });
+    }
+
+    let dispatch = |action: fn() -> Action| {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(action()))
+    };
+    let on_submit = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            state.dispatch(Action::Submit {
+                fresh_key: new_key(&mut OsRandom),
+            })
+        })
+    };
+
+    if state.succeeded().is_some() {
+        return html! {
+            <section class="dialog" part="dialog" aria-labelledby="rp-title">
+                <ResultView state={state.clone()} heading={heading} />
+            </section>
+        };
+    }
+
+    let step_body = match state.step {
+        Step::Password => html! { <PasswordStep state={state.clone()} /> },
+        Step::Strength => html! { <StrengthStep state={state.clone()} /> },
+        Step::Delivery => html! { <DeliveryStep state={state.clone()} /> },
+    };
+    let user = &state.config.user;
+    let who = if user.name.is_empty() {
+        user.user_id.clone()
+    } else {
+        user.name.clone()
+    };
+    let failed = matches!(state.submission, Submission::Failed(_));
+
+    html! {
+        <section class="dialog" part="dialog" aria-labelledby="rp-title">
+            <header class="header" part="header">
+                <h2 id="rp-title">{ texts.dialog_title }</h2>
+                <p class="who">{ who }</p>
+                <StepIndicator step={state.step} texts={texts} />
+            </header>
+            <div class="body" part="body">
+                <h3 class="step-heading" tabindex="-1" ref={heading}>{ texts.step_names[state.step.number() - 1] }</h3>
+                { step_body }
+            </div>
+            <footer class="footer" part="footer">
+                if state.step != Step::Password {
+                    <button type="button" class="secondary" onclick={dispatch(|| Action::Back)}
+                        disabled={state.in_flight()}>{ texts.back }</button>
+                }
+                if state.step == Step::Delivery {
+                    <button type="button" class="primary" onclick={on_submit}
+                        disabled={!state.can_submit()} aria-busy={state.in_flight().to_string()}>
+                        { if state.in_flight() { texts.resetting } else if failed { texts.retry } else { texts.reset_password } }
+                    </button>
+                } else {
+                    <button type="button" class="primary" onclick={dispatch(|| Action::Next)}
+                        disabled={!state.can_go_next()} aria-describedby={(state.step == Step::Strength).then_some("rp-policy-status")}>
+                        { texts.next }
+                    </button>
+                }
+            </footer>
+        </section>
+    }
+}

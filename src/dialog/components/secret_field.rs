@@ -1,0 +1,82 @@
+//! A password field with Show/Hide (and optionally Copy): masked until revealed.
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::i18n::Texts;
+
+#[derive(Properties, PartialEq)]
+pub struct SecretFieldProps {
+    pub id: AttrValue,
+    pub label: AttrValue,
+    pub value: AttrValue,
+    pub shown: bool,
+    pub on_toggle: Callback<()>,
+    pub texts: &'static Texts,
+    /// Editable (a custom password) or read-only (generated, or the result).
+    #[prop_or_default]
+    pub on_input: Option<Callback<String>>,
+    #[prop_or_default]
+    pub copyable: bool,
+    #[prop_or_default]
+    pub described_by: Option<AttrValue>,
+}
+
+#[function_component(SecretField)]
+pub fn secret_field(props: &SecretFieldProps) -> Html {
+    let t = props.texts;
+    let copy_status = use_state(|| None::<&'static str>);
+    let oninput = props.on_input.clone().map(|cb| {
+        Callback::from(move |e: InputEvent| {
+            cb.emit(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    });
+    let on_toggle = {
+        let cb = props.on_toggle.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let on_copy = {
+        let value = props.value.clone();
+        let copy_status = copy_status.clone();
+        Callback::from(move |_: MouseEvent| {
+            let value = value.clone();
+            let copy_status = copy_status.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let ok = crate::embed::clipboard::write_text(&value).await;
+                copy_status.set(Some(if ok { t.copied } else { t.copy_failed }));
+            });
+        })
+    };
+    let status_id = format!("{}-copy-status", props.id);
+    html! {
+        <div class="field secret-field">
+            <label for={props.id.clone()}>{ props.label.clone() }</label>
+            <div class="secret-row">
+                <input
+                    id={props.id.clone()}
+                    class="password"
+                    part="password-input"
+                    type={if props.shown { "text" } else { "password" }}
+                    value={props.value.clone()}
+                    readonly={props.on_input.is_none()}
+                    autocomplete={if props.on_input.is_some() { "new-password" } else { "off" }}
+                    spellcheck="false"
+                    autocapitalize="off"
+                    aria-describedby={props.described_by.clone()}
+                    {oninput}
+                />
+                <button type="button" class="secondary toggle" aria-controls={props.id.clone()} onclick={on_toggle}>
+                    { if props.shown { t.hide_password } else { t.show_password } }
+                </button>
+                if props.copyable {
+                    <button type="button" class="secondary" onclick={on_copy} aria-describedby={status_id.clone()}>
+                        { t.copy_password }
+                    </button>
+                }
+            </div>
+            if props.copyable {
+                <p id={status_id} class="hint" role="status">{ copy_status.unwrap_or_default() }</p>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,67 @@
+//! What the dialog needs from outside, as narrow interfaces: the strength
+//! estimator, the transport that carries the request, and where events go.
+//! The embed layer provides the real ones (a Web Worker, HTTP, DOM events).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+
+use yew::Callback;
+
+use crate::core::strength::{Estimate, StrengthSource};
+use crate::core::wire::{DeliveryStatus, Outcome};
+
+pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
+
+/// A pure function of password and user inputs, computed somewhere else
+/// (the estimator module is fetched only when first asked).
+pub trait Estimator {
+    fn estimate(&self, password: &str, user_inputs: &[String])
+        -> LocalFuture<Result<Estimate, ()>>;
+}
+
+/// One POST of the wire contract. `body` is the JSON request; it holds the
+/// password, so implementations must not log it or put it anywhere else.
+pub struct OutgoingRequest {
+    pub endpoint: String,
+    pub idempotency_key: String,
+    pub body: String,
+}
+
+pub trait Transport {
+    fn send(&self, request: OutgoingRequest) -> LocalFuture<Outcome>;
+}
+
+/// What the dialog tells the host page. Never holds a password.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WidgetEvent {
+    Strength {
+        score: u8,
+        guesses_log10: f64,
+        source: StrengthSource,
+    },
+    Done {
+        user_ids: Vec<String>,
+        delivery_status: DeliveryStatus,
+        delivery_detail: Option<String>,
+    },
+    Error {
+        status: u16,
+        title: String,
+    },
+}
+
+#[derive(Clone)]
+pub struct Services {
+    pub estimator: Rc<dyn Estimator>,
+    pub transport: Rc<dyn Transport>,
+    pub on_event: Callback<WidgetEvent>,
+}
+
+impl PartialEq for Services {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.estimator, &other.estimator)
+            && Rc::ptr_eq(&self.transport, &other.transport)
+            && self.on_event == other.on_event
+    }
+}

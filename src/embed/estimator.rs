@@ -1,0 +1,37 @@
+//! The estimator as the dialog sees it, backed by the page's `estimate`
+//! function, which posts to the estimator Web Worker (fetched on first use).
+
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::core::strength::Estimate;
+use crate::dialog::services::{Estimator, LocalFuture};
+
+pub struct WorkerEstimator {
+    estimate: js_sys::Function,
+}
+
+impl WorkerEstimator {
+    pub fn new(estimate: js_sys::Function) -> Self {
+        Self { estimate }
+    }
+}
+
+impl Estimator for WorkerEstimator {
+    fn estimate(
+        &self,
+        password: &str,
+        user_inputs: &[String],
+    ) -> LocalFuture<Result<Estimate, ()>> {
+        let inputs: js_sys::Array = user_inputs.iter().map(|s| JsValue::from_str(s)).collect();
+        let promise = self
+            .estimate
+            .call2(&JsValue::NULL, &JsValue::from_str(password), &inputs);
+        Box::pin(async move {
+            let promise: js_sys::Promise = promise.map_err(|_| ())?.into();
+            let reply = JsFuture::from(promise).await.map_err(|_| ())?;
+            let json = reply.as_string().ok_or(())?;
+            serde_json::from_str::<Estimate>(&json).map_err(|_| ())
+        })
+    }
+}

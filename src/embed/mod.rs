@@ -1,0 +1,105 @@
+//! The embed layer: what connects the dialog to a host page.
+//!
+//! `reset-widget.js` (next to this file) defines the `<reset-password>` custom
+//! element; for each element it attaches an open shadow root, adopts the
+//! stylesheet and calls [`mount`], which reads the attributes, renders the
+//! dialog with Yew into the shadow root, and wires the real services: HTTP
+//! ([`http`]), the estimator worker ([`estimator`]) and DOM events ([`events`]).
+
+pub mod clipboard;
+pub mod estimator;
+pub mod events;
+pub mod http;
+
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use web_sys::{Element, HtmlElement};
+use yew::AppHandle;
+
+use crate::core::config::Config;
+use crate::dialog::services::Services;
+use crate::dialog::{ConfigErrorView, Dialog, DialogProps, STYLESHEET};
+
+/// The dialog's CSS, for a constructable stylesheet.
+#[wasm_bindgen]
+pub fn stylesheet() -> String {
+    STYLESHEET.to_string()
+}
+
+/// A mounted dialog; `destroy()` unmounts it (when the element leaves the page).
+#[wasm_bindgen]
+pub struct WidgetHandle {
+    dialog: Option<AppHandle<Dialog>>,
+    error: Option<AppHandle<ConfigErrorView>>,
+}
+
+#[wasm_bindgen]
+impl WidgetHandle {
+    pub fn destroy(&mut self) {
+        if let Some(app) = self.dialog.take() {
+            app.destroy();
+        }
+        if let Some(app) = self.error.take() {
+            app.destroy();
+        }
+    }
+}
+
+/// The language of the element: its `lang`, else the closest ancestor's, else
+/// the document's, else English.
+fn language_of(host: &Element) -> String {
+    host.closest("[lang]")
+        .ok()
+        .flatten()
+        .and_then(|e| e.get_attribute("lang"))
+        .filter(|l| !l.trim().is_empty())
+        .unwrap_or_else(|| "en".into())
+}
+
+/// Renders the dialog for `host` into `container` (an element inside the
+/// host's shadow root). `estimate` is the page's estimator function
+/// (`(password, userInputs) => Promise<string>`, the worker's JSON reply).
+/// Never throws: a bad configuration is shown inside the element and logged once.
+#[wasm_bindgen]
+pub fn mount(host: HtmlElement, container: Element, estimate: js_sys::Function) -> WidgetHandle {
+    let lang = language_of(&host);
+    let attr = |name: &str| {
+        if name == "lang" {
+            Some(lang.clone())
+        } else {
+            host.get_attribute(name)
+        }
+    };
+    match Config::from_attributes(attr) {
+        Ok(config) => {
+            let services = Services {
+                estimator: Rc::new(estimator::WorkerEstimator::new(estimate)),
+                transport: Rc::new(http::HttpTransport),
+                on_event: events::dispatcher(host.clone()),
+            };
+            let props = DialogProps {
+                config: Rc::new(config),
+                services,
+            };
+            let app = yew::Renderer::<Dialog>::with_root_and_props(container, props).render();
+            WidgetHandle {
+                dialog: Some(app),
+                error: None,
+            }
+        }
+        Err(error) => {
+            web_sys::console::error_1(&JsValue::from_str(&error.to_string()));
+            let props = crate::dialog::ConfigErrorProps {
+                message: error.to_string().into(),
+                lang: lang.into(),
+            };
+            let app =
+                yew::Renderer::<ConfigErrorView>::with_root_and_props(container, props).render();
+            WidgetHandle {
+                dialog: None,
+                error: Some(app),
+            }
+        }
+    }
+}

@@ -1,0 +1,347 @@
+//! Component tests: the dialog rendered by Yew into a shadow root in headless
+//! Chromium (`make test-components`), with the real estimator (zxcvbn, here
+//! in-process instead of in its worker) and the real HTTP transport.
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use password_reset_widget::core::config::Config;
+use password_reset_widget::core::strength::{Estimate, StrengthSource};
+use password_reset_widget::dialog::services::{Estimator, LocalFuture, Services, WidgetEvent};
+use password_reset_widget::dialog::{Dialog, DialogProps};
+use password_reset_widget::embed::http::HttpTransport;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{
+    Element, HtmlButtonElement, HtmlElement, HtmlInputElement, InputEvent, InputEventInit,
+    ShadowRoot, ShadowRootInit, ShadowRootMode,
+};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// The estimator's own pure function, called in-process.
+struct InProcessEstimator;
+
+impl Estimator for InProcessEstimator {
+    fn estimate(
+        &self,
+        password: &str,
+        user_inputs: &[String],
+    ) -> LocalFuture<Result<Estimate, ()>> {
+        let estimate = reset_estimator::estimate(password, user_inputs);
+        Box::pin(async move { Ok(estimate) })
+    }
+}
+
+struct Mounted {
+    root: ShadowRoot,
+    events: Rc<RefCell<Vec<WidgetEvent>>>,
+}
+
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(30)).await;
+}
+
+async fn mount(extra: &[(&str, &str)]) -> Mounted {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&host).unwrap();
+    let root = host
+        .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+        .unwrap();
+    let container = document.create_element("div").unwrap();
+    root.append_child(&container).unwrap();
+    let mut attrs = vec![
+        ("endpoint", "/api/password-resets"),
+        ("user-id", "u-1042"),
+        ("user-name", "Diane Prescott"),
+        ("user-email", "diane@contoso.com"),
+        ("deliver-to", "adele@contoso.com"),
+    ];
+    attrs.extend_from_slice(extra);
+    let config = Config::from_attributes(|name| {
+        attrs
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    })
+    .unwrap();
+    let events = Rc::new(RefCell::new(Vec::new()));
+    let sink = events.clone();
+    let services = Services {
+        estimator: Rc::new(InProcessEstimator),
+        transport: Rc::new(HttpTransport),
+        on_event: yew::Callback::from(move |e| sink.borrow_mut().push(e)),
+    };
+    yew::Renderer::<Dialog>::with_root_and_props(
+        container,
+        DialogProps {
+            config: Rc::new(config),
+            services,
+        },
+    )
+    .render();
+    settle().await;
+    Mounted { root, events }
+}
+
+impl Mounted {
+    fn find(&self, selector: &str) -> Option<Element> {
+        self.root.query_selector(selector).unwrap()
+    }
+
+    fn text(&self) -> String {
+        self.find(".dialog")
+            .map(|e| e.text_content().unwrap_or_default())
+            .unwrap_or_default()
+    }
+
+    fn button(&self, name: &str) -> HtmlButtonElement {
+        let all = self.root.query_selector_all("button").unwrap();
+        (0..all.length())
+            .filter_map(|i| all.item(i))
+            .map(|n| n.unchecked_into::<HtmlButtonElement>())
+            .find(|b| b.text_content().unwrap_or_default().trim() == name)
+            .unwrap_or_else(|| panic!("no button named {name:?} in {:?}", self.text()))
+    }
+
+    fn input(&self, selector: &str) -> HtmlInputElement {
+        self.find(selector)
+            .unwrap_or_else(|| panic!("no {selector}"))
+            .unchecked_into()
+    }
+
+    fn meter_score(&self) -> String {
+        self.find("[role=meter]")
+            .unwrap()
+            .get_attribute("aria-valuenow")
+            .unwrap()
+    }
+
+    async fn click(&self, name: &str) {
+        self.button(name).click();
+        settle().await;
+    }
+
+    /// Types text the way a person does: one `input` event per character.
+    async fn type_into(&self, selector: &str, text: &str) {
+        let input = self.input(selector);
+        for c in text.chars() {
+            input.set_value(&format!("{}{c}", input.value()));
+            let init = InputEventInit::new();
+            init.set_bubbles(true);
+            let event = InputEvent::new_with_event_init_dict("input", &init).unwrap();
+            input.dispatch_event(&event).unwrap();
+            yew::platform::time::sleep(Duration::from_millis(1)).await;
+        }
+        settle().await;
+    }
+
+    async fn choose_custom(&self) {
+        let radios = self.root.query_selector_all("input[type=radio]").unwrap();
+        radios
+            .item(1)
+            .unwrap()
+            .unchecked_into::<HtmlElement>()
+            .click();
+        settle().await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn it_opens_on_a_generated_password_with_its_exact_strength() {
+    let m = mount(&[]).await;
+    assert!(m.text().contains("Step 1 of 3"), "{}", m.text());
+    let radios = m.root.query_selector_all("input[type=radio]").unwrap();
+    assert!(radios
+        .item(0)
+        .unwrap()
+        .unchecked_into::<HtmlInputElement>()
+        .checked());
+    let field = m.input("#rp-password");
+    assert_eq!(field.type_(), "password", "masked until shown");
+    assert_eq!(field.value().chars().count(), 16);
+    assert_eq!(m.meter_score(), "4");
+    assert!(m.text().contains("bits of entropy"));
+    let events = m.events.borrow();
+    assert!(matches!(
+        events.last(),
+        Some(WidgetEvent::Strength {
+            score: 4,
+            source: StrengthSource::Generated,
+            ..
+        })
+    ));
+}
+
+#[wasm_bindgen_test]
+async fn show_and_generate_another_work() {
+    let m = mount(&[]).await;
+    let first = m.input("#rp-password").value();
+    m.click("Show password").await;
+    assert_eq!(m.input("#rp-password").type_(), "text");
+    m.click("Hide password").await;
+    assert_eq!(m.input("#rp-password").type_(), "password");
+    m.click("Generate another password").await;
+    let second = m.input("#rp-password").value();
+    assert_ne!(first, second);
+    assert_eq!(second.chars().count(), 16);
+}
+
+#[wasm_bindgen_test]
+async fn the_meter_follows_typing() {
+    let m = mount(&[]).await;
+    m.choose_custom().await;
+    assert_eq!(
+        m.input("#rp-password")
+            .get_attribute("autocomplete")
+            .as_deref(),
+        Some("new-password")
+    );
+    m.type_into("#rp-password", "password").await;
+    assert_eq!(m.meter_score(), "0", "a top-10 password");
+    m.type_into("#rp-password", "-Quokka9-staple!").await;
+    assert_eq!(m.meter_score(), "4");
+    let estimated = m
+        .events
+        .borrow()
+        .iter()
+        .filter(|e| {
+            matches!(
+                e,
+                WidgetEvent::Strength {
+                    source: StrengthSource::Estimated,
+                    ..
+                }
+            )
+        })
+        .count();
+    assert!(
+        estimated >= 2,
+        "one strength event per new result, got {estimated}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn next_stays_disabled_below_the_policy_with_the_reason_shown() {
+    let m = mount(&[]).await;
+    m.choose_custom().await;
+    assert!(m.button("Next").disabled(), "nothing typed");
+    m.type_into("#rp-password", "Tr0ub4dor&3").await;
+    m.click("Next").await;
+    assert!(m.text().contains("Step 2 of 3"));
+    assert!(m.button("Next").disabled());
+    assert!(
+        m.text().contains("Use at least 12 characters."),
+        "{}",
+        m.text()
+    );
+    m.click("Back").await;
+    m.type_into("#rp-password", "-zebra-kettle").await;
+    m.click("Next").await;
+    assert!(
+        m.text().contains("This password meets the requirements."),
+        "{}",
+        m.text()
+    );
+    assert!(!m.button("Next").disabled());
+}
+
+#[wasm_bindgen_test]
+async fn the_users_own_name_is_refused() {
+    let m = mount(&[]).await;
+    m.choose_custom().await;
+    m.type_into("#rp-password", "Prescott-rules-the-world-7")
+        .await;
+    m.click("Next").await;
+    assert!(m.button("Next").disabled());
+    assert!(
+        m.text().contains("Don't use the user's name"),
+        "{}",
+        m.text()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn steps_go_forward_and_back_without_losing_input() {
+    let m = mount(&[]).await;
+    m.choose_custom().await;
+    m.type_into("#rp-password", "correct-Horse7battery!").await;
+    m.click("Next").await;
+    m.click("Next").await;
+    assert!(m.text().contains("Step 3 of 3"));
+    assert_eq!(
+        m.input("#rp-to").value(),
+        "adele@contoso.com",
+        "prefilled from deliver-to"
+    );
+    m.type_into("#rp-to", ", it@contoso.com").await;
+    let checkbox = m.input("input[type=checkbox]");
+    assert!(
+        checkbox.checked(),
+        "must change at first sign-in by default"
+    );
+    checkbox.click();
+    settle().await;
+    m.click("Back").await;
+    m.click("Back").await;
+    assert_eq!(m.input("#rp-password").value(), "correct-Horse7battery!");
+    m.click("Next").await;
+    m.click("Next").await;
+    assert_eq!(
+        m.input("#rp-to").value(),
+        "adele@contoso.com, it@contoso.com"
+    );
+    assert!(!m.input("input[type=checkbox]").checked());
+    assert!(
+        m.text()
+            .contains("e-mailed to adele@contoso.com, it@contoso.com"),
+        "{}",
+        m.text()
+    );
+    assert!(!m.button("Reset password").disabled());
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_address_is_named_and_blocks_the_reset() {
+    let m = mount(&[]).await;
+    m.click("Next").await;
+    m.click("Next").await;
+    m.type_into("#rp-to", ", not-an-address").await;
+    assert!(
+        m.text()
+            .contains("\"not-an-address\" is not a valid e-mail address."),
+        "{}",
+        m.text()
+    );
+    assert_eq!(
+        m.input("#rp-to").get_attribute("aria-invalid").as_deref(),
+        Some("true")
+    );
+    assert!(m.button("Reset password").disabled());
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_configuration_is_shown_in_the_element() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host: HtmlElement = document
+        .create_element("reset-password-test")
+        .unwrap()
+        .unchecked_into();
+    host.set_attribute("user-id", "u-1").unwrap();
+    host.set_attribute("min-score", "7").unwrap();
+    document.body().unwrap().append_child(&host).unwrap();
+    let container = document.create_element("div").unwrap();
+    host.append_child(&container).unwrap();
+    let _handle = password_reset_widget::embed::mount(
+        host.clone(),
+        container.clone(),
+        js_sys::Function::new_no_args(""),
+    );
+    settle().await;
+    let text = container.text_content().unwrap();
+    assert!(text.contains("not set up correctly"), "{text}");
+    assert!(text.contains("attribute `endpoint`"), "{text}");
+}
