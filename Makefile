@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 ADDR ?= 127.0.0.1:8080
-BACKEND := target/server/reset-backend
+BACKEND := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/server/reset-backend
 
 .PHONY: demo test dist setup setup-test backend test-native test-components test-e2e fmt lint
 
@@ -34,7 +34,7 @@ test-components:
 	CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown -p password-reset-widget
 
 test-e2e: dist backend
-	node --test --test-concurrency=1 tests/e2e/
+	RESET_BACKEND_BIN=$(BACKEND) node --test --test-concurrency=1 tests/e2e/
 
 fmt:
 	cargo fmt --all

@@ -1,1 +1,76 @@
-fn main() {}
+//! `reset-backend`: the reference backend for the password-reset widget.
+//! See `--help` for the options; `lib.rs` for the code map.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use reset_backend::config::{Command, Config, USAGE};
+use reset_backend::{router, AppState};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = match Config::from_process() {
+        Ok(Command::Run(config)) => config,
+        Ok(Command::Help) => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("reset-backend: {message}");
+            return ExitCode::from(2);
+        }
+    };
+
+    // Logs go to stderr: stdout carries only the "Listening on" line, which
+    // the end-to-end tests read to learn the port.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_max_level(tracing::Level::INFO)
+        .init();
+
+    match run(config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("reset-backend: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(config: Config) -> Result<(), String> {
+    let state = AppState::from_config(&config)?;
+    if config.test_mode {
+        tracing::warn!("test mode: /api/test/* endpoints and fault injection are enabled");
+    }
+    let app = router(state, &config);
+
+    let listener = tokio::net::TcpListener::bind(&config.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let mut stdout = std::io::stdout();
+    writeln!(stdout, "Listening on http://{addr}/")
+        .and_then(|()| stdout.flush())
+        .map_err(|e| e.to_string())?;
+
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Ctrl-C, or SIGTERM (what test harnesses and service managers send).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut terminate = signal(SignalKind::terminate()).expect("a SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,0 +1,302 @@
+//! The SQLite demo directory: schema, seed data and the small queries the
+//! routes need.
+//!
+//! One connection behind a mutex, used from Tokio's blocking pool: simple,
+//! correct, and plenty for a demo. Timestamps are ISO-8601 UTC text made by
+//! SQLite itself, so they sort and compare as strings.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+use crate::passwords;
+
+pub type Db = Arc<Mutex<Connection>>;
+
+/// SQL expression for "now" in the format every `created_at` column uses.
+pub const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+/// The demo users. The admin (`u-1001`) is the one who "signs in" to the
+/// sample page and receives the reset e-mails.
+const SEED_USERS: &[(&str, &str, &str, bool)] = &[
+    ("u-1001", "Adele Vance", "adele@contoso.com", true),
+    ("u-1042", "Diane Prescott", "diane@contoso.com", false),
+    ("u-1043", "Joni Sherman", "joni@contoso.com", false),
+    ("u-1044", "Lee Gu", "lee@contoso.com", false),
+    ("u-1045", "Megan Bowen", "megan@contoso.com", false),
+    ("u-1046", "Alex Wilber", "alex@contoso.com", false),
+];
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS users (
+    id                   TEXT PRIMARY KEY,
+    name                 TEXT NOT NULL,
+    email                TEXT NOT NULL,
+    password_hash        TEXT NULL,
+    must_change_password INTEGER NOT NULL DEFAULT 0,
+    is_admin             INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS resets (
+    id              INTEGER PRIMARY KEY,
+    user_id         TEXT NOT NULL REFERENCES users(id),
+    idempotency_key TEXT NULL,
+    password_source TEXT NOT NULL,
+    created_at      TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS outbox (
+    id         INTEGER PRIMARY KEY,
+    to_addrs   TEXT NOT NULL,
+    subject    TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    status     TEXT NOT NULL CHECK (status IN ('queued', 'sent', 'failed')),
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS idempotency (
+    key          TEXT PRIMARY KEY,
+    request_hash TEXT NOT NULL,
+    status       INTEGER NOT NULL,
+    body         TEXT NOT NULL,
+    created_at   TEXT NOT NULL
+);
+";
+
+/// Opens the database file, creating its parent directories, the tables and
+/// the seed users on first start.
+pub fn open(path: &Path) -> Result<Connection, Box<dyn std::error::Error + Send + Sync>> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut conn = Connection::open(path)?;
+    // WAL lets a developer inspect the file with `sqlite3` while we run.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.execute_batch(SCHEMA)?;
+    seed(&mut conn)?;
+    Ok(conn)
+}
+
+pub fn shared(conn: Connection) -> Db {
+    Arc::new(Mutex::new(conn))
+}
+
+/// Inserts the demo users when the table is empty. Each gets the hash of a
+/// random password nobody knows, so sign-in fails until a reset.
+fn seed(conn: &mut Connection) -> rusqlite::Result<()> {
+    let count: i64 = conn.query_row("SELECT COUNT(*) FROM users", [], |row| row.get(0))?;
+    if count > 0 {
+        return Ok(());
+    }
+    let tx = conn.transaction()?;
+    for (id, name, email, is_admin) in SEED_USERS {
+        tx.execute(
+            "INSERT INTO users (id, name, email, password_hash, must_change_password, is_admin)
+             VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+            params![
+                id,
+                name,
+                email,
+                passwords::unknown_password_hash(),
+                is_admin
+            ],
+        )?;
+    }
+    tx.commit()
+}
+
+/// Runs `f` with the connection on Tokio's blocking pool, so neither SQLite
+/// nor the mutex ever blocks an async worker thread.
+pub async fn call<T, F>(db: &Db, f: F) -> Result<T, DbError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
+{
+    let db = db.clone();
+    tokio::task::spawn_blocking(move || {
+        // A panic while holding the lock cannot leave a half-written row
+        // (transactions roll back on drop), so a poisoned lock is still usable.
+        let mut conn = db.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        f(&mut conn)
+    })
+    .await
+    .map_err(|e| DbError(e.to_string()))?
+    .map_err(|e| DbError(e.to_string()))
+}
+
+/// A database failure; turned into a 500 problem (see `problem.rs`).
+#[derive(Debug)]
+pub struct DbError(pub String);
+
+impl std::fmt::Display for DbError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "database error: {}", self.0)
+    }
+}
+
+// ---------------------------------------------------------------- users
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub is_admin: bool,
+}
+
+pub fn list_users(conn: &Connection) -> rusqlite::Result<Vec<User>> {
+    let mut stmt = conn.prepare("SELECT id, name, email, is_admin FROM users ORDER BY name")?;
+    let rows = stmt.query_map([], |row| {
+        Ok(User {
+            id: row.get(0)?,
+            name: row.get(1)?,
+            email: row.get(2)?,
+            is_admin: row.get(3)?,
+        })
+    })?;
+    rows.collect()
+}
+
+pub fn find_user(conn: &Connection, id: &str) -> rusqlite::Result<Option<User>> {
+    conn.query_row(
+        "SELECT id, name, email, is_admin FROM users WHERE id = ?1",
+        [id],
+        |row| {
+            Ok(User {
+                id: row.get(0)?,
+                name: row.get(1)?,
+                email: row.get(2)?,
+                is_admin: row.get(3)?,
+            })
+        },
+    )
+    .optional()
+}
+
+/// What sign-in needs: the stored hash (if any) and the must-change flag.
+pub struct Credentials {
+    pub password_hash: Option<String>,
+    pub must_change_password: bool,
+}
+
+pub fn find_credentials(conn: &Connection, id: &str) -> rusqlite::Result<Option<Credentials>> {
+    conn.query_row(
+        "SELECT password_hash, must_change_password FROM users WHERE id = ?1",
+        [id],
+        |row| {
+            Ok(Credentials {
+                password_hash: row.get(0)?,
+                must_change_password: row.get(1)?,
+            })
+        },
+    )
+    .optional()
+}
+
+// ---------------------------------------------------------------- resets
+
+/// Stores the new hash and records the reset. Call inside the request's
+/// transaction.
+pub fn apply_reset(
+    conn: &Connection,
+    user_id: &str,
+    password_hash: &str,
+    must_change_password: bool,
+    password_source: &str,
+    idempotency_key: Option<&str>,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE users SET password_hash = ?2, must_change_password = ?3 WHERE id = ?1",
+        params![user_id, password_hash, must_change_password],
+    )?;
+    conn.execute(
+        &format!(
+            "INSERT INTO resets (user_id, idempotency_key, password_source, created_at)
+             VALUES (?1, ?2, ?3, {NOW})"
+        ),
+        params![user_id, idempotency_key, password_source],
+    )?;
+    Ok(())
+}
+
+/// Number of resets applied to a user and the idempotency keys they came
+/// with (test endpoint only).
+pub fn resets_of(conn: &Connection, user_id: &str) -> rusqlite::Result<(i64, Vec<String>)> {
+    let count = conn.query_row(
+        "SELECT COUNT(*) FROM resets WHERE user_id = ?1",
+        [user_id],
+        |row| row.get(0),
+    )?;
+    let mut stmt = conn.prepare(
+        "SELECT idempotency_key FROM resets
+         WHERE user_id = ?1 AND idempotency_key IS NOT NULL ORDER BY id",
+    )?;
+    let keys = stmt
+        .query_map([user_id], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((count, keys))
+}
+
+// ---------------------------------------------------------------- outbox
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub to: Vec<String>,
+    pub subject: String,
+    /// Always masked: the outbox never holds a password.
+    pub body: String,
+    /// `queued`, `sent` or `failed`.
+    pub status: String,
+    pub created_at: String,
+}
+
+pub fn insert_outbox(
+    conn: &Connection,
+    to: &[String],
+    subject: &str,
+    body: &str,
+) -> rusqlite::Result<i64> {
+    conn.execute(
+        &format!(
+            "INSERT INTO outbox (to_addrs, subject, body, status, created_at)
+             VALUES (?1, ?2, ?3, 'queued', {NOW})"
+        ),
+        params![to.join(","), subject, body],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn set_outbox_status(conn: &Connection, id: i64, status: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE outbox SET status = ?2 WHERE id = ?1",
+        params![id, status],
+    )?;
+    Ok(())
+}
+
+/// Newest first.
+pub fn list_outbox(conn: &Connection) -> rusqlite::Result<Vec<OutboxMessage>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, to_addrs, subject, body, status, created_at FROM outbox ORDER BY id DESC",
+    )?;
+    let rows = stmt.query_map([], |row| {
+        let to: String = row.get(1)?;
+        Ok(OutboxMessage {
+            id: row.get(0)?,
+            to: to
+                .split(',')
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            subject: row.get(2)?,
+            body: row.get(3)?,
+            status: row.get(4)?,
+            created_at: row.get(5)?,
+        })
+    })?;
+    rows.collect()
+}

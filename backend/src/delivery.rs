@@ -1,0 +1,163 @@
+//! The reset notification e-mail.
+//!
+//! Every reset request that asks for delivery writes one message to the
+//! `outbox` table, in the reset's own transaction. That copy is masked: the
+//! demo's outbox is readable by anyone at `/outbox`, so it must never hold a
+//! password. When `SMTP_URL` is set, the real message (with the passwords)
+//! is sent after the transaction commits and only the outbox status changes.
+
+use std::time::Duration;
+
+use lettre::message::{header::ContentType, Mailbox};
+use lettre::transport::smtp::AsyncSmtpTransport;
+use lettre::{AsyncTransport, Message, Tokio1Executor};
+
+use crate::db::User;
+
+/// What stands in for a password in the outbox copy.
+pub const MASK: &str = "••••••••";
+const DEFAULT_FROM: &str = "Contoso IT <it-noreply@contoso.com>";
+const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Subject and masked body for the outbox copy.
+pub fn outbox_message(users: &[User], must_change: bool) -> (String, String) {
+    let masked = format!("{MASK} (omitted from the demo outbox)");
+    let entries = users.iter().map(|user| (user, masked.clone()));
+    (subject(users), body(entries, must_change))
+}
+
+/// Subject and body of the real e-mail; `passwords[i]` belongs to `users[i]`.
+pub fn smtp_message(users: &[User], passwords: &[&str], must_change: bool) -> (String, String) {
+    let entries = users
+        .iter()
+        .zip(passwords)
+        .map(|(user, password)| (user, password.to_string()));
+    (subject(users), body(entries, must_change))
+}
+
+fn subject(users: &[User]) -> String {
+    match users {
+        [one] => format!("Password reset for {} ({})", one.name, one.id),
+        many => format!("Password reset for {} users", many.len()),
+    }
+}
+
+fn body<'a>(entries: impl Iterator<Item = (&'a User, String)>, must_change: bool) -> String {
+    let label = if must_change {
+        "Temporary password"
+    } else {
+        "New password"
+    };
+    let next_step = if must_change {
+        "They must change it at next sign-in."
+    } else {
+        "They are not required to change it at next sign-in."
+    };
+    let mut text = String::new();
+    for (user, password) in entries {
+        text.push_str(&format!(
+            "The password for {} ({}) has been reset.\n{label}: {password}\n{next_step}\n\n",
+            user.name, user.id
+        ));
+    }
+    text.push_str("Give the password to the user through a trusted channel.\n");
+    text
+}
+
+/// Sends mail through a plain SMTP relay (`smtp://host[:port]`). TLS and
+/// credentials are out of scope for the demo: use a local relay or a mail
+/// catcher.
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl Mailer {
+    pub fn from_url(url: &str, from: Option<&str>) -> Result<Mailer, String> {
+        let authority = url
+            .strip_prefix("smtp://")
+            .ok_or("SMTP_URL must look like smtp://host[:port] (TLS is not built in)")?
+            .trim_end_matches('/');
+        if authority.contains('@') {
+            return Err("SMTP_URL credentials are not supported without TLS".into());
+        }
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((host, port)) => (
+                host,
+                port.parse()
+                    .map_err(|_| format!("bad SMTP port {port:?}"))?,
+            ),
+            None => (authority, 25),
+        };
+        let from = from
+            .unwrap_or(DEFAULT_FROM)
+            .parse()
+            .map_err(|e| format!("bad SMTP_FROM: {e}"))?;
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+            .port(port)
+            .timeout(Some(SMTP_TIMEOUT))
+            .build();
+        Ok(Mailer { transport, from })
+    }
+
+    /// Sends one plain-text message to all recipients.
+    pub async fn send(&self, to: &[String], subject: &str, body: String) -> Result<(), String> {
+        let mut builder = Message::builder().from(self.from.clone()).subject(subject);
+        for address in to {
+            builder = builder.to(address.parse().map_err(|e| format!("bad recipient: {e}"))?);
+        }
+        let message = builder
+            .header(ContentType::TEXT_PLAIN)
+            .body(body)
+            .map_err(|e| format!("cannot build the message: {e}"))?;
+        self.transport
+            .send(message)
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(id: &str, name: &str) -> User {
+        User {
+            id: id.into(),
+            name: name.into(),
+            email: format!("{id}@contoso.com"),
+            is_admin: false,
+        }
+    }
+
+    #[test]
+    fn outbox_copy_is_masked_and_real_mail_is_not() {
+        let reset = [user("u-1042", "Diane Prescott")];
+        let (subject, masked) = outbox_message(&reset, true);
+        assert_eq!(subject, "Password reset for Diane Prescott (u-1042)");
+        assert!(masked.starts_with(
+            "The password for Diane Prescott (u-1042) has been reset.\n\
+             Temporary password: •••••••• (omitted from the demo outbox)\n\
+             They must change it at next sign-in.\n"
+        ));
+        assert!(!masked.contains("Tr0ub4dor"));
+        let (_, real) = smtp_message(&reset, &["Tr0ub4dor&3x"], true);
+        assert!(real.contains("\nTemporary password: Tr0ub4dor&3x\n"));
+    }
+
+    #[test]
+    fn one_message_lists_every_user() {
+        let reset = [user("u-1", "A"), user("u-2", "B")];
+        let (subject, body) = outbox_message(&reset, false);
+        assert_eq!(subject, "Password reset for 2 users");
+        assert!(body.contains("A (u-1)") && body.contains("B (u-2)"));
+        assert!(body.contains("New password: ••••••••"));
+    }
+
+    #[test]
+    fn smtp_url_must_be_plain_smtp() {
+        assert!(Mailer::from_url("smtps://mail:465", None).is_err());
+        assert!(Mailer::from_url("smtp://u:p@mail", None).is_err());
+    }
+}

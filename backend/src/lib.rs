@@ -1,0 +1,20 @@
+//! Reference backend for the password-reset widget.
+//!
+//! It is deliberately small: every module owns one concern, and the HTTP
+//! contract the widget relies on lives in [`routes::resets`]. The JSON Schema
+//! files in `schema/` describe the same contract for front-end developers.
+
+pub mod config;
+pub mod db;
+pub mod delivery;
+pub mod faults;
+pub mod idempotency;
+pub mod json_body;
+pub mod passwords;
+pub mod problem;
+pub mod routes;
+pub mod state;
+
+pub use config::Config;
+pub use routes::router;
+pub use state::AppState;

@@ -1,0 +1,128 @@
+//! RFC 9457 problem details: every error the API returns has this shape
+//! (`application/problem+json`, see `schema/problem.schema.json`).
+//!
+//! Details are written by us, never copied from the request, so they can
+//! never leak a password.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    /// Always `about:blank`: the status code and title say what happened.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Which request fields are wrong, when the problem is about fields.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldError {
+    /// A path into the request: `resets`, `resets[2].password`, `deliverTo`…
+    pub field: String,
+    pub detail: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, detail: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.into(),
+            detail: detail.into(),
+        }
+    }
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, title: impl Into<String>, detail: impl Into<String>) -> Problem {
+        Problem {
+            kind: "about:blank",
+            title: title.into(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn with_error(mut self, field: impl Into<String>, detail: impl Into<String>) -> Problem {
+        self.errors.push(FieldError::new(field, detail));
+        self
+    }
+
+    /// 400: the body is not JSON or does not have the expected shape.
+    pub fn bad_request(detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::BAD_REQUEST, "Malformed request", detail)
+    }
+
+    /// 422: well-formed, but some values are not acceptable. The detail
+    /// repeats every field error so a plain client can show just `detail`.
+    pub fn invalid_fields(errors: Vec<FieldError>) -> Problem {
+        let detail = errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.detail))
+            .collect::<Vec<_>>()
+            .join(" ");
+        Problem {
+            errors,
+            ..Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid request", detail)
+        }
+    }
+
+    /// 500 for anything unexpected; the cause goes to the log, not the client.
+    pub fn internal(cause: impl std::fmt::Display) -> Problem {
+        tracing::error!(%cause, "internal error");
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Internal server error",
+            "The server failed to handle the request. Nothing was changed unless the response says so.",
+        )
+    }
+
+    pub fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a problem always serializes")
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let mut response = (self.status_code(), self.to_json()).into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        response
+    }
+}
+
+impl From<crate::db::DbError> for Problem {
+    fn from(error: crate::db::DbError) -> Problem {
+        Problem::internal(error)
+    }
+}
+
+/// 404 for unknown paths under `/api/`, so API clients always get JSON.
+pub async fn api_not_found() -> Problem {
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "Not found",
+        "There is no API endpoint at this path.",
+    )
+}
+
+/// 405 for a known API path with the wrong method.
+pub async fn api_method_not_allowed() -> Problem {
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "Method not allowed",
+        "This API endpoint does not support this HTTP method.",
+    )
+}

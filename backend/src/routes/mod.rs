@@ -1,0 +1,101 @@
+//! The HTTP surface: the JSON API under `/api`, the demo outbox page, the
+//! built widget under `/static/reset-widget/` and the sample intranet page
+//! for everything else.
+
+pub mod outbox;
+pub mod resets;
+pub mod sign_in;
+pub mod test_support;
+pub mod users;
+
+use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue, Request};
+use axum::middleware::map_response;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::services::ServeDir;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_http::LatencyUnit;
+use tracing::Level;
+
+use crate::config::Config;
+use crate::problem;
+use crate::state::AppState;
+
+/// Largest accepted API request body. 40 resets of 256 four-byte
+/// characters are about 45 KiB.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The policy the sample page (and the widget in it) must work under: no
+/// inline script or style anywhere. `wasm-unsafe-eval` lets the page
+/// compile the widget's WebAssembly; nothing else is relaxed.
+pub const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; \
+     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+pub fn router(state: AppState, config: &Config) -> Router {
+    let mut api = Router::new()
+        .route("/password-resets", post(resets::create))
+        .route("/sign-in", post(sign_in::sign_in))
+        .route("/users", get(users::list))
+        .route("/outbox", get(outbox::list));
+    if state.test_mode {
+        api = api
+            .route(
+                "/test/faults",
+                post(test_support::arm_fault).delete(test_support::disarm_faults),
+            )
+            .route("/test/resets", get(test_support::resets));
+    }
+    let api = api
+        .fallback(problem::api_not_found)
+        .method_not_allowed_fallback(problem::api_method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(map_response(no_store));
+
+    Router::new()
+        .nest("/api", api)
+        .route("/outbox", get(outbox::page))
+        .nest_service("/static/reset-widget", ServeDir::new(&config.dist_dir))
+        .fallback_service(ServeDir::new(&config.www_dir))
+        .layer(map_response(security_headers))
+        .layer(
+            // One line per request: method, path, status, latency. Never
+            // bodies, query strings or header values.
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<Body>| {
+                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+                })
+                .on_request(())
+                .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(LatencyUnit::Millis)),
+        )
+        .with_state(state)
+}
+
+/// API answers are per-request facts (and may describe a reset): never cache.
+async fn no_store(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    response
+}

@@ -1,0 +1,69 @@
+//! The demo's mail sink: `GET /api/outbox` (JSON) and `GET /outbox` (a page).
+//! Both show the masked copies only; no password is ever stored.
+
+use axum::extract::State;
+use axum::response::Html;
+use axum::Json;
+
+use crate::db::{self, OutboxMessage};
+use crate::problem::Problem;
+use crate::state::AppState;
+
+/// `[{"id","to":[…],"subject","body","status","createdAt"}]`, newest first.
+pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<OutboxMessage>>, Problem> {
+    Ok(Json(
+        db::call(&state.db, |conn| db::list_outbox(conn)).await?,
+    ))
+}
+
+/// A plain page styled by the intranet stylesheet (no inline style: the
+/// page is served under the same strict CSP as the rest of the site).
+pub async fn page(State(state): State<AppState>) -> Result<Html<String>, Problem> {
+    let messages = db::call(&state.db, |conn| db::list_outbox(conn)).await?;
+    let mut items = String::new();
+    for message in &messages {
+        items.push_str(&format!(
+            "<li class=\"message\">\n\
+             <p class=\"message-meta\"><span class=\"badge badge-{status}\">{status}</span> \
+             <time datetime=\"{created}\">{created}</time></p>\n\
+             <h2>{subject}</h2>\n<p class=\"message-to\">To: {to}</p>\n<pre>{body}</pre>\n</li>\n",
+            status = escape(&message.status),
+            created = escape(&message.created_at),
+            subject = escape(&message.subject),
+            to = escape(&message.to.join(", ")),
+            body = escape(&message.body),
+        ));
+    }
+    let list = if messages.is_empty() {
+        "<p class=\"empty\">No messages yet. Reset a password with e-mail delivery to see one here.</p>".to_owned()
+    } else {
+        format!("<ol class=\"outbox\">\n{items}</ol>")
+    };
+    Ok(Html(format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>Outbox — Contoso admin</title>\n<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\n\
+         <link rel=\"stylesheet\" href=\"/intranet.css\">\n</head>\n<body>\n\
+         <header class=\"topbar\"><span class=\"brand\">Contoso admin</span>\
+         <nav class=\"nav\" aria-label=\"Admin sections\"><a href=\"/\">Active users</a> \
+         <a href=\"/outbox\" aria-current=\"page\">Outbox</a></nav>\
+         <span class=\"signed-in\">Signed in as <strong>Adele Vance</strong></span></header>\n\
+         <main>\n<h1>Outbox</h1>\n<p class=\"lede\">Messages the demo would send. Passwords are masked here; \
+         with <code>SMTP_URL</code> set, the real e-mail goes to the mail server.</p>\n{list}\n</main>\n</body>\n</html>\n"
+    )))
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

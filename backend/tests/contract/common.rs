@@ -1,0 +1,243 @@
+//! Test harness: a fresh app per test, and helpers to call it.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use reset_backend::{router, AppState, Config};
+use serde_json::{json, Value};
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+pub const ADMIN: &str = "adele@contoso.com";
+
+/// The repository's `www/` and `schema/` directories.
+pub fn repo_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(name)
+}
+
+pub struct TestApp {
+    pub dir: TempDir,
+    pub config: Config,
+    pub state: AppState,
+    pub router: Router,
+}
+
+impl TestApp {
+    /// A test-mode app on a freshly seeded database.
+    pub fn new() -> TestApp {
+        TestApp::with_config(|_| {})
+    }
+
+    pub fn with_config(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let db_path = dir.path().join("data").join("demo.sqlite");
+        // Seeding hashes six random passwords with Argon2, which is slow in
+        // debug builds: seed once per test binary and copy the file.
+        std::fs::create_dir_all(db_path.parent().unwrap()).unwrap();
+        std::fs::copy(seeded_template(), &db_path).unwrap();
+
+        let dist = dir.path().join("dist");
+        std::fs::create_dir_all(&dist).unwrap();
+        std::fs::write(dist.join("reset-widget.js"), "export {};\n").unwrap();
+        std::fs::write(dist.join("reset-widget_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+
+        let mut config = Config::for_paths(db_path, repo_dir("www"), dist);
+        config.test_mode = true;
+        adjust(&mut config);
+        let state = AppState::from_config(&config).unwrap();
+        let router = router(state.clone(), &config);
+        TestApp {
+            dir,
+            config,
+            state,
+            router,
+        }
+    }
+
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Body,
+    ) -> TestResponse {
+        let mut builder = Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        let response = self
+            .router
+            .clone()
+            .oneshot(builder.body(body).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.request(Method::GET, path, &[], Body::empty()).await
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> TestResponse {
+        self.post_raw(
+            path,
+            &[("content-type", "application/json")],
+            body.to_string(),
+        )
+        .await
+    }
+
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: impl Into<Body>,
+    ) -> TestResponse {
+        self.request(Method::POST, path, headers, body.into()).await
+    }
+
+    pub async fn reset(&self, body: &Value) -> TestResponse {
+        self.post_json("/api/password-resets", body).await
+    }
+
+    pub async fn reset_with_key(&self, body: &Value, key: &str) -> TestResponse {
+        let headers = [
+            ("content-type", "application/json"),
+            ("idempotency-key", key),
+        ];
+        self.post_raw("/api/password-resets", &headers, body.to_string())
+            .await
+    }
+
+    pub async fn sign_in(&self, user_id: &str, password: &str) -> TestResponse {
+        self.post_json(
+            "/api/sign-in",
+            &json!({ "userId": user_id, "password": password }),
+        )
+        .await
+    }
+
+    pub async fn arm(&self, fault: Value) {
+        let response = self.post_json("/api/test/faults", &fault).await;
+        assert_eq!(
+            response.status,
+            StatusCode::NO_CONTENT,
+            "{}",
+            response.text()
+        );
+    }
+
+    /// `(count, keys)` from the test endpoint.
+    pub async fn resets_of(&self, user_id: &str) -> (u64, Vec<String>) {
+        let json = self
+            .get(&format!("/api/test/resets?userId={user_id}"))
+            .await
+            .json();
+        let keys = json["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap().to_owned())
+            .collect();
+        (json["count"].as_u64().unwrap(), keys)
+    }
+
+    pub async fn outbox(&self) -> Vec<Value> {
+        self.get("/api/outbox")
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
+    /// A second, independent connection to the same SQLite file.
+    pub fn sqlite(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(&self.config.db_path).unwrap()
+    }
+}
+
+fn seeded_template() -> &'static Path {
+    static TEMPLATE: OnceLock<(TempDir, PathBuf)> = OnceLock::new();
+    let (_, path) = TEMPLATE.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("template.sqlite");
+        let conn = reset_backend::db::open(&path).unwrap();
+        // Fold the WAL into the main file so a plain copy has everything.
+        conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        drop(conn);
+        (dir, path)
+    });
+    path
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().unwrap())
+            .unwrap_or("")
+    }
+
+    /// Asserts a problem+json answer with this status; returns the body.
+    pub fn problem(&self, status: u16) -> Value {
+        assert_eq!(self.status.as_u16(), status, "{}", self.text());
+        assert_eq!(self.header("content-type"), "application/problem+json");
+        let problem = self.json();
+        assert_eq!(problem["status"], status);
+        assert_eq!(problem["type"], "about:blank");
+        problem
+    }
+
+    /// The `field` of every entry in a problem's `errors`.
+    pub fn error_fields(&self) -> Vec<String> {
+        let problem = self.json();
+        problem["errors"]
+            .as_array()
+            .map(|errors| {
+                errors
+                    .iter()
+                    .map(|e| e["field"].as_str().unwrap().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// A valid request resetting `users` to `password`, delivered to the admin.
+pub fn reset_body(users: &[&str], password: &str) -> Value {
+    json!({
+        "resets": users.iter().map(|u| json!({ "userId": u, "password": password })).collect::<Vec<_>>(),
+        "passwordSource": "generated",
+        "forceChangePasswordNextSignIn": true,
+        "deliverTo": [ADMIN],
+    })
+}

@@ -1,0 +1,250 @@
+//! Every way a reset request can be refused, with its status and field.
+
+use axum::http::Method;
+use serde_json::{json, Value};
+
+use crate::common::{reset_body, TestApp, TestResponse};
+
+const SECRET: &str = "Secret-Canary-55";
+
+/// Refused requests change nothing and never repeat a password.
+async fn refused(app: &TestApp, response: &TestResponse, status: u16) -> Value {
+    let problem = response.problem(status);
+    assert!(!response.text().contains(SECRET), "{}", response.text());
+    assert!(app.outbox().await.is_empty());
+    assert_eq!(app.resets_of("u-1042").await.0, 0);
+    problem
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_400_that_does_not_echo_the_body() {
+    let app = TestApp::new();
+    let body = format!(
+        r#"{{"resets":[{{"userId":"u-1042","password":"{SECRET}"}}],"passwordSource":"generated","#
+    );
+    let response = app
+        .post_raw(
+            "/api/password-resets",
+            &[("content-type", "application/json")],
+            body,
+        )
+        .await;
+    let problem = refused(&app, &response, 400).await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("The request body is not valid JSON"),
+        "{problem}"
+    );
+
+    let response = app
+        .post_raw(
+            "/api/password-resets",
+            &[("content-type", "application/json")],
+            "",
+        )
+        .await;
+    refused(&app, &response, 400).await;
+}
+
+#[tokio::test]
+async fn the_wrong_shape_is_a_400_naming_the_field() {
+    let app = TestApp::new();
+    let cases: Vec<(Value, &str)> = vec![
+        (
+            json!({ "resets": [{ "userId": "u-1042", "password": 12345678 }], "passwordSource": "generated", "forceChangePasswordNextSignIn": true, "deliverTo": [] }),
+            "resets[0].password",
+        ),
+        (
+            json!({ "resets": [{ "userId": "u-1042", "password": SECRET }], "passwordSource": "generated", "forceChangePasswordNextSignIn": SECRET, "deliverTo": [] }),
+            "forceChangePasswordNextSignIn",
+        ),
+        (
+            json!({ "resets": [{ "userId": "u-1042", "password": SECRET }], "passwordSource": SECRET, "forceChangePasswordNextSignIn": true, "deliverTo": [] }),
+            "passwordSource",
+        ),
+        (
+            json!({ "resets": [{ "userId": "u-1042", "password": SECRET }], "passwordSource": "generated", "forceChangePasswordNextSignIn": true }),
+            "deliverTo",
+        ),
+        (
+            json!({ "resets": [{ "userId": "u-1042", "password": SECRET, "note": SECRET }], "passwordSource": "generated", "forceChangePasswordNextSignIn": true, "deliverTo": [] }),
+            "resets[0]",
+        ),
+        (
+            json!({ "resets": { "userId": "u-1042", "password": SECRET }, "passwordSource": "generated", "forceChangePasswordNextSignIn": true, "deliverTo": [] }),
+            "resets",
+        ),
+        (
+            json!({ "resets": [{ "userId": "u-1042" }], "passwordSource": "generated", "forceChangePasswordNextSignIn": true, "deliverTo": [] }),
+            "resets[0].password",
+        ),
+        (
+            json!({ "resets": [{ "userId": "u-1042", "password": SECRET }], "passwordSource": "generated", "forceChangePasswordNextSignIn": true, "deliverTo": [SECRET.len()] }),
+            "deliverTo[0]",
+        ),
+    ];
+    for (body, field) in cases {
+        let response = app.reset(&body).await;
+        refused(&app, &response, 400).await;
+        assert_eq!(response.error_fields(), [field], "{body}");
+    }
+    // Not an object at all: no field to name.
+    let response = app.reset(&json!([SECRET])).await;
+    refused(&app, &response, 400).await;
+}
+
+#[tokio::test]
+async fn only_json_is_accepted() {
+    let app = TestApp::new();
+    let body = reset_body(&["u-1042"], SECRET).to_string();
+    let response = app
+        .post_raw(
+            "/api/password-resets",
+            &[("content-type", "text/plain")],
+            body.clone(),
+        )
+        .await;
+    refused(&app, &response, 415).await;
+    let response = app
+        .post_raw("/api/password-resets", &[], body.clone())
+        .await;
+    refused(&app, &response, 415).await;
+    let charset = [("content-type", "application/json; charset=utf-8")];
+    assert_eq!(
+        app.post_raw("/api/password-resets", &charset, body)
+            .await
+            .status,
+        200
+    );
+}
+
+#[tokio::test]
+async fn empty_resets_is_a_422_on_resets() {
+    let app = TestApp::new();
+    let response = app.reset(&reset_body(&[], SECRET)).await;
+    refused(&app, &response, 422).await;
+    assert_eq!(response.error_fields(), ["resets"]);
+}
+
+#[tokio::test]
+async fn more_than_40_resets_is_a_413() {
+    let app = TestApp::new();
+    let ids: Vec<String> = (0..41).map(|i| format!("u-{i}")).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let response = app.reset(&reset_body(&ids, SECRET)).await;
+    refused(&app, &response, 413).await;
+    assert_eq!(response.error_fields(), ["resets"]);
+
+    // 40 is within the limit: this one fails later, on a password rule.
+    let mut body = reset_body(&ids[..40], SECRET);
+    body["resets"][39]["password"] = json!("short");
+    let response = app.reset(&body).await;
+    refused(&app, &response, 422).await;
+    assert_eq!(response.error_fields(), ["resets[39].password"]);
+}
+
+#[tokio::test]
+async fn password_length_is_counted_in_characters() {
+    let app = TestApp::new();
+    for (password, ok) in [
+        (String::new(), false),
+        ("1234567".to_owned(), false),
+        ("12345678".to_owned(), true),
+        ("é".repeat(256), true), // 512 bytes, 256 characters
+        ("é".repeat(257), false),
+        ("a".repeat(257), false),
+    ] {
+        let response = app.reset(&reset_body(&["u-1046"], &password)).await;
+        if ok {
+            assert_eq!(
+                response.status,
+                200,
+                "{} chars: {}",
+                password.chars().count(),
+                response.text()
+            );
+        } else {
+            response.problem(422);
+            assert_eq!(response.error_fields(), ["resets[0].password"]);
+            if !password.is_empty() {
+                assert!(!response.text().contains(&password));
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_field_names_the_index_of_the_bad_entry() {
+    let app = TestApp::new();
+    let mut body = reset_body(&["u-1042", "u-1043", "u-1044"], SECRET);
+    body["resets"][1]["password"] = json!("");
+    body["resets"][2]["userId"] = json!("u-1042");
+    let response = app.reset(&body).await;
+    refused(&app, &response, 422).await;
+    assert_eq!(
+        response.error_fields(),
+        ["resets[1].password", "resets[2].userId"]
+    );
+}
+
+#[tokio::test]
+async fn a_bad_address_is_a_422_on_deliver_to_naming_it() {
+    let app = TestApp::new();
+    for bad in [
+        "not-an-address",
+        "adele@",
+        "Adele Vance <adele@contoso.com>",
+        "",
+    ] {
+        let mut body = reset_body(&["u-1042"], SECRET);
+        body["deliverTo"] = json!(["adele@contoso.com", bad]);
+        let response = app.reset(&body).await;
+        let problem = refused(&app, &response, 422).await;
+        assert_eq!(response.error_fields(), ["deliverTo"]);
+        let detail = problem["errors"][0]["detail"].as_str().unwrap();
+        assert_eq!(detail, format!("\"{bad}\" is not a valid e-mail address."));
+    }
+}
+
+#[tokio::test]
+async fn a_bad_idempotency_key_is_a_400() {
+    let app = TestApp::new();
+    let response = app
+        .reset_with_key(&reset_body(&["u-1042"], SECRET), "has spaces in it")
+        .await;
+    refused(&app, &response, 400).await;
+    assert_eq!(response.error_fields(), ["Idempotency-Key"]);
+}
+
+#[tokio::test]
+async fn unknown_api_paths_and_methods_answer_problem_json() {
+    let app = TestApp::new();
+    let response = app.get("/api/nope").await;
+    response.problem(404);
+    assert_eq!(response.header("cache-control"), "no-store");
+    let response = app.get("/api/password-resets").await;
+    response.problem(405);
+    let response = app
+        .request(Method::DELETE, "/api/users", &[], Default::default())
+        .await;
+    response.problem(405);
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_a_413() {
+    let app = TestApp::new();
+    let huge = format!(
+        r#"{{"resets":[{{"userId":"u-1042","password":"{}"}}]}}"#,
+        "x".repeat(100_000)
+    );
+    let response = app
+        .post_raw(
+            "/api/password-resets",
+            &[("content-type", "application/json")],
+            huge,
+        )
+        .await;
+    response.problem(413);
+}
