@@ -81,6 +81,9 @@ function openResetDialog(user) {
   widget.setAttribute("user-name", user.name);
   widget.setAttribute("user-email", user.email);
   widget.setAttribute("deliver-to", ADMIN_EMAIL);
+  // The organisation's words make a password weaker; its banned list refuses it.
+  widget.setAttribute("context-words", "Contoso");
+  widget.setAttribute("blocklist-url", "/banned-passwords.txt");
 
   dialog.setAttribute("aria-label", `Reset password for ${user.name}`);
   dialogBody.replaceChildren(widget);

@@ -1,8 +1,17 @@
-//! The element's attributes, read and checked before anything is shown.
+//! The element's attributes (and the JS API's options), read and checked
+//! before anything is shown.
 
-use super::generator::GeneratorOptions;
-use super::policy::{Policy, UserWords};
+use serde::Deserialize;
+
+use super::generator::{
+    CharClass, CharacterOptions, ClassRule, GeneratorOptions, PassphraseOptions, DEFAULT_LENGTH,
+    DEFAULT_WORDS, MAX_LENGTH, MAX_WORDS, MIN_LENGTH, MIN_WORDS,
+};
+use super::policy::{
+    Policy, UserWords, DEFAULT_MAX_LENGTH, DEFAULT_MIN_LENGTH, DEFAULT_MIN_SCORE, LOWEST_MAX_LENGTH,
+};
 use super::recipients::{parse_recipients, BadAddress};
+use super::strength::Strength;
 
 /// Everything the dialog needs from its element.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,6 +23,8 @@ pub struct Config {
     pub deliver_to: Vec<String>,
     pub policy: Policy,
     pub generator: GeneratorOptions,
+    /// A newline-separated list of refused passwords, fetched once.
+    pub blocklist_url: Option<String>,
 }
 
 /// A configuration mistake, named by its attribute, shown inside the element.
@@ -33,6 +44,8 @@ impl std::fmt::Display for ConfigError {
     }
 }
 
+impl std::error::Error for ConfigError {}
+
 fn error(attribute: &'static str, message: impl Into<String>) -> ConfigError {
     ConfigError {
         attribute,
@@ -40,88 +53,278 @@ fn error(attribute: &'static str, message: impl Into<String>) -> ConfigError {
     }
 }
 
-fn number<T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy>(
-    attr: &impl Fn(&str) -> Option<String>,
-    name: &'static str,
-    default: T,
-    range: std::ops::RangeInclusive<T>,
-) -> Result<T, ConfigError> {
-    let Some(text) = attr(name) else {
-        return Ok(default);
-    };
-    let value: T = text
-        .trim()
-        .parse()
-        .map_err(|_| error(name, format!("\"{text}\" is not a whole number")))?;
-    if !range.contains(&value) {
-        return Err(error(
-            name,
-            format!(
-                "{value} is out of range ({} to {})",
-                range.start(),
-                range.end()
-            ),
-        ));
+/// Reads attributes by name, trimmed, with empty values treated as absent.
+struct Attributes<F: Fn(&str) -> Option<String>>(F);
+
+impl<F: Fn(&str) -> Option<String>> Attributes<F> {
+    fn text(&self, name: &str) -> Option<String> {
+        (self.0)(name)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
     }
-    Ok(value)
+
+    fn number<T>(
+        &self,
+        name: &'static str,
+        default: T,
+        range: std::ops::RangeInclusive<T>,
+    ) -> Result<T, ConfigError>
+    where
+        T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
+    {
+        let Some(text) = self.text(name) else {
+            return Ok(default);
+        };
+        let value: T = text
+            .parse()
+            .map_err(|_| error(name, format!("\"{text}\" is not a whole number")))?;
+        if !range.contains(&value) {
+            return Err(error(
+                name,
+                format!(
+                    "{value} is out of range ({} to {})",
+                    range.start(),
+                    range.end()
+                ),
+            ));
+        }
+        Ok(value)
+    }
+
+    fn switch(&self, name: &'static str, default: bool) -> Result<bool, ConfigError> {
+        match self.text(name).map(|t| t.to_ascii_lowercase()).as_deref() {
+            None => Ok(default),
+            Some("on" | "true" | "yes") => Ok(true),
+            Some("off" | "false" | "no") => Ok(false),
+            Some(other) => Err(error(
+                name,
+                format!("\"{other}\" must be \"on\" or \"off\""),
+            )),
+        }
+    }
+
+    /// A class attribute: `on`, `off`, or a minimum count (which implies on).
+    fn class(&self, name: &'static str, length: usize) -> Result<ClassRule, ConfigError> {
+        match self.text(name).map(|t| t.to_ascii_lowercase()).as_deref() {
+            None | Some("on" | "true" | "yes") => Ok(ClassRule::ON),
+            Some("off" | "false" | "no") => Ok(ClassRule::OFF),
+            Some(n) => match n.parse::<usize>() {
+                Ok(min) if min <= length => Ok(ClassRule { enabled: true, min }),
+                _ => Err(error(
+                    name,
+                    format!("\"{n}\" must be \"on\", \"off\" or a minimum count up to the length"),
+                )),
+            },
+        }
+    }
+}
+
+/// Generator options as the JS API's `generatePassword(options)` takes them
+/// (camelCase keys, all optional). Classes are `true`, `false` or a minimum count.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GeneratorSettings {
+    pub kind: Option<String>,
+    pub length: Option<usize>,
+    pub lowercase: Option<ClassSetting>,
+    pub uppercase: Option<ClassSetting>,
+    pub digits: Option<ClassSetting>,
+    pub symbols: Option<ClassSetting>,
+    pub avoid_look_alikes: Option<bool>,
+    pub words: Option<usize>,
+    pub separator: Option<String>,
+    pub capitalize: Option<bool>,
+    pub append_digit: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(untagged)]
+pub enum ClassSetting {
+    Enabled(bool),
+    AtLeast(usize),
+}
+
+impl GeneratorSettings {
+    /// Turns JS API options into attribute values, so both are read by one parser.
+    fn attribute(&self, name: &str) -> Option<String> {
+        let on = |b: bool| if b { "on" } else { "off" }.to_string();
+        let class = |c: &Option<ClassSetting>| {
+            c.map(|c| match c {
+                ClassSetting::Enabled(b) => on(b),
+                ClassSetting::AtLeast(n) => n.to_string(),
+            })
+        };
+        match name {
+            "generator" => self.kind.clone(),
+            "length" => self.length.map(|n| n.to_string()),
+            "lowercase" => class(&self.lowercase),
+            "uppercase" => class(&self.uppercase),
+            "digits" => class(&self.digits),
+            "symbols" => class(&self.symbols),
+            "avoid-look-alikes" => self.avoid_look_alikes.map(on),
+            "words" => self.words.map(|n| n.to_string()),
+            "separator" => self.separator.clone(),
+            "capitalize" => self.capitalize.map(on),
+            "append-digit" => self.append_digit.map(on),
+            _ => None,
+        }
+    }
+
+    pub fn to_options(&self) -> Result<GeneratorOptions, ConfigError> {
+        generator_options(&Attributes(|name| self.attribute(name)))
+    }
+}
+
+fn generator_options<F: Fn(&str) -> Option<String>>(
+    a: &Attributes<F>,
+) -> Result<GeneratorOptions, ConfigError> {
+    let options = match a.text("generator").as_deref() {
+        None | Some("characters") => {
+            let length = a.number("length", DEFAULT_LENGTH, MIN_LENGTH..=MAX_LENGTH)?;
+            let options = CharacterOptions {
+                length,
+                lowercase: a.class("lowercase", length)?,
+                uppercase: a.class("uppercase", length)?,
+                digits: a.class("digits", length)?,
+                symbols: a.class("symbols", length)?,
+                avoid_look_alikes: a.switch("avoid-look-alikes", true)?,
+            };
+            GeneratorOptions::Characters(options)
+        }
+        Some("passphrase") => {
+            // `separator=" "` is meaningful, so it is read untrimmed.
+            let separator = (a.0)("separator").unwrap_or_else(|| "-".into());
+            GeneratorOptions::Passphrase(PassphraseOptions {
+                words: a.number("words", DEFAULT_WORDS, MIN_WORDS..=MAX_WORDS)?,
+                separator,
+                capitalize: a.switch("capitalize", true)?,
+                append_digit: a.switch("append-digit", true)?,
+            })
+        }
+        Some(other) => {
+            return Err(error(
+                "generator",
+                format!("\"{other}\" must be \"characters\" or \"passphrase\""),
+            ));
+        }
+    };
+    let attribute = match options {
+        GeneratorOptions::Characters(_) => "length",
+        GeneratorOptions::Passphrase(_) => "words",
+    };
+    options
+        .entropy_bits()
+        .map_err(|e| error(attribute, e.to_string()))?;
+    Ok(options)
 }
 
 impl Config {
     /// Reads the configuration through `attr`, which returns an attribute's value
     /// (`None` when the attribute is absent).
     pub fn from_attributes(attr: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let text = |name: &str| {
-            attr(name)
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
-        let endpoint = text("endpoint")
+        let a = Attributes(attr);
+        let endpoint = a
+            .text("endpoint")
             .ok_or_else(|| error("endpoint", "is required: the URL the reset is posted to"))?;
-        let user_id = text("user-id")
+        let user_id = a
+            .text("user-id")
             .ok_or_else(|| error("user-id", "is required: whose password is reset"))?;
-        let deliver_to = parse_recipients(&text("deliver-to").unwrap_or_default()).map_err(
-            |BadAddress(a)| error("deliver-to", format!("\"{a}\" is not an e-mail address")),
+        let deliver_to = parse_recipients(&a.text("deliver-to").unwrap_or_default()).map_err(
+            |BadAddress(x)| error("deliver-to", format!("\"{x}\" is not an e-mail address")),
         )?;
-        let min_length = number(
-            &attr,
-            "min-length",
-            super::policy::DEFAULT_MIN_LENGTH,
-            1..=256,
-        )?;
-        let min_score = number(&attr, "min-score", super::policy::DEFAULT_MIN_SCORE, 0..=4)?;
-        let length = number(
-            &attr,
-            "length",
-            super::generator::DEFAULT_LENGTH,
-            super::generator::MIN_LENGTH..=super::generator::MAX_LENGTH,
-        )?;
-        let generator = GeneratorOptions {
-            length,
-            ..GeneratorOptions::default()
-        };
-        if length < min_length {
+        let min_length = a.number("min-length", DEFAULT_MIN_LENGTH, 1..=256)?;
+        let max_length = a.number("max-length", DEFAULT_MAX_LENGTH, LOWEST_MAX_LENGTH..=4096)?;
+        if max_length < min_length {
             return Err(error(
-                "length",
-                format!("generated passwords of {length} characters would be below min-length {min_length}"),
+                "max-length",
+                format!("{max_length} is below min-length {min_length}"),
             ));
         }
+        let policy = Policy {
+            min_length,
+            max_length,
+            min_score: a.number("min-score", DEFAULT_MIN_SCORE, 0..=4)?,
+            require_classes: a.number("require-classes", 0, 0..=4)?,
+        };
+        let generator = generator_options(&a)?;
+        check_generator_meets_policy(&generator, &policy)?;
+        let context = a
+            .text("context-words")
+            .map(|t| {
+                t.split([',', ';'])
+                    .map(str::trim)
+                    .filter(|w| !w.is_empty())
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(Config {
-            lang: text("lang").unwrap_or_else(|| "en".into()),
+            lang: a.text("lang").unwrap_or_else(|| "en".into()),
             endpoint,
             user: UserWords {
                 user_id,
-                name: text("user-name").unwrap_or_default(),
-                email: text("user-email").unwrap_or_default(),
+                name: a.text("user-name").unwrap_or_default(),
+                email: a.text("user-email").unwrap_or_default(),
+                context,
             },
             deliver_to,
-            policy: Policy {
-                min_length,
-                min_score,
-                ..Policy::default()
-            },
+            policy,
             generator,
+            blocklist_url: a.text("blocklist-url"),
         })
     }
+}
+
+/// Generated passwords must pass the policy by construction: long enough,
+/// strong enough (their strength is exact), and able to use the required classes.
+fn check_generator_meets_policy(
+    generator: &GeneratorOptions,
+    policy: &Policy,
+) -> Result<(), ConfigError> {
+    let attribute = match generator {
+        GeneratorOptions::Characters(_) => "length",
+        GeneratorOptions::Passphrase(_) => "words",
+    };
+    let min_chars = generator.min_chars();
+    if min_chars < policy.min_length {
+        return Err(error(
+            attribute,
+            format!(
+                "generated passwords can be {min_chars} characters, below min-length {}",
+                policy.min_length
+            ),
+        ));
+    }
+    let bits = generator
+        .entropy_bits()
+        .map_err(|e| error(attribute, e.to_string()))?;
+    let score = Strength::from_entropy(bits).score;
+    if score < policy.min_score {
+        return Err(error(
+            attribute,
+            format!(
+                "generated passwords score {score}, below min-score {}",
+                policy.min_score
+            ),
+        ));
+    }
+    if let GeneratorOptions::Characters(o) = generator {
+        let required: Vec<CharClass> = CharClass::ALL
+            .into_iter()
+            .filter(|c| o.rule_for(*c).min > 0)
+            .collect();
+        if (required.len() as u8) < policy.require_classes {
+            return Err(error(
+                "require-classes",
+                format!(
+                    "the generator guarantees {} classes, fewer than {}",
+                    required.len(),
+                    policy.require_classes
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -135,6 +338,12 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::from_attributes(|name| map.get(name).cloned())
+    }
+
+    fn with(extra: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let mut pairs = vec![("endpoint", "/x"), ("user-id", "u")];
+        pairs.extend_from_slice(extra);
+        read(&pairs)
     }
 
     #[test]
@@ -151,19 +360,90 @@ mod tests {
         assert_eq!(c.user.name, "Diane Prescott");
         assert_eq!(c.deliver_to, vec!["admin@contoso.com", "it@contoso.com"]);
         assert_eq!(c.policy, Policy::default());
-        assert_eq!(c.generator.length, 16);
+        assert_eq!(c.generator, GeneratorOptions::default());
+        assert_eq!(c.blocklist_url, None);
     }
 
     #[test]
     fn policy_attributes_are_read() {
-        let c = read(&[
-            ("endpoint", "/x"),
-            ("user-id", "u"),
+        let c = with(&[
             ("min-length", "14"),
             ("min-score", "4"),
+            ("max-length", "64"),
+            ("require-classes", "3"),
         ])
         .unwrap();
-        assert_eq!((c.policy.min_length, c.policy.min_score), (14, 4));
+        assert_eq!(
+            c.policy,
+            Policy {
+                min_length: 14,
+                min_score: 4,
+                max_length: 64,
+                require_classes: 3
+            }
+        );
+        let c = with(&[("context-words", "Contoso, Northwind ;")]).unwrap();
+        assert_eq!(c.user.context, vec!["Contoso", "Northwind"]);
+        let c = with(&[("blocklist-url", "/blocked.txt")]).unwrap();
+        assert_eq!(c.blocklist_url.as_deref(), Some("/blocked.txt"));
+    }
+
+    #[test]
+    fn generator_attributes_are_read() {
+        let c = with(&[
+            ("length", "20"),
+            ("symbols", "off"),
+            ("digits", "3"),
+            ("avoid-look-alikes", "off"),
+        ])
+        .unwrap();
+        let GeneratorOptions::Characters(o) = c.generator else {
+            panic!()
+        };
+        assert_eq!(o.length, 20);
+        assert_eq!(o.symbols, ClassRule::OFF);
+        assert_eq!(
+            o.digits,
+            ClassRule {
+                enabled: true,
+                min: 3
+            }
+        );
+        assert!(!o.avoid_look_alikes);
+        let c = with(&[
+            ("generator", "passphrase"),
+            ("words", "6"),
+            ("separator", " "),
+            ("append-digit", "off"),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.generator,
+            GeneratorOptions::Passphrase(PassphraseOptions {
+                words: 6,
+                separator: " ".into(),
+                capitalize: true,
+                append_digit: false
+            })
+        );
+    }
+
+    #[test]
+    fn js_api_options_read_like_attributes() {
+        let s: GeneratorSettings =
+            serde_json::from_str(r#"{"kind":"characters","length":24,"symbols":false,"digits":2}"#)
+                .unwrap();
+        let GeneratorOptions::Characters(o) = s.to_options().unwrap() else {
+            panic!()
+        };
+        assert_eq!((o.length, o.symbols.enabled, o.digits.min), (24, false, 2));
+        let s: GeneratorSettings =
+            serde_json::from_str(r#"{"kind":"passphrase","words":3}"#).unwrap();
+        assert_eq!(s.to_options().unwrap_err().attribute, "words");
+        assert!(
+            serde_json::from_str::<GeneratorSettings>(r#"{"lenght":3}"#).is_err(),
+            "typos are refused"
+        );
     }
 
     #[test]
@@ -173,27 +453,52 @@ mod tests {
             read(&[("endpoint", "/x")]).unwrap_err().attribute,
             "user-id"
         );
-        let e = read(&[
-            ("endpoint", "/x"),
-            ("user-id", "u"),
-            ("min-length", "twelve"),
-        ])
-        .unwrap_err();
+        let e = with(&[("min-length", "twelve")]).unwrap_err();
         assert_eq!(e.attribute, "min-length");
         assert!(e.message.contains("twelve"));
-        let e = read(&[("endpoint", "/x"), ("user-id", "u"), ("min-score", "5")]).unwrap_err();
-        assert_eq!(e.attribute, "min-score");
-        let e = read(&[
-            ("endpoint", "/x"),
-            ("user-id", "u"),
+        for (attr, value) in [
+            ("min-score", "5"),
             ("deliver-to", "nobody"),
-        ])
-        .unwrap_err();
-        assert_eq!(e.attribute, "deliver-to");
-        let e = read(&[("endpoint", "/x"), ("user-id", "u"), ("min-length", "20")]).unwrap_err();
+            ("max-length", "32"),
+            ("require-classes", "5"),
+            ("generator", "emoji"),
+            ("symbols", "maybe"),
+            ("avoid-look-alikes", "perhaps"),
+        ] {
+            assert_eq!(
+                with(&[(attr, value)]).unwrap_err().attribute,
+                attr,
+                "{attr}={value}"
+            );
+        }
+        let e = with(&[("min-length", "20")]).unwrap_err();
         assert_eq!(e.attribute, "length");
         assert!(e
             .to_string()
             .starts_with("<reset-password>: attribute `length`"));
+        assert_eq!(
+            with(&[("generator", "passphrase"), ("words", "2")])
+                .unwrap_err()
+                .attribute,
+            "words"
+        );
+        assert_eq!(
+            with(&[
+                ("length", "8"),
+                ("min-length", "8"),
+                ("symbols", "off"),
+                ("uppercase", "off"),
+                ("lowercase", "off")
+            ])
+            .unwrap_err()
+            .attribute,
+            "length"
+        );
+        assert_eq!(
+            with(&[("require-classes", "4"), ("symbols", "off")])
+                .unwrap_err()
+                .attribute,
+            "require-classes"
+        );
     }
 }

@@ -73,9 +73,9 @@ impl ClassRule {
     };
 }
 
-/// Options of the character generator.
+/// Options of the character generator: `length` characters from the enabled classes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GeneratorOptions {
+pub struct CharacterOptions {
     pub length: usize,
     pub lowercase: ClassRule,
     pub uppercase: ClassRule,
@@ -84,7 +84,7 @@ pub struct GeneratorOptions {
     pub avoid_look_alikes: bool,
 }
 
-impl Default for GeneratorOptions {
+impl Default for CharacterOptions {
     fn default() -> Self {
         Self {
             length: DEFAULT_LENGTH,
@@ -100,10 +100,21 @@ impl Default for GeneratorOptions {
 /// Why options cannot make a password.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GeneratorError {
-    LengthOutOfRange { length: usize },
+    LengthOutOfRange {
+        length: usize,
+    },
     NoClassEnabled,
-    MinimumsExceedLength { total: usize, length: usize },
+    MinimumsExceedLength {
+        total: usize,
+        length: usize,
+    },
     TooRestrictive,
+    WordsOutOfRange {
+        words: usize,
+    },
+    BadSeparator,
+    /// The options cannot make a password the policy accepts (too short or too weak).
+    CannotMeetPolicy,
 }
 
 impl std::fmt::Display for GeneratorError {
@@ -121,6 +132,15 @@ impl std::fmt::Display for GeneratorError {
             Self::TooRestrictive => write!(
                 f,
                 "the minimum counts leave too few passwords to draw from; lower them or raise the length"
+            ),
+            Self::WordsOutOfRange { words } => write!(
+                f,
+                "a passphrase has {MIN_WORDS} to {MAX_WORDS} words (got {words})"
+            ),
+            Self::BadSeparator => write!(f, "the separator must be at most 3 characters and contain no letters"),
+            Self::CannotMeetPolicy => write!(
+                f,
+                "these options cannot make a password that meets the policy (too short or too weak)"
             ),
         }
     }
@@ -146,7 +166,12 @@ struct Plan {
     entropy_bits: f64,
 }
 
-impl GeneratorOptions {
+impl CharacterOptions {
+    /// The rule for one class.
+    pub fn rule_for(&self, class: CharClass) -> ClassRule {
+        self.rule(class)
+    }
+
     fn rule(&self, class: CharClass) -> ClassRule {
         match class {
             CharClass::Lowercase => self.lowercase,
@@ -213,8 +238,8 @@ impl GeneratorOptions {
 
 /// Generates one password: uniform over all passwords of `options.length`
 /// characters from the enabled classes that meet every class minimum.
-pub fn generate(
-    options: &GeneratorOptions,
+pub fn generate_characters(
+    options: &CharacterOptions,
     rng: &mut impl RandomSource,
 ) -> Result<Generated, GeneratorError> {
     let plan = options.plan()?;
@@ -283,6 +308,166 @@ pub fn valid_password_count_log2(length: usize, classes: &[(usize, usize)]) -> f
     poly[length].log2() + scale_log2 + factorial_log2
 }
 
+pub const MIN_WORDS: usize = 4;
+pub const MAX_WORDS: usize = 12;
+pub const DEFAULT_WORDS: usize = 5;
+
+/// The EFF large word list (7,776 words, CC BY 3.0 US, Electronic Frontier
+/// Foundation): five dice choose one word, so each word adds log2(7776) = 12.9 bits.
+pub const EFF_WORDS: &str = include_str!("data/eff_large_wordlist.txt");
+
+pub fn eff_words() -> impl Iterator<Item = &'static str> {
+    EFF_WORDS.lines()
+}
+
+const EFF_WORD_COUNT: usize = 7776;
+
+/// Options of the passphrase generator: `words` words from the EFF list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PassphraseOptions {
+    pub words: usize,
+    pub separator: String,
+    /// Capitalise each word (no entropy: every word is treated the same).
+    pub capitalize: bool,
+    /// Append one random digit to the last word (+log2(10) bits).
+    pub append_digit: bool,
+}
+
+impl Default for PassphraseOptions {
+    fn default() -> Self {
+        Self {
+            words: DEFAULT_WORDS,
+            separator: "-".into(),
+            capitalize: true,
+            append_digit: true,
+        }
+    }
+}
+
+impl PassphraseOptions {
+    fn check(&self) -> Result<(), GeneratorError> {
+        if !(MIN_WORDS..=MAX_WORDS).contains(&self.words) {
+            return Err(GeneratorError::WordsOutOfRange { words: self.words });
+        }
+        // A separator made of letters could merge two words into a third.
+        if self.separator.chars().count() > 3 || self.separator.chars().any(char::is_alphabetic) {
+            return Err(GeneratorError::BadSeparator);
+        }
+        Ok(())
+    }
+
+    pub fn entropy_bits(&self) -> Result<f64, GeneratorError> {
+        self.check()?;
+        let digit = if self.append_digit { 10f64.log2() } else { 0.0 };
+        Ok(self.words as f64 * (EFF_WORD_COUNT as f64).log2() + digit)
+    }
+}
+
+/// Generates a passphrase: each word uniform over the 7,776 EFF words.
+pub fn generate_passphrase(
+    options: &PassphraseOptions,
+    rng: &mut impl RandomSource,
+) -> Result<Generated, GeneratorError> {
+    let entropy_bits = options.entropy_bits()?;
+    let list: Vec<&str> = eff_words().collect();
+    debug_assert_eq!(list.len(), EFF_WORD_COUNT);
+    let mut words: Vec<String> = (0..options.words)
+        .map(|_| {
+            let word = list[uniform_below(rng, list.len() as u32) as usize];
+            if options.capitalize {
+                let mut c = word.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default()
+            } else {
+                word.to_string()
+            }
+        })
+        .collect();
+    if options.append_digit {
+        let digit = char::from(b'0' + uniform_below(rng, 10) as u8);
+        words.last_mut().expect("at least four words").push(digit);
+    }
+    Ok(Generated {
+        password: Secret::new(words.join(&options.separator)),
+        entropy_bits,
+    })
+}
+
+/// How passwords are generated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GeneratorOptions {
+    Characters(CharacterOptions),
+    Passphrase(PassphraseOptions),
+}
+
+impl Default for GeneratorOptions {
+    fn default() -> Self {
+        Self::Characters(CharacterOptions::default())
+    }
+}
+
+impl GeneratorOptions {
+    pub fn entropy_bits(&self) -> Result<f64, GeneratorError> {
+        match self {
+            Self::Characters(o) => o.entropy_bits(),
+            Self::Passphrase(o) => o.entropy_bits(),
+        }
+    }
+
+    /// The shortest password these options can make, in characters.
+    pub fn min_chars(&self) -> usize {
+        match self {
+            Self::Characters(o) => o.length,
+            Self::Passphrase(o) => {
+                let shortest = eff_words().map(|w| w.chars().count()).min().unwrap_or(3);
+                o.words * shortest
+                    + (o.words - 1) * o.separator.chars().count()
+                    + usize::from(o.append_digit)
+            }
+        }
+    }
+}
+
+/// Generates one password with `options`.
+pub fn generate(
+    options: &GeneratorOptions,
+    rng: &mut impl RandomSource,
+) -> Result<Generated, GeneratorError> {
+    match options {
+        GeneratorOptions::Characters(o) => generate_characters(o, rng),
+        GeneratorOptions::Passphrase(o) => generate_passphrase(o, rng),
+    }
+}
+
+/// Generates a password that also passes `policy` for `user`: a draw that
+/// happens to contain the user's name or id (rare: a few in ten thousand) is
+/// drawn again. Its strength is exact from its entropy, so the policy's score
+/// rule is checked against that.
+pub fn generate_for(
+    options: &GeneratorOptions,
+    policy: &super::policy::Policy,
+    user: &super::policy::UserWords,
+    rng: &mut impl RandomSource,
+) -> Result<Generated, GeneratorError> {
+    for _ in 0..1000 {
+        let g = generate(options, rng)?;
+        let strength = super::strength::Strength::from_entropy(g.entropy_bits);
+        if policy
+            .check(
+                g.password.expose(),
+                Some(&strength),
+                user,
+                &super::policy::Blocklist::None,
+            )
+            .is_empty()
+        {
+            return Ok(g);
+        }
+    }
+    Err(GeneratorError::CannotMeetPolicy)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,7 +475,7 @@ mod tests {
 
     #[test]
     fn the_default_password_has_every_class_and_no_look_alikes() {
-        let g = generate(&GeneratorOptions::default(), &mut OsRandom).unwrap();
+        let g = generate_characters(&CharacterOptions::default(), &mut OsRandom).unwrap();
         let p = g.password.expose();
         assert_eq!(p.chars().count(), DEFAULT_LENGTH);
         for class in CharClass::ALL {
@@ -304,7 +489,7 @@ mod tests {
 
     #[test]
     fn entropy_without_minimums_is_length_times_log2_alphabet() {
-        let options = GeneratorOptions {
+        let options = CharacterOptions {
             lowercase: ClassRule {
                 enabled: true,
                 min: 0,
@@ -331,7 +516,7 @@ mod tests {
 
     #[test]
     fn the_default_options_give_about_a_hundred_bits() {
-        let bits = GeneratorOptions::default().entropy_bits().unwrap();
+        let bits = CharacterOptions::default().entropy_bits().unwrap();
         // 16 characters over 82 symbols is 101.7 bits; the minimums remove a little.
         let all = 16.0 * 82f64.log2();
         assert!(bits > all - 1.0 && bits < all, "{bits}");
@@ -339,7 +524,7 @@ mod tests {
 
     #[test]
     fn bad_options_are_refused_with_a_reason() {
-        let mut o = GeneratorOptions {
+        let mut o = CharacterOptions {
             length: 7,
             ..Default::default()
         };
@@ -348,8 +533,8 @@ mod tests {
             Err(GeneratorError::LengthOutOfRange { length: 7 })
         );
         o.length = 129;
-        assert!(generate(&o, &mut OsRandom).is_err());
-        o = GeneratorOptions {
+        assert!(generate_characters(&o, &mut OsRandom).is_err());
+        o = CharacterOptions {
             lowercase: ClassRule::OFF,
             uppercase: ClassRule::OFF,
             digits: ClassRule::OFF,
@@ -357,7 +542,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(o.entropy_bits(), Err(GeneratorError::NoClassEnabled));
-        o = GeneratorOptions {
+        o = CharacterOptions {
             length: 8,
             digits: ClassRule {
                 enabled: true,
@@ -369,7 +554,7 @@ mod tests {
             o.entropy_bits(),
             Err(GeneratorError::MinimumsExceedLength { .. })
         ));
-        o = GeneratorOptions {
+        o = CharacterOptions {
             length: 16,
             digits: ClassRule {
                 enabled: true,
@@ -383,7 +568,7 @@ mod tests {
 
     #[test]
     fn minimum_counts_are_met() {
-        let options = GeneratorOptions {
+        let options = CharacterOptions {
             length: 12,
             digits: ClassRule {
                 enabled: true,
@@ -397,7 +582,7 @@ mod tests {
         };
         let mut rng = SeededRandom(7);
         for _ in 0..500 {
-            let p = generate(&options, &mut rng).unwrap().password;
+            let p = generate_characters(&options, &mut rng).unwrap().password;
             let count = |class| {
                 p.expose()
                     .chars()
@@ -406,5 +591,240 @@ mod tests {
             };
             assert!(count(CharClass::Digits) >= 3 && count(CharClass::Symbols) >= 2);
         }
+    }
+
+    #[test]
+    fn passphrases_are_words_from_the_eff_list() {
+        assert_eq!(eff_words().count(), 7776);
+        // A space: unlike "-", no EFF word holds one ("t-shirt" does hold a hyphen).
+        let o = PassphraseOptions {
+            separator: " ".into(),
+            ..Default::default()
+        };
+        let g = generate_passphrase(&o, &mut OsRandom).unwrap();
+        let p = g.password.expose();
+        let parts: Vec<&str> = p.split(' ').collect();
+        assert_eq!(parts.len(), 5);
+        assert!(parts
+            .last()
+            .unwrap()
+            .chars()
+            .last()
+            .unwrap()
+            .is_ascii_digit());
+        for part in parts {
+            let word = part
+                .trim_end_matches(|c: char| c.is_ascii_digit())
+                .to_lowercase();
+            assert!(eff_words().any(|w| w == word), "{word}");
+            assert!(part.chars().next().unwrap().is_uppercase());
+        }
+        assert!((g.entropy_bits - (5.0 * 7776f64.log2() + 10f64.log2())).abs() < 1e-9);
+    }
+
+    #[test]
+    fn passphrase_options_are_checked() {
+        let mut o = PassphraseOptions {
+            words: 3,
+            ..Default::default()
+        };
+        assert_eq!(
+            o.entropy_bits(),
+            Err(GeneratorError::WordsOutOfRange { words: 3 })
+        );
+        o.words = 13;
+        assert!(generate_passphrase(&o, &mut OsRandom).is_err());
+        o = PassphraseOptions {
+            separator: "and".into(),
+            ..Default::default()
+        };
+        assert_eq!(o.entropy_bits(), Err(GeneratorError::BadSeparator));
+        o = PassphraseOptions {
+            words: 4,
+            separator: " ".into(),
+            capitalize: false,
+            append_digit: false,
+        };
+        let p = generate_passphrase(&o, &mut OsRandom).unwrap().password;
+        assert_eq!(p.expose().split(' ').count(), 4);
+        assert_eq!(p.expose(), p.expose().to_lowercase());
+    }
+
+    #[test]
+    fn generated_passwords_avoid_the_users_own_words() {
+        use crate::core::policy::{Policy, UserWords};
+        // A user named after common three-letter runs: plenty of raw draws contain them.
+        let user = UserWords {
+            user_id: "abc".into(),
+            name: "Ann Tea".into(),
+            email: "ann@x.se".into(),
+            context: vec![],
+        };
+        let options = GeneratorOptions::Passphrase(PassphraseOptions::default());
+        let policy = Policy::default();
+        let mut rng = SeededRandom(3);
+        for _ in 0..300 {
+            let g = generate_for(&options, &policy, &user, &mut rng).unwrap();
+            let lower = g.password.expose().to_lowercase();
+            assert!(
+                !lower.contains("ann") && !lower.contains("tea") && !lower.contains("abc"),
+                "{lower}"
+            );
+        }
+    }
+
+    #[test]
+    fn options_too_weak_for_the_policy_are_refused() {
+        use crate::core::policy::{Policy, UserWords};
+        let options = GeneratorOptions::Characters(CharacterOptions {
+            length: 8,
+            uppercase: ClassRule::OFF,
+            symbols: ClassRule::OFF,
+            lowercase: ClassRule::OFF,
+            ..Default::default()
+        });
+        let policy = Policy {
+            min_length: 8,
+            ..Policy::default()
+        };
+        assert_eq!(
+            generate_for(&options, &policy, &UserWords::default(), &mut OsRandom),
+            Err(GeneratorError::CannotMeetPolicy)
+        );
+    }
+
+    /// Pearson's chi-square statistic of `counts` against `expected` probabilities.
+    fn chi_square(counts: &[u64], expected: &[f64], draws: u64) -> f64 {
+        counts
+            .iter()
+            .zip(expected)
+            .map(|(&o, &p)| {
+                let e = p * draws as f64;
+                (o as f64 - e).powi(2) / e
+            })
+            .sum()
+    }
+
+    /// The chi-square critical value for `dof` degrees of freedom at the upper
+    /// quantile `z` of the normal distribution (Wilson-Hilferty approximation).
+    fn chi_square_critical(dof: f64, z: f64) -> f64 {
+        let a = 2.0 / (9.0 * dof);
+        dof * (1.0 - a + z * a.sqrt()).powi(3)
+    }
+
+    /// z for a significance of 1e-6 per position: with a fixed seed the test
+    /// is deterministic; with a fresh CSPRNG its false-failure rate would be
+    /// at most 16 * 1e-6 = 1.6e-5 per run.
+    const Z_1E6: f64 = 4.753;
+    const DRAWS: u64 = 200_000;
+
+    fn counts_per_position(
+        options: &CharacterOptions,
+        alphabet: &[char],
+        rng: &mut impl RandomSource,
+    ) -> Vec<Vec<u64>> {
+        let mut counts = vec![vec![0u64; alphabet.len()]; options.length];
+        for _ in 0..DRAWS {
+            let p = generate_characters(options, rng).unwrap().password;
+            for (i, c) in p.expose().chars().enumerate() {
+                counts[i][alphabet.iter().position(|a| *a == c).unwrap()] += 1;
+            }
+        }
+        counts
+    }
+
+    #[test]
+    fn characters_are_uniform_at_every_position() {
+        // No minimums: every character of the alphabet is equally likely everywhere.
+        let options = CharacterOptions {
+            lowercase: ClassRule {
+                enabled: true,
+                min: 0,
+            },
+            uppercase: ClassRule {
+                enabled: true,
+                min: 0,
+            },
+            digits: ClassRule {
+                enabled: true,
+                min: 0,
+            },
+            symbols: ClassRule {
+                enabled: true,
+                min: 0,
+            },
+            ..Default::default()
+        };
+        let alphabet: Vec<char> = CharClass::ALL
+            .into_iter()
+            .flat_map(|c| options.alphabet_of(c))
+            .collect();
+        let uniform = vec![1.0 / alphabet.len() as f64; alphabet.len()];
+        let critical = chi_square_critical((alphabet.len() - 1) as f64, Z_1E6);
+        let counts = counts_per_position(&options, &alphabet, &mut SeededRandom(0x5eed));
+        for (position, c) in counts.iter().enumerate() {
+            let x2 = chi_square(c, &uniform, DRAWS);
+            assert!(
+                x2 < critical,
+                "position {position}: chi-square {x2:.1} >= {critical:.1}"
+            );
+        }
+    }
+
+    #[test]
+    fn required_classes_do_not_bias_positions() {
+        // With a minimum per class the valid set is no longer uniform per
+        // character, but every position must follow the same exact marginal:
+        // P(c at a position) = valid(L-1, that class's minimum - 1) / valid(L).
+        let options = CharacterOptions::default();
+        let classes: Vec<(CharClass, usize, usize)> = CharClass::ALL
+            .into_iter()
+            .map(|c| (c, options.alphabet_of(c).len(), options.rule_for(c).min))
+            .collect();
+        let all: Vec<(usize, usize)> = classes.iter().map(|(_, n, m)| (*n, *m)).collect();
+        let total = valid_password_count_log2(options.length, &all);
+        let mut alphabet = Vec::new();
+        let mut expected = Vec::new();
+        for (i, (class, _, _)) in classes.iter().enumerate() {
+            let mut fewer = all.clone();
+            fewer[i].1 = fewer[i].1.saturating_sub(1);
+            let p = 2f64.powf(valid_password_count_log2(options.length - 1, &fewer) - total);
+            for c in options.alphabet_of(*class) {
+                alphabet.push(c);
+                expected.push(p);
+            }
+        }
+        assert!(
+            (expected.iter().sum::<f64>() - 1.0).abs() < 1e-9,
+            "the marginal sums to 1"
+        );
+        let critical = chi_square_critical((alphabet.len() - 1) as f64, Z_1E6);
+        let counts = counts_per_position(&options, &alphabet, &mut SeededRandom(0xc1a55));
+        for (position, c) in counts.iter().enumerate() {
+            let x2 = chi_square(c, &expected, DRAWS);
+            assert!(
+                x2 < critical,
+                "position {position}: chi-square {x2:.1} >= {critical:.1}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_chi_square_test_catches_modulo_bias() {
+        // The mistake rejection sampling prevents: a random byte modulo 82
+        // makes the first 256 % 82 = 10 characters 4/3 as likely as the rest.
+        let n = 82usize;
+        let mut rng = SeededRandom(1);
+        let mut counts = vec![0u64; n];
+        for _ in 0..DRAWS {
+            let mut b = [0u8; 1];
+            rng.fill(&mut b);
+            counts[b[0] as usize % n] += 1;
+        }
+        let x2 = chi_square(&counts, &vec![1.0 / n as f64; n], DRAWS);
+        assert!(
+            x2 > chi_square_critical((n - 1) as f64, Z_1E6),
+            "bias went unnoticed: {x2:.1}"
+        );
     }
 }

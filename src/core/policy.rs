@@ -1,20 +1,31 @@
 //! The organisation's password policy: whether the dialog lets a password
 //! through, and why not, as reasons the dialog puts in words.
 //!
-//! No composition rules (NIST SP 800-63B): length, a minimum zxcvbn score, and
-//! not being made of the user's own name, id or e-mail address.
+//! By default no composition rules (NIST SP 800-63B): a length range, a
+//! minimum zxcvbn score, not containing the user's own name, id or e-mail,
+//! and not on the organisation's blocklist. `require_classes` is there for
+//! organisations that still need "3 of 4 character classes" (as Microsoft
+//! Entra does).
+
+use std::collections::HashSet;
+use std::rc::Rc;
 
 use super::strength::Strength;
 
 pub const DEFAULT_MIN_LENGTH: usize = 12;
 pub const DEFAULT_MAX_LENGTH: usize = 256;
 pub const DEFAULT_MIN_SCORE: u8 = 3;
+/// The maximum length may not be set below this (NIST: allow at least 64).
+pub const LOWEST_MAX_LENGTH: usize = 64;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
     pub min_length: usize,
     pub max_length: usize,
     pub min_score: u8,
+    /// How many of the four classes (lowercase, uppercase, digits, symbols)
+    /// a password must use; 0 for none.
+    pub require_classes: u8,
 }
 
 impl Default for Policy {
@@ -23,6 +34,7 @@ impl Default for Policy {
             min_length: DEFAULT_MIN_LENGTH,
             max_length: DEFAULT_MAX_LENGTH,
             min_score: DEFAULT_MIN_SCORE,
+            require_classes: 0,
         }
     }
 }
@@ -33,6 +45,9 @@ pub struct UserWords {
     pub user_id: String,
     pub name: String,
     pub email: String,
+    /// The organisation's own words (attribute `context-words`): only the
+    /// estimator uses them, as known words that make a password weaker.
+    pub context: Vec<String>,
 }
 
 impl UserWords {
@@ -47,13 +62,42 @@ impl UserWords {
         words
     }
 
-    /// Everything zxcvbn should treat as known words.
+    /// Everything zxcvbn should treat as known words: name, id, e-mail (the
+    /// estimator splits them into parts too) and the organisation's words.
     pub fn estimator_inputs(&self) -> Vec<String> {
         [&self.user_id, &self.name, &self.email]
             .into_iter()
+            .chain(self.context.iter())
             .filter(|s| !s.is_empty())
             .cloned()
             .collect()
+    }
+}
+
+/// The organisation's list of refused passwords (attribute `blocklist-url`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Blocklist {
+    /// None configured.
+    #[default]
+    None,
+    /// Being fetched.
+    Loading,
+    /// Lowercased entries.
+    Loaded(Rc<HashSet<String>>),
+    /// Configured but could not be fetched: custom passwords cannot be checked.
+    Unavailable,
+}
+
+impl Blocklist {
+    /// Reads a newline-separated list; blank lines and `#` comments are skipped.
+    pub fn parse(text: &str) -> Self {
+        let entries = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_lowercase)
+            .collect();
+        Self::Loaded(Rc::new(entries))
     }
 }
 
@@ -76,6 +120,39 @@ pub enum Violation {
     /// Contains the user's name, id or e-mail local part (the word itself is
     /// not repeated in the message: it is part of the password).
     ContainsUserInfo,
+    TooFewClasses {
+        required: u8,
+    },
+    OnBlocklist,
+    BlocklistPending,
+    BlocklistUnavailable,
+}
+
+impl Violation {
+    /// A stable code for the JS API's `checkPolicy` reasons.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Empty => "empty",
+            Self::TooShort { .. } => "tooShort",
+            Self::TooLong { .. } => "tooLong",
+            Self::TooWeak { .. } => "tooWeak",
+            Self::StrengthPending => "strengthPending",
+            Self::ContainsUserInfo => "containsUserInfo",
+            Self::TooFewClasses { .. } => "tooFewClasses",
+            Self::OnBlocklist => "onBlocklist",
+            Self::BlocklistPending => "blocklistPending",
+            Self::BlocklistUnavailable => "blocklistUnavailable",
+        }
+    }
+}
+
+/// How many of the four character classes a password uses.
+pub fn classes_used(password: &str) -> u8 {
+    let has = |f: fn(&char) -> bool| password.chars().any(|c| f(&c)) as u8;
+    has(|c| c.is_lowercase())
+        + has(|c| c.is_uppercase())
+        + has(|c| c.is_numeric())
+        + has(|c| !c.is_alphanumeric())
 }
 
 impl Policy {
@@ -85,6 +162,7 @@ impl Policy {
         password: &str,
         strength: Option<&Strength>,
         user: &UserWords,
+        blocklist: &Blocklist,
     ) -> Vec<Violation> {
         let length = password.chars().count();
         if length == 0 {
@@ -108,6 +186,21 @@ impl Policy {
             .any(|w| lowered.contains(w.as_str()))
         {
             reasons.push(Violation::ContainsUserInfo);
+        }
+        if self.require_classes > 0 && classes_used(password) < self.require_classes {
+            reasons.push(Violation::TooFewClasses {
+                required: self.require_classes,
+            });
+        }
+        match blocklist {
+            Blocklist::None => {}
+            Blocklist::Loading => reasons.push(Violation::BlocklistPending),
+            Blocklist::Unavailable => reasons.push(Violation::BlocklistUnavailable),
+            Blocklist::Loaded(list) => {
+                if list.contains(&lowered) || list.contains(lowered.trim()) {
+                    reasons.push(Violation::OnBlocklist);
+                }
+            }
         }
         match strength {
             None => reasons.push(Violation::StrengthPending),
@@ -139,41 +232,41 @@ mod tests {
             user_id: "u-1042".into(),
             name: "Diane Prescott".into(),
             email: "diane@contoso.com".into(),
+            context: vec!["contoso".into()],
         }
+    }
+
+    fn check(p: &Policy, password: &str, s: Option<&Strength>) -> Vec<Violation> {
+        p.check(password, s, &diane(), &Blocklist::None)
     }
 
     #[test]
     fn a_long_strong_password_passes() {
-        assert!(Policy::default()
-            .check("vB7#qL2!mZ9@xW4$", Some(&strong()), &diane())
-            .is_empty());
+        assert!(check(&Policy::default(), "vB7#qL2!mZ9@xW4$", Some(&strong())).is_empty());
     }
 
     #[test]
     fn each_rule_has_a_failing_case() {
         let p = Policy::default();
+        assert_eq!(check(&p, "", Some(&strong())), vec![Violation::Empty]);
         assert_eq!(
-            p.check("", Some(&strong()), &diane()),
-            vec![Violation::Empty]
-        );
-        assert_eq!(
-            p.check("short", Some(&strong()), &diane()),
+            check(&p, "short", Some(&strong())),
             vec![Violation::TooShort { min: 12 }]
         );
         let long = "x".repeat(257);
         assert_eq!(
-            p.check(&long, Some(&strong()), &diane()),
+            check(&p, &long, Some(&strong())),
             vec![Violation::TooLong { max: 256 }]
         );
         assert_eq!(
-            p.check("a-long-enough-one", Some(&weak()), &diane()),
+            check(&p, "a-long-enough-one", Some(&weak())),
             vec![Violation::TooWeak {
                 min_score: 3,
                 score: weak().score
             }]
         );
         assert_eq!(
-            p.check("a-long-enough-one", None, &diane()),
+            check(&p, "a-long-enough-one", None),
             vec![Violation::StrengthPending]
         );
         for containing in [
@@ -182,7 +275,7 @@ mod tests {
             "xx-DIANE-winter-xx",
         ] {
             assert_eq!(
-                p.check(containing, Some(&strong()), &diane()),
+                check(&p, containing, Some(&strong())),
                 vec![Violation::ContainsUserInfo],
                 "{containing}"
             );
@@ -190,26 +283,98 @@ mod tests {
     }
 
     #[test]
+    fn the_organisations_words_are_for_the_estimator_only() {
+        let p = Policy::default();
+        assert!(check(&p, "contoso-rules-the-world", Some(&strong())).is_empty());
+        assert!(diane().estimator_inputs().contains(&"contoso".to_string()));
+    }
+
+    #[test]
     fn length_counts_characters_not_bytes() {
         let p = Policy::default();
         // 12 characters, 24 bytes.
-        let swedish = "åäöåäöåäöåäö";
-        assert!(p.check(swedish, Some(&strong()), &diane()).is_empty());
+        assert!(check(&p, "åäöåäöåäöåäö", Some(&strong())).is_empty());
         assert_eq!(
-            p.check("åäöåäöåäöåä", Some(&strong()), &diane()),
+            check(&p, "åäöåäöåäöåä", Some(&strong())),
             vec![Violation::TooShort { min: 12 }]
         );
+        // Emoji: one character each, four bytes each.
+        assert!(check(&p, &"🔑".repeat(12), Some(&strong())).is_empty());
+        let max = Policy {
+            max_length: 64,
+            ..p
+        };
+        assert_eq!(
+            check(&max, &"é".repeat(65), Some(&strong())),
+            vec![Violation::TooLong { max: 64 }]
+        );
+        assert!(check(&max, &"é".repeat(64), Some(&strong())).is_empty());
     }
 
     #[test]
     fn whitespace_counts_like_any_character() {
         let p = Policy::default();
+        assert!(check(&p, "            ", Some(&strong())).is_empty());
+        assert_eq!(
+            check(&p, "           ", Some(&strong())),
+            vec![Violation::TooShort { min: 12 }]
+        );
+        assert!(check(&p, "  tab\tand newline\n ", Some(&strong())).is_empty());
+    }
+
+    #[test]
+    fn required_classes_pass_and_fail() {
+        let p = Policy {
+            require_classes: 3,
+            ..Policy::default()
+        };
+        assert_eq!(
+            check(&p, "onlylowercaseletters", Some(&strong())),
+            vec![Violation::TooFewClasses { required: 3 }]
+        );
+        assert!(check(&p, "Lower-and-UPPER", Some(&strong())).is_empty());
+        assert!(
+            check(&p, "Åsa och Örjan 7", Some(&strong())).is_empty(),
+            "Unicode letters count as cased"
+        );
+        assert_eq!(classes_used("aA1!"), 4);
+        assert_eq!(classes_used("ÅÄÖ"), 1);
+    }
+
+    #[test]
+    fn the_blocklist_refuses_its_entries_case_insensitively() {
+        let p = Policy::default();
+        let list =
+            Blocklist::parse("# refused\nContoso-Spring-2026\n\n  winter-is-coming-2026  \n");
+        let user = diane();
+        assert_eq!(
+            p.check("contoso-spring-2026", Some(&strong()), &user, &list),
+            vec![Violation::OnBlocklist]
+        );
+        assert_eq!(
+            p.check("Winter-Is-Coming-2026", Some(&strong()), &user, &list),
+            vec![Violation::OnBlocklist]
+        );
         assert!(p
-            .check("            ", Some(&strong()), &diane())
+            .check("contoso-summer-2026", Some(&strong()), &user, &list)
             .is_empty());
         assert_eq!(
-            p.check("           ", Some(&strong()), &diane()),
-            vec![Violation::TooShort { min: 12 }]
+            p.check(
+                "contoso-summer-2026",
+                Some(&strong()),
+                &user,
+                &Blocklist::Loading
+            ),
+            vec![Violation::BlocklistPending]
+        );
+        assert_eq!(
+            p.check(
+                "contoso-summer-2026",
+                Some(&strong()),
+                &user,
+                &Blocklist::Unavailable
+            ),
+            vec![Violation::BlocklistUnavailable]
         );
     }
 
@@ -219,6 +384,7 @@ mod tests {
             user_id: "u1".into(),
             name: "Li Wu".into(),
             email: "li@x.se".into(),
+            context: vec![],
         };
         assert!(user.forbidden().is_empty());
         assert_eq!(user.estimator_inputs().len(), 3);

@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use crate::core::config::Config;
 use crate::core::generator::Generated;
-use crate::core::policy::Violation;
+use crate::core::policy::{Blocklist, Violation};
 use crate::core::recipients::{parse_recipients, BadAddress};
 use crate::core::secret::Secret;
 use crate::core::strength::{Estimate, Strength};
@@ -95,6 +95,8 @@ pub struct State {
     /// retries, cleared by any change to what would be sent.
     pub idempotency_key: Option<String>,
     pub attempts: u32,
+    /// The organisation's blocklist, fetched once when configured.
+    pub blocklist: Blocklist,
     /// Bumped whenever the strength the meter shows changes (for the strength event).
     pub strength_version: u32,
 }
@@ -124,6 +126,8 @@ pub enum Action {
         attempt: u32,
         outcome: Outcome,
     },
+    /// The blocklist was fetched (or could not be).
+    BlocklistChanged(Blocklist),
 }
 
 impl State {
@@ -144,6 +148,7 @@ impl State {
             submission: Submission::Editing,
             idempotency_key: None,
             attempts: 0,
+            blocklist: Blocklist::None,
             strength_version: 1,
         }
     }
@@ -171,6 +176,7 @@ impl State {
             self.password().expose(),
             self.strength().as_ref(),
             &self.config.user,
+            &self.blocklist,
         )
     }
 
@@ -333,12 +339,17 @@ impl State {
                     attempt: s.attempts,
                 };
             }
+            Action::BlocklistChanged(blocklist) => s.blocklist = blocklist,
             Action::Finished { attempt, outcome } => {
                 if s.submission != (Submission::InFlight { attempt }) {
                     return self;
                 }
                 s.submission = match outcome {
-                    Ok(response) => Submission::Succeeded(response),
+                    Ok(response) => {
+                        // The result view shows the password hidden until revealed again.
+                        s.show_password = false;
+                        Submission::Succeeded(response)
+                    }
                     Err(failure) => {
                         // A field error from the backend goes next to its field.
                         if let Some(problem) = failure.problem() {

@@ -6,6 +6,8 @@
 //! dialog with Yew into the shadow root, and wires the real services: HTTP
 //! ([`http`]), the estimator worker ([`estimator`]) and DOM events ([`events`]).
 
+pub mod api;
+pub mod blocklist;
 pub mod clipboard;
 pub mod estimator;
 pub mod events;

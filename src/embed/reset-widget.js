@@ -8,7 +8,7 @@
 // JavaScript API. The strength estimator is a Web Worker of its own, fetched
 // only when a custom password (or a call to estimateStrength) needs it.
 
-import init, { mount, stylesheet } from './password-reset-widget.js';
+import init, { mount, stylesheet, generatePasswordJson, checkPolicyJson, crackTimeDisplay } from './password-reset-widget.js';
 
 await init();
 
@@ -18,27 +18,40 @@ const sheet = new CSSStyleSheet();
 sheet.replaceSync(stylesheet());
 
 // --- The estimator worker, started on first use ---------------------------
+// Requests wait for the worker's "ready" message: a message posted before the
+// module has installed its handler would be lost.
 let worker = null;
+let ready = null;
 let nextId = 1;
 const pending = new Map();
 
+function failAll(message) {
+  for (const waiting of pending.values()) waiting.reject(new Error(message));
+  pending.clear();
+  worker?.terminate();
+  worker = null; // the next request starts a new worker
+  ready = null;
+}
+
 function estimatorWorker() {
-  if (worker) return worker;
-  worker = new Worker(new URL('./reset-estimator_loader.js', import.meta.url));
-  worker.onmessage = (event) => {
-    const reply = JSON.parse(event.data);
-    const waiting = pending.get(reply.id);
-    if (!waiting) return; // the "ready" message, or a reply nobody waits for
-    pending.delete(reply.id);
-    waiting.resolve(event.data);
-  };
+  if (ready) return ready;
+  worker = new Worker(new URL('./estimator-worker.js', import.meta.url));
+  ready = new Promise((resolve) => {
+    worker.onmessage = (event) => {
+      const reply = JSON.parse(event.data);
+      if (reply.ready) return resolve(worker);
+      if (reply.failed) return failAll('The strength estimator could not be loaded.');
+      const waiting = pending.get(reply.id);
+      if (!waiting) return;
+      pending.delete(reply.id);
+      waiting.resolve(event.data);
+    };
+  });
   worker.onerror = (event) => {
     event.preventDefault();
-    for (const waiting of pending.values()) waiting.reject(new Error('The strength estimator could not be loaded.'));
-    pending.clear();
-    worker = null; // try again on the next request
+    failAll('The strength estimator could not be loaded.');
   };
-  return worker;
+  return ready;
 }
 
 // The worker's raw JSON reply; what the dialog uses.
@@ -46,23 +59,56 @@ function estimateJson(password, userInputs) {
   return new Promise((resolve, reject) => {
     const id = nextId++;
     pending.set(id, { resolve, reject });
-    estimatorWorker().postMessage(JSON.stringify({ id, password, userInputs: [...userInputs] }));
+    const message = JSON.stringify({ id, password, userInputs: [...userInputs] });
+    estimatorWorker().then((w) => w.postMessage(message));
   });
 }
 
 /**
- * Scores a password with zxcvbn (in the estimator worker).
+ * Scores a password with zxcvbn, in the estimator worker (fetched on first use).
+ * Only the first 100 characters are analysed (zxcvbn's own cap).
  * @param {string} password
- * @param {string[]} [userInputs] words the password should not be made of
- * @returns {Promise<{score:number, guessesLog10:number, warning:string|null, suggestions:string[], crackTimeSeconds:number}>}
+ * @param {string[]} [userInputs] words the password should not be made of (name, e-mail, ...)
+ * @param {{lang?: string}} [options] language of `crackTimeDisplay`
+ * @returns {Promise<{score:number, guessesLog10:number, warning:string|null,
+ *   suggestions:string[], crackTimeSeconds:number, crackTimeDisplay:string}>}
  */
-export async function estimateStrength(password, userInputs = []) {
-  const { id, ...estimate } = JSON.parse(await estimateJson(String(password), userInputs));
-  return estimate;
+export async function estimateStrength(password, userInputs = [], { lang = 'en' } = {}) {
+  const { id, truncated, ...estimate } = JSON.parse(await estimateJson(String(password), userInputs));
+  return { ...estimate, crackTimeDisplay: crackTimeDisplay(estimate.crackTimeSeconds, lang) };
+}
+
+/**
+ * Generates a password in the browser (crypto.getRandomValues, unbiased).
+ * @param {object} [options] `{ kind: "characters"|"passphrase", length, lowercase, uppercase,
+ *   digits, symbols (true, false or a minimum count), avoidLookAlikes, words, separator,
+ *   capitalize, appendDigit }`
+ * @returns {{password: string, entropyBits: number}}
+ */
+export function generatePassword(options = {}) {
+  return JSON.parse(generatePasswordJson(JSON.stringify(options)));
+}
+
+/**
+ * Checks a password against a policy (asks the estimator for its score).
+ * @param {string} password
+ * @param {object} [policy] `{ minLength, maxLength, minScore, requireClasses, blocklist: [...], lang }`
+ * @param {object} [user] `{ userId, userName, userEmail, contextWords: [...] }`
+ * @returns {Promise<{ok: boolean, reasons: {code: string, message: string}[]}>}
+ */
+export async function checkPolicy(password, policy = {}, user = {}) {
+  const inputs = [user.userId, user.userName, user.userEmail, ...(user.contextWords ?? [])].filter(Boolean);
+  const estimate = await estimateJson(String(password), inputs);
+  return JSON.parse(checkPolicyJson(String(password), JSON.stringify(policy), JSON.stringify(user), estimate));
 }
 
 // --- The custom element ----------------------------------------------------
-const ATTRIBUTES = ['endpoint', 'user-id', 'user-name', 'user-email', 'deliver-to', 'min-length', 'min-score', 'length', 'lang'];
+const ATTRIBUTES = [
+  'endpoint', 'user-id', 'user-name', 'user-email', 'deliver-to', 'lang',
+  'min-length', 'max-length', 'min-score', 'require-classes', 'context-words', 'blocklist-url',
+  'generator', 'length', 'lowercase', 'uppercase', 'digits', 'symbols', 'avoid-look-alikes',
+  'words', 'separator', 'capitalize', 'append-digit',
+];
 
 class ResetPasswordElement extends HTMLElement {
   static observedAttributes = ATTRIBUTES;

@@ -45,6 +45,14 @@ fn violation(v: &Violation) -> String {
         Violation::ContainsUserInfo => {
             "Don't use the user's name, user ID or e-mail address in the password.".into()
         }
+        Violation::TooFewClasses { required } => {
+            format!("Use at least {required} of these: lowercase letters, uppercase letters, digits, symbols.")
+        }
+        Violation::OnBlocklist => "This password is on your organisation's list of banned passwords.".into(),
+        Violation::BlocklistPending => "Checking your organisation's list of banned passwords…".into(),
+        Violation::BlocklistUnavailable => {
+            "Your organisation's list of banned passwords couldn't be loaded, so a password you create can't be checked. Use a generated password.".into()
+        }
     }
 }
 
@@ -132,7 +140,7 @@ pub static TEXTS: Texts = Texts {
     checking: "Checking…",
     estimator_failed: "The strength checker couldn't be loaded. Try again, or use a generated password.",
     entropy_bits: |bits| format!("{bits:.0} bits of entropy"),
-    crack_time: crack_time,
+    crack_time,
     policy_heading: "Password requirements",
     policy_summary: |min_length, min_score| {
         format!("At least {min_length} characters, strength at least \"{}\", not the user's name, ID or e-mail.", SCORES[min_score as usize])

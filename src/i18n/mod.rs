@@ -2,6 +2,7 @@
 //! adding a file with a [`Texts`] value and a line in [`texts_for`].
 
 mod en;
+mod sv;
 
 use crate::core::policy::Violation;
 use crate::core::strength::{Suggestion, Warning};
@@ -69,14 +70,30 @@ pub fn texts_for(lang: &str) -> &'static Texts {
         .next()
         .unwrap_or_default()
         .to_ascii_lowercase();
+    // One arm per language file; English is the fallback.
     match primary.as_str() {
+        "sv" => &sv::TEXTS,
         _ => &en::TEXTS,
+    }
+}
+
+/// Two texts are the same when they are the same language (for Yew's props).
+impl PartialEq for Texts {
+    fn eq(&self, other: &Self) -> bool {
+        self.lang == other.lang
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn swedish_is_chosen_by_its_tag() {
+        assert_eq!(texts_for("sv").lang, "sv");
+        assert_eq!(texts_for("sv-SE").dialog_title, "Återställ lösenord");
+        assert_eq!((texts_for("sv").crack_time)(7200.0), "2 timmar");
+    }
 
     #[test]
     fn unknown_languages_fall_back_to_english() {
@@ -132,6 +149,10 @@ mod tests {
             },
             Violation::StrengthPending,
             Violation::ContainsUserInfo,
+            Violation::TooFewClasses { required: 3 },
+            Violation::OnBlocklist,
+            Violation::BlocklistPending,
+            Violation::BlocklistUnavailable,
         ] {
             assert!(!(t.violation)(&v).is_empty());
         }
@@ -145,12 +166,5 @@ mod tests {
         assert_eq!((t.crack_time)(1.0), "1 second");
         assert_eq!((t.crack_time)(7200.0), "2 hours");
         assert_eq!((t.crack_time)(1e12), "centuries");
-    }
-}
-
-/// Two texts are the same when they are the same language (for Yew's props).
-impl PartialEq for Texts {
-    fn eq(&self, other: &Self) -> bool {
-        self.lang == other.lang
     }
 }

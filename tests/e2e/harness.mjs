@@ -10,10 +10,10 @@ import { chromium } from 'playwright-core';
 const ROOT = resolve(import.meta.dirname, '../..');
 export const BACKEND_BIN = process.env.RESET_BACKEND_BIN || join(ROOT, 'target/server/reset-backend');
 
-/** Starts the backend; resolves once it printed its address. */
-export async function startBackend({ testMode = true, env = {} } = {}) {
+/** Starts the backend; resolves once it printed its address. `www` is the folder served at `/`. */
+export async function startBackend({ testMode = true, env = {}, www = join(ROOT, 'www') } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'reset-e2e-'));
-  const args = ['--addr', '127.0.0.1:0', '--db', join(dir, 'e2e.sqlite'), '--www', join(ROOT, 'www'), '--dist', join(ROOT, 'dist')];
+  const args = ['--addr', '127.0.0.1:0', '--db', join(dir, 'e2e.sqlite'), '--www', www, '--dist', join(ROOT, 'dist')];
   if (testMode) args.push('--test-mode');
   const child = spawn(BACKEND_BIN, args, { cwd: ROOT, env: { ...process.env, RUST_LOG: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';

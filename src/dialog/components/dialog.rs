@@ -12,8 +12,9 @@ use super::result_view::ResultView;
 use super::step_indicator::StepIndicator;
 use super::strength_step::StrengthStep;
 use crate::core::config::Config;
-use crate::core::generator::generate;
+use crate::core::generator::generate_for;
 use crate::core::idempotency::new_key;
+use crate::core::policy::Blocklist;
 use crate::core::random::OsRandom;
 use crate::dialog::services::{OutgoingRequest, Services, WidgetEvent};
 use crate::dialog::state::{Action, Mode, State, Step, Submission};
@@ -38,12 +39,33 @@ pub fn dialog(props: &DialogProps) -> Html {
     let config = props.config.clone();
     let state = use_reducer(move || {
         // The config was checked, so the generator options are valid.
-        let generated =
-            generate(&config.generator, &mut OsRandom).expect("checked generator options");
+        let generated = generate_for(
+            &config.generator,
+            &config.policy,
+            &config.user,
+            &mut OsRandom,
+        )
+        .expect("checked generator options");
         State::new(config, generated)
     });
     let texts = texts_for(&state.config.lang);
     let heading = use_node_ref();
+
+    // The organisation's blocklist, when configured: fetched once.
+    {
+        let state = state.clone();
+        use_effect_with(state.config.blocklist_url.clone(), move |url| {
+            if let Some(url) = url.clone() {
+                let dispatcher = state.dispatcher();
+                dispatcher.dispatch(Action::BlocklistChanged(Blocklist::Loading));
+                wasm_bindgen_futures::spawn_local(async move {
+                    dispatcher.dispatch(Action::BlocklistChanged(
+                        crate::embed::blocklist::fetch(url).await,
+                    ));
+                });
+            }
+        });
+    }
 
     // Custom password typed: ask the estimator. Late answers for older text
     // are dropped by the reducer (they carry their revision).

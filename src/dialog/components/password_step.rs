@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use super::secret_field::SecretField;
 use super::strength_meter::StrengthMeter;
-use crate::core::generator::generate;
+use crate::core::generator::generate_for;
 use crate::core::random::OsRandom;
 use crate::core::secret::Secret;
 use crate::dialog::state::{Action, Mode, State};
@@ -32,7 +32,12 @@ pub fn password_step(props: &PasswordStepProps) -> Html {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
             let options = &state.config.generator;
-            if let Ok(generated) = generate(options, &mut OsRandom) {
+            if let Ok(generated) = generate_for(
+                options,
+                &state.config.policy,
+                &state.config.user,
+                &mut OsRandom,
+            ) {
                 state.dispatch(Action::Regenerated(generated));
             }
         })

@@ -1,0 +1,102 @@
+// The JavaScript API and the policy's page-level parts, end to end.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startBackend, launchBrowser, openPage, openDialogFor } from './harness.mjs';
+
+let backend;
+let browser;
+
+before(async () => {
+  backend = await startBackend();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await backend?.stop();
+});
+
+/** Calls an export of reset-widget.js in the page; `{ value }` or `{ error }`. */
+const call = (page, name, ...args) =>
+  page.evaluate(async ({ name, args }) => {
+    const m = await import('/static/reset-widget/reset-widget.js');
+    try {
+      return { value: await m[name](...args) };
+    } catch (e) {
+      return { error: String(e.message ?? e) };
+    }
+  }, { name, args });
+
+const api = async (page, name, ...args) => {
+  const r = await call(page, name, ...args);
+  assert.equal(r.error, undefined, `${name} threw`);
+  return r.value;
+};
+
+test('generatePassword makes the passwords it is asked for', async () => {
+  const { page, context } = await openPage(browser, backend.url + '/');
+  const plain = await api(page, 'generatePassword');
+  assert.equal(plain.password.length, 16);
+  assert.ok(plain.entropyBits > 100 && plain.entropyBits < 102, String(plain.entropyBits));
+  const digits = await api(page, 'generatePassword', { length: 20, symbols: false, digits: 4 });
+  assert.equal(digits.password.length, 20);
+  assert.ok((digits.password.match(/[0-9]/g) ?? []).length >= 4);
+  assert.ok(!/[^A-Za-z0-9]/.test(digits.password));
+  const phrase = await api(page, 'generatePassword', { kind: 'passphrase', words: 6, separator: ' ' });
+  assert.equal(phrase.password.split(' ').length, 6);
+  assert.ok(Math.abs(phrase.entropyBits - (6 * Math.log2(7776) + Math.log2(10))) < 1e-9);
+  const { error } = await call(page, 'generatePassword', { length: 4 });
+  assert.match(error, /length/);
+  await context.close();
+});
+
+test('estimateStrength and checkPolicy use the estimator worker', async () => {
+  const { page, context, seen } = await openPage(browser, backend.url + '/');
+  const weak = await api(page, 'estimateStrength', 'password1');
+  assert.equal(weak.score, 0);
+  assert.equal(weak.warning, 'thisIsACommonPassword');
+  assert.ok(weak.suggestions.length > 0);
+  assert.equal(typeof weak.crackTimeDisplay, 'string');
+  assert.ok(seen.urls.some((u) => u.endsWith('reset-estimator_bg.wasm')), 'fetched on first use');
+
+  const personal = await api(page, 'estimateStrength', 'dianeprescott', ['Diane Prescott']);
+  const impersonal = await api(page, 'estimateStrength', 'dianeprescott');
+  assert.ok(personal.guessesLog10 < impersonal.guessesLog10, 'user inputs make it weaker');
+
+  const short = await api(page, 'checkPolicy', 'short');
+  assert.equal(short.ok, false);
+  assert.deepEqual(short.reasons.map((r) => r.code), ['tooShort', 'tooWeak']);
+  assert.match(short.reasons[0].message, /12 characters/);
+  const mine = await api(page, 'checkPolicy', 'Prescott-Quokka-Marmalade-9', {}, { userName: 'Diane Prescott' });
+  assert.deepEqual(mine.reasons.map((r) => r.code), ['containsUserInfo']);
+  const ok = await api(page, 'checkPolicy', 'Quokka-Marmalade-Tundra-9', { requireClasses: 3 });
+  assert.deepEqual(ok, { ok: true, reasons: [] });
+  const banned = await api(page, 'checkPolicy', 'quokka-marmalade-tundra-9', { blocklist: ['Quokka-Marmalade-Tundra-9'] });
+  assert.deepEqual(banned.reasons.map((r) => r.code), ['onBlocklist']);
+  await context.close();
+});
+
+test("the dialog refuses a password on the organisation's blocklist", async () => {
+  const { page, context, seen } = await openPage(browser, backend.url + '/');
+  const widget = await openDialogFor(page, 'u-1042');
+  await widget.getByRole('radio', { name: 'Let me create the password' }).check();
+  await widget.getByLabel('New password').fill('Contoso-Spring-2026!');
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByText("This password is on your organisation's list of banned passwords.").waitFor();
+  assert.equal(await widget.getByRole('button', { name: 'Next' }).isDisabled(), true);
+  assert.equal(seen.urls.filter((u) => u.endsWith('/banned-passwords.txt')).length, 1, 'fetched once');
+  await context.close();
+});
+
+test('a pasted 256-character password is scored on its first 100 characters', async () => {
+  const { page, context } = await openPage(browser, backend.url + '/');
+  const widget = await openDialogFor(page, 'u-1042');
+  await widget.getByRole('radio', { name: 'Let me create the password' }).check();
+  const long = 'correct-Horse7battery!staple-Quokka9-'.repeat(7).slice(0, 256);
+  await widget.getByLabel('New password').fill(long);
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByText('Only the first 100 characters were analysed.').waitFor();
+  assert.equal(await widget.getByRole('meter', { name: 'Password strength' }).getAttribute('aria-valuenow'), '4');
+  assert.equal(await widget.getByRole('button', { name: 'Next' }).isDisabled(), false);
+  await context.close();
+});
