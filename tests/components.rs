@@ -72,7 +72,7 @@ async fn mount(extra: &[(&str, &str)]) -> Mounted {
     let sink = events.clone();
     let services = Services {
         estimator: Rc::new(InProcessEstimator),
-        transport: Rc::new(HttpTransport),
+        transport: Rc::new(HttpTransport::new(Default::default())),
         on_event: yew::Callback::from(move |e| sink.borrow_mut().push(e)),
     };
     yew::Renderer::<Dialog>::with_root_and_props(

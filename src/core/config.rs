@@ -25,6 +25,138 @@ pub struct Config {
     pub generator: GeneratorOptions,
     /// A newline-separated list of refused passwords, fetched once.
     pub blocklist_url: Option<String>,
+    pub transport: TransportOptions,
+}
+
+/// How the request travels (attributes `headers`, `credentials`, `timeout-ms`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportOptions {
+    /// Extra request headers, e.g. a CSRF token.
+    pub headers: Vec<(String, String)>,
+    pub credentials: Credentials,
+    pub timeout_ms: u32,
+}
+
+impl Default for TransportOptions {
+    fn default() -> Self {
+        Self {
+            headers: Vec::new(),
+            credentials: Credentials::SameOrigin,
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+        }
+    }
+}
+
+pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
+
+/// The fetch `credentials` mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credentials {
+    SameOrigin,
+    Include,
+    Omit,
+}
+
+/// Headers the widget sets itself; the `headers` attribute may not replace them.
+const RESERVED_HEADERS: [&str; 4] = [
+    "content-type",
+    "accept",
+    "idempotency-key",
+    "content-length",
+];
+
+fn parse_headers(text: &str) -> Result<Vec<(String, String)>, ConfigError> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|_| {
+        error(
+            "headers",
+            "must be a JSON object such as {\"X-CSRF-Token\": \"…\"}",
+        )
+    })?;
+    let object = value.as_object().ok_or_else(|| {
+        error(
+            "headers",
+            "must be a JSON object of header names to strings",
+        )
+    })?;
+    let mut headers = Vec::new();
+    for (name, value) in object {
+        let valid_name = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        if !valid_name {
+            return Err(error("headers", format!("\"{name}\" is not a header name")));
+        }
+        if RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+            return Err(error(
+                "headers",
+                format!("\"{name}\" is set by the widget itself"),
+            ));
+        }
+        let value = value.as_str().ok_or_else(|| {
+            error(
+                "headers",
+                format!("the value of \"{name}\" must be a string"),
+            )
+        })?;
+        if value.contains(['\r', '\n']) {
+            return Err(error(
+                "headers",
+                format!("the value of \"{name}\" holds a line break"),
+            ));
+        }
+        headers.push((name.clone(), value.to_string()));
+    }
+    Ok(headers)
+}
+
+fn transport_options<F: Fn(&str) -> Option<String>>(
+    a: &Attributes<F>,
+) -> Result<TransportOptions, ConfigError> {
+    Ok(TransportOptions {
+        headers: a
+            .text("headers")
+            .map(|h| parse_headers(&h))
+            .transpose()?
+            .unwrap_or_default(),
+        credentials: match a.text("credentials").as_deref() {
+            None | Some("same-origin") => Credentials::SameOrigin,
+            Some("include") => Credentials::Include,
+            Some("omit") => Credentials::Omit,
+            Some(other) => {
+                return Err(error(
+                    "credentials",
+                    format!("\"{other}\" must be same-origin, include or omit"),
+                ))
+            }
+        },
+        timeout_ms: a.number("timeout-ms", DEFAULT_TIMEOUT_MS, 1_000..=600_000)?,
+    })
+}
+
+impl TransportOptions {
+    /// Reads `headers`, `credentials` and `timeout-ms`. These are read again
+    /// for every request, so a page can renew a CSRF token after the admin
+    /// signed in again without the dialog losing its state.
+    pub fn from_attributes(attr: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        transport_options(&Attributes(attr))
+    }
+}
+
+/// Passwords travel only over HTTPS: an `http:` endpoint is refused unless the
+/// page itself is on this machine (localhost, 127.0.0.1, ::1), as in development.
+pub fn check_endpoint_security(
+    resolved_endpoint: &str,
+    page_hostname: &str,
+) -> Result<(), ConfigError> {
+    let local = matches!(page_hostname, "localhost" | "127.0.0.1" | "[::1]" | "::1");
+    if resolved_endpoint.to_ascii_lowercase().starts_with("http:") && !local {
+        return Err(error(
+            "endpoint",
+            format!("{resolved_endpoint} is not HTTPS: passwords are sent only over HTTPS (http: is allowed on localhost only)"),
+        ));
+    }
+    Ok(())
 }
 
 /// A configuration mistake, named by its attribute, shown inside the element.
@@ -223,9 +355,19 @@ impl Config {
     /// (`None` when the attribute is absent).
     pub fn from_attributes(attr: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let a = Attributes(attr);
-        let endpoint = a
-            .text("endpoint")
-            .ok_or_else(|| error("endpoint", "is required: the URL the reset is posted to"))?;
+        // A JavaScript transport (the element's `transport` property) replaces HTTP.
+        let has_transport = a.text("has-transport").is_some();
+        let endpoint = match a.text("endpoint") {
+            Some(e) => e,
+            None if has_transport => String::new(),
+            None => {
+                return Err(error(
+                    "endpoint",
+                    "is required: the URL the reset is posted to",
+                ))
+            }
+        };
+        let transport = transport_options(&a)?;
         let user_id = a
             .text("user-id")
             .ok_or_else(|| error("user-id", "is required: whose password is reset"))?;
@@ -271,6 +413,7 @@ impl Config {
             policy,
             generator,
             blocklist_url: a.text("blocklist-url"),
+            transport,
         })
     }
 }
@@ -362,6 +505,74 @@ mod tests {
         assert_eq!(c.policy, Policy::default());
         assert_eq!(c.generator, GeneratorOptions::default());
         assert_eq!(c.blocklist_url, None);
+        assert_eq!(c.transport, TransportOptions::default());
+    }
+
+    #[test]
+    fn transport_attributes_are_read() {
+        let c = with(&[
+            (
+                "headers",
+                r#"{"X-CSRF-Token": "abc123", "X-Tenant": "contoso"}"#,
+            ),
+            ("credentials", "include"),
+            ("timeout-ms", "5000"),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.transport.headers,
+            vec![
+                ("X-CSRF-Token".to_string(), "abc123".to_string()),
+                ("X-Tenant".to_string(), "contoso".to_string())
+            ]
+        );
+        assert_eq!(c.transport.credentials, Credentials::Include);
+        assert_eq!(c.transport.timeout_ms, 5000);
+        for (attr, value) in [
+            ("headers", "not json"),
+            ("headers", "[1,2]"),
+            ("headers", r#"{"Content-Type": "text/plain"}"#),
+            ("headers", r#"{"Idempotency-Key": "x"}"#),
+            ("headers", r#"{"X-A": 3}"#),
+            ("headers", r#"{"bad name": "x"}"#),
+            ("headers", r#"{"X-A": "a\r\nInjected: 1"}"#),
+            ("credentials", "sometimes"),
+            ("timeout-ms", "10"),
+        ] {
+            assert_eq!(
+                with(&[(attr, value)]).unwrap_err().attribute,
+                attr,
+                "{attr}={value}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_javascript_transport_makes_the_endpoint_optional() {
+        assert_eq!(read(&[("user-id", "u")]).unwrap_err().attribute, "endpoint");
+        let c = read(&[("user-id", "u"), ("has-transport", "on")]).unwrap();
+        assert_eq!(c.endpoint, "");
+    }
+
+    #[test]
+    fn http_endpoints_are_refused_off_localhost() {
+        assert!(check_endpoint_security(
+            "https://intranet.contoso.com/api/resets",
+            "intranet.contoso.com"
+        )
+        .is_ok());
+        assert!(check_endpoint_security("http://127.0.0.1:8080/api/resets", "127.0.0.1").is_ok());
+        assert!(check_endpoint_security("http://localhost:8080/api/resets", "localhost").is_ok());
+        let e = check_endpoint_security(
+            "http://intranet.contoso.com/api/resets",
+            "intranet.contoso.com",
+        )
+        .unwrap_err();
+        assert_eq!(e.attribute, "endpoint");
+        assert!(e.message.contains("HTTPS"));
+        assert!(
+            check_endpoint_security("HTTP://api.contoso.com/x", "intranet.contoso.com").is_err()
+        );
     }
 
     #[test]

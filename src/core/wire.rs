@@ -107,6 +107,8 @@ pub enum Failure {
     Rejected {
         status: u16,
         problem: Option<Problem>,
+        /// `Retry-After` in seconds, when a 429 or 503 said when to come back.
+        retry_after: Option<u32>,
     },
     /// The answer was not the contract's shape (not JSON, HTML, missing fields).
     BadResponse { status: u16 },
@@ -134,6 +136,26 @@ impl Failure {
         }
     }
 
+    /// 401 or 403: the admin's session expired or lacks the right. Nothing
+    /// was reset; signing in again (elsewhere) and retrying is safe.
+    pub fn is_authorization(&self) -> bool {
+        matches!(
+            self,
+            Self::Rejected {
+                status: 401 | 403,
+                ..
+            }
+        )
+    }
+
+    /// Seconds to wait before a retry, when the backend said so.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            Self::Rejected { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
     pub fn problem(&self) -> Option<&Problem> {
         match self {
             Self::Rejected { problem, .. } => problem.as_ref(),
@@ -144,7 +166,47 @@ impl Failure {
 
 pub type Outcome = Result<ResetResponse, Failure>;
 
+/// Reads a `Retry-After` value given in seconds (the form 429 and 503 answers
+/// use in practice). An HTTP date is not read: the dialog then just offers Retry.
+pub fn parse_retry_after(value: Option<&str>) -> Option<u32> {
+    value?.trim().parse::<u32>().ok().map(|s| s.min(3600))
+}
+
+/// The parts of an HTTP answer the dialog reads.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Answer<'a> {
+    pub status: u16,
+    pub content_type: Option<&'a str>,
+    pub retry_after: Option<&'a str>,
+    pub body: &'a str,
+}
+
 /// Turns an HTTP answer into an [`Outcome`].
+pub fn interpret_answer(answer: Answer<'_>) -> Outcome {
+    let Answer {
+        status,
+        content_type,
+        body,
+        ..
+    } = answer;
+    let retry_after = if status == 429 || status == 503 {
+        parse_retry_after(answer.retry_after)
+    } else {
+        None
+    };
+    match interpret(status, content_type, body) {
+        Err(Failure::Rejected {
+            status, problem, ..
+        }) => Err(Failure::Rejected {
+            status,
+            problem,
+            retry_after,
+        }),
+        other => other,
+    }
+}
+
+/// Turns an HTTP answer (without headers but its content type) into an [`Outcome`].
 pub fn interpret(status: u16, content_type: Option<&str>, body: &str) -> Outcome {
     let media_type = content_type
         .and_then(|c| c.split(';').next())
@@ -165,7 +227,11 @@ pub fn interpret(status: u16, content_type: Option<&str>, body: &str) -> Outcome
     } else {
         None
     };
-    Err(Failure::Rejected { status, problem })
+    Err(Failure::Rejected {
+        status,
+        problem,
+        retry_after: None,
+    })
 }
 
 #[cfg(test)]
@@ -243,9 +309,63 @@ mod tests {
             html_error,
             Failure::Rejected {
                 status: 502,
-                problem: None
+                problem: None,
+                retry_after: None
             }
         );
         assert!(html_error.outcome_unknown());
+    }
+
+    #[test]
+    fn retry_after_is_read_for_429_and_503_only() {
+        let answer = |status, retry_after| Answer {
+            status,
+            content_type: Some("application/problem+json"),
+            retry_after,
+            body: r#"{"title":"Busy","status":503}"#,
+        };
+        assert_eq!(
+            interpret_answer(answer(503, Some("2")))
+                .unwrap_err()
+                .retry_after(),
+            Some(2)
+        );
+        assert_eq!(
+            interpret_answer(answer(429, Some(" 30 ")))
+                .unwrap_err()
+                .retry_after(),
+            Some(30)
+        );
+        assert_eq!(
+            interpret_answer(answer(500, Some("2")))
+                .unwrap_err()
+                .retry_after(),
+            None
+        );
+        assert_eq!(
+            interpret_answer(answer(503, Some("Wed, 21 Oct 2026 07:28:00 GMT")))
+                .unwrap_err()
+                .retry_after(),
+            None
+        );
+        assert_eq!(
+            parse_retry_after(Some("999999")),
+            Some(3600),
+            "capped at an hour"
+        );
+    }
+
+    #[test]
+    fn authorization_failures_are_known_not_to_have_reset() {
+        for status in [401, 403] {
+            let f = interpret(
+                status,
+                Some("application/problem+json"),
+                r#"{"title":"Sign-in required"}"#,
+            )
+            .unwrap_err();
+            assert!(f.is_authorization());
+            assert!(!f.outcome_unknown());
+        }
     }
 }

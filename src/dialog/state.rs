@@ -95,6 +95,8 @@ pub struct State {
     /// retries, cleared by any change to what would be sent.
     pub idempotency_key: Option<String>,
     pub attempts: u32,
+    /// Seconds until Retry is allowed again (the backend's `Retry-After`).
+    pub retry_wait: u32,
     /// The organisation's blocklist, fetched once when configured.
     pub blocklist: Blocklist,
     /// Bumped whenever the strength the meter shows changes (for the strength event).
@@ -126,6 +128,8 @@ pub enum Action {
         attempt: u32,
         outcome: Outcome,
     },
+    /// One second of a `Retry-After` wait has passed.
+    RetryTick,
     /// The blocklist was fetched (or could not be).
     BlocklistChanged(Blocklist),
 }
@@ -149,6 +153,7 @@ impl State {
             idempotency_key: None,
             attempts: 0,
             blocklist: Blocklist::None,
+            retry_wait: 0,
             strength_version: 1,
         }
     }
@@ -212,6 +217,7 @@ impl State {
     pub fn can_submit(&self) -> bool {
         self.step == Step::Delivery
             && !self.in_flight()
+            && self.retry_wait == 0
             && self.succeeded().is_none()
             && self.violations().is_empty()
             && parse_recipients(&self.recipients_text).is_ok()
@@ -340,6 +346,7 @@ impl State {
                 };
             }
             Action::BlocklistChanged(blocklist) => s.blocklist = blocklist,
+            Action::RetryTick => s.retry_wait = s.retry_wait.saturating_sub(1),
             Action::Finished { attempt, outcome } => {
                 if s.submission != (Submission::InFlight { attempt }) {
                     return self;
@@ -351,6 +358,7 @@ impl State {
                         Submission::Succeeded(response)
                     }
                     Err(failure) => {
+                        s.retry_wait = failure.retry_after().unwrap_or(0);
                         // A field error from the backend goes next to its field.
                         if let Some(problem) = failure.problem() {
                             for e in &problem.errors {
@@ -601,6 +609,7 @@ mod tests {
                     outcome: Err(Failure::Rejected {
                         status: 422,
                         problem: Some(problem),
+                        retry_after: None,
                     }),
                 },
             ],
@@ -633,5 +642,78 @@ mod tests {
             outcome: success(),
         });
         assert!(s.in_flight());
+    }
+
+    #[test]
+    fn retry_waits_for_retry_after() {
+        let busy = Failure::Rejected {
+            status: 503,
+            problem: None,
+            retry_after: Some(2),
+        };
+        let s = run(
+            fresh(),
+            [
+                Action::Next,
+                Action::Next,
+                submit(),
+                Action::Finished {
+                    attempt: 1,
+                    outcome: Err(busy),
+                },
+            ],
+        );
+        assert_eq!(s.retry_wait, 2);
+        assert!(!s.can_submit());
+        let s = run(
+            s,
+            [
+                Action::RetryTick,
+                Action::Submit {
+                    fresh_key: "key-2".into(),
+                },
+            ],
+        );
+        assert!(!s.in_flight(), "still one second to wait");
+        let s = run(
+            s,
+            [
+                Action::RetryTick,
+                Action::Submit {
+                    fresh_key: "key-2".into(),
+                },
+            ],
+        );
+        assert_eq!(s.submission, Submission::InFlight { attempt: 2 });
+        assert_eq!(
+            s.idempotency_key.as_deref(),
+            Some("key-1"),
+            "the retry keeps its key"
+        );
+    }
+
+    #[test]
+    fn an_expired_session_loses_nothing() {
+        let expired = Failure::Rejected {
+            status: 401,
+            problem: None,
+            retry_after: None,
+        };
+        let s = run(
+            fresh(),
+            [
+                Action::Next,
+                Action::Next,
+                Action::RecipientsEdited("it@contoso.com".into()),
+                submit(),
+                Action::Finished {
+                    attempt: 1,
+                    outcome: Err(expired),
+                },
+            ],
+        );
+        assert_eq!(s.step, Step::Delivery);
+        assert_eq!(s.recipients_text, "it@contoso.com");
+        assert!(s.can_submit(), "Retry after signing in again");
     }
 }

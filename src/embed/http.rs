@@ -1,57 +1,100 @@
-//! The HTTP transport: `POST {endpoint}` with the JSON body, an
-//! `Idempotency-Key`, and a time limit enforced with an `AbortController`.
+//! The HTTP transport: `POST {endpoint}` with the JSON body, the
+//! `Idempotency-Key`, the page's extra headers, and a time limit enforced
+//! with an `AbortController`.
 
 use gloo_net::http::Request;
 use wasm_bindgen::prelude::*;
 use web_sys::{AbortController, RequestCredentials};
 
-use crate::core::wire::{interpret, Failure, Outcome};
+use crate::core::config::{Credentials, TransportOptions};
+use crate::core::wire::{interpret_answer, Answer, Failure, Outcome};
 use crate::dialog::services::{LocalFuture, OutgoingRequest, Transport};
 
-/// How long a reset may take before the dialog gives up waiting.
-pub const TIMEOUT_MS: i32 = 15_000;
+pub struct HttpTransport {
+    pub options: TransportOptions,
+}
 
-pub struct HttpTransport;
+impl HttpTransport {
+    pub fn new(options: TransportOptions) -> Self {
+        Self { options }
+    }
+}
+
+/// Calls `on_timeout` after `ms` unless dropped first.
+pub(crate) struct Timer {
+    handle: i32,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl Timer {
+    pub(crate) fn start(ms: u32, on_timeout: impl FnOnce() + 'static) -> Option<Self> {
+        let callback = Closure::once(on_timeout);
+        let handle = web_sys::window()?
+            .set_timeout_with_callback_and_timeout_and_arguments_0(
+                callback.as_ref().unchecked_ref(),
+                ms as i32,
+            )
+            .ok()?;
+        Some(Self {
+            handle,
+            _callback: callback,
+        })
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        if let Some(w) = web_sys::window() {
+            w.clear_timeout_with_handle(self.handle);
+        }
+    }
+}
 
 impl Transport for HttpTransport {
     fn send(&self, request: OutgoingRequest) -> LocalFuture<Outcome> {
+        let options = self.options.clone();
         Box::pin(async move {
             let controller = AbortController::new().map_err(|_| Failure::Network)?;
             let signal = controller.signal();
-            let abort = Closure::once(move || controller.abort());
-            let window = web_sys::window().ok_or(Failure::Network)?;
-            let timer = window
-                .set_timeout_with_callback_and_timeout_and_arguments_0(
-                    abort.as_ref().unchecked_ref(),
-                    TIMEOUT_MS,
-                )
-                .map_err(|_| Failure::Network)?;
-            let sent = Request::post(&request.endpoint)
+            let _timer = Timer::start(options.timeout_ms, move || controller.abort());
+            let mut builder = Request::post(&request.endpoint)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, application/problem+json")
                 .header("Idempotency-Key", &request.idempotency_key)
-                .credentials(RequestCredentials::SameOrigin)
-                .abort_signal(Some(&signal))
+                .credentials(match options.credentials {
+                    Credentials::SameOrigin => RequestCredentials::SameOrigin,
+                    Credentials::Include => RequestCredentials::Include,
+                    Credentials::Omit => RequestCredentials::Omit,
+                })
+                .abort_signal(Some(&signal));
+            for (name, value) in &options.headers {
+                builder = builder.header(name, value);
+            }
+            let sent = builder
                 .body(request.body)
                 .map_err(|_| Failure::Network)?
                 .send()
                 .await;
-            let outcome = match sent {
+            match sent {
                 Err(_) if signal.aborted() => Err(Failure::Timeout),
                 Err(_) => Err(Failure::Network),
                 Ok(response) => {
+                    let headers = response.headers();
+                    let content_type = headers.get("content-type");
+                    let retry_after = headers.get("retry-after");
                     let status = response.status();
-                    let content_type = response.headers().get("content-type");
                     match response.text().await {
-                        Ok(body) => interpret(status, content_type.as_deref(), &body),
+                        Ok(body) => interpret_answer(Answer {
+                            status,
+                            content_type: content_type.as_deref(),
+                            retry_after: retry_after.as_deref(),
+                            body: &body,
+                        }),
                         Err(_) if signal.aborted() => Err(Failure::Timeout),
                         Err(_) => Err(Failure::Network),
                     }
                 }
-            };
-            window.clear_timeout_with_handle(timer);
-            drop(abort);
-            outcome
+            }
         })
     }
 }

@@ -12,6 +12,7 @@ pub mod clipboard;
 pub mod estimator;
 pub mod events;
 pub mod http;
+pub mod js_transport;
 
 use std::rc::Rc;
 
@@ -59,6 +60,22 @@ fn language_of(host: &Element) -> String {
         .unwrap_or_else(|| "en".into())
 }
 
+/// Refuses an `http:` endpoint unless the page is on localhost (the URL is
+/// resolved against the page, as fetch would).
+fn check_endpoint(endpoint: &str) -> Result<(), crate::core::config::ConfigError> {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return Ok(());
+    };
+    let base = location.href().unwrap_or_default();
+    let resolved = web_sys::Url::new_with_base(endpoint, &base)
+        .map(|u| u.href())
+        .unwrap_or_else(|_| endpoint.to_string());
+    crate::core::config::check_endpoint_security(
+        &resolved,
+        &location.hostname().unwrap_or_default(),
+    )
+}
+
 /// Renders the dialog for `host` into `container` (an element inside the
 /// host's shadow root). `estimate` is the page's estimator function
 /// (`(password, userInputs) => Promise<string>`, the worker's JSON reply).
@@ -66,18 +83,26 @@ fn language_of(host: &Element) -> String {
 #[wasm_bindgen]
 pub fn mount(host: HtmlElement, container: Element, estimate: js_sys::Function) -> WidgetHandle {
     let lang = language_of(&host);
-    let attr = |name: &str| {
-        if name == "lang" {
-            Some(lang.clone())
-        } else {
-            host.get_attribute(name)
-        }
+    let has_transport = js_transport::page_transport(&host).is_some();
+    let attr = |name: &str| match name {
+        "lang" => Some(lang.clone()),
+        "has-transport" => has_transport.then(|| "on".to_string()),
+        _ => host.get_attribute(name),
     };
-    match Config::from_attributes(attr) {
+    let checked = Config::from_attributes(attr).and_then(|config| {
+        if !has_transport {
+            check_endpoint(&config.endpoint)?;
+        }
+        Ok(config)
+    });
+    match checked {
         Ok(config) => {
             let services = Services {
                 estimator: Rc::new(estimator::WorkerEstimator::new(estimate)),
-                transport: Rc::new(http::HttpTransport),
+                transport: Rc::new(js_transport::ElementTransport::new(
+                    host.clone(),
+                    config.transport.clone(),
+                )),
                 on_event: events::dispatcher(host.clone()),
             };
             let props = DialogProps {

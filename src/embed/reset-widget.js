@@ -105,13 +105,33 @@ export async function checkPolicy(password, policy = {}, user = {}) {
 // --- The custom element ----------------------------------------------------
 const ATTRIBUTES = [
   'endpoint', 'user-id', 'user-name', 'user-email', 'deliver-to', 'lang',
+  'headers', 'credentials', 'timeout-ms',
   'min-length', 'max-length', 'min-score', 'require-classes', 'context-words', 'blocklist-url',
   'generator', 'length', 'lowercase', 'uppercase', 'digits', 'symbols', 'avoid-look-alikes',
   'words', 'separator', 'capitalize', 'append-digit',
 ];
 
+const LIVE_ATTRIBUTES = ['headers', 'credentials', 'timeout-ms'];
+
 class ResetPasswordElement extends HTMLElement {
   static observedAttributes = ATTRIBUTES;
+
+  /**
+   * A JavaScript transport replaces HTTP: `async (request) => ({ status, body, headers })`.
+   * `request` is `{ endpoint, method, headers, idempotencyKey, body }`.
+   */
+  get transport() {
+    return this._transport ?? null;
+  }
+
+  set transport(fn) {
+    if (fn !== null && fn !== undefined && typeof fn !== 'function') {
+      console.error('<reset-password>: transport must be a function or null');
+      return;
+    }
+    this._transport = fn ?? null;
+    if (this._handle) this._render();
+  }
 
   connectedCallback() {
     if (this._handle) return; // moved within the page: keep the dialog as it is
@@ -125,7 +145,10 @@ class ResetPasswordElement extends HTMLElement {
     });
   }
 
-  attributeChangedCallback(_name, oldValue, newValue) {
+  attributeChangedCallback(name, oldValue, newValue) {
+    // Transport attributes are read for every request: changing them (a new
+    // CSRF token after signing in again) keeps the dialog as it is.
+    if (LIVE_ATTRIBUTES.includes(name)) return;
     if (this._handle && oldValue !== newValue) this._render();
   }
 

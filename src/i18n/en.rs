@@ -174,6 +174,10 @@ pub static TEXTS: Texts = Texts {
     reset_password: "Reset password",
     resetting: "Resetting…",
     retry: "Retry",
+    retry_in: |s| format!("Retry in {s} s"),
+    failure_session: "Your session has expired or you are not signed in. Sign in again in another tab, then press Retry: nothing here is lost.",
+    failure_forbidden: "You don't have the right to reset this password, or the request was refused for security reasons. Nothing was reset.",
+    failure_nothing_reset: "Nothing was reset.",
     done_heading: "Password reset",
     done_text: |who| format!("The password for {who} has been reset."),
     delivery_status: |status| match status {

@@ -183,6 +183,10 @@ pub static TEXTS: Texts = Texts {
     reset_password: "Återställ lösenord",
     resetting: "Återställer…",
     retry: "Försök igen",
+    retry_in: |s| format!("Försök igen om {s} s"),
+    failure_session: "Din session har gått ut eller så är du inte inloggad. Logga in igen i en annan flik och tryck sedan på Försök igen: inget här går förlorat.",
+    failure_forbidden: "Du har inte behörighet att återställa det här lösenordet, eller så nekades begäran av säkerhetsskäl. Inget har återställts.",
+    failure_nothing_reset: "Inget har återställts.",
     done_heading: "Lösenordet har återställts",
     done_text: |who| format!("Lösenordet för {who} har återställts."),
     delivery_status: |status| match status {

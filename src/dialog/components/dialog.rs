@@ -147,6 +147,24 @@ pub fn dialog(props: &DialogProps) -> Html {
         });
     }
 
+    // A `Retry-After` answer: count the wait down, one tick a second.
+    {
+        let state = state.clone();
+        let wait = (state.attempts, state.retry_wait > 0);
+        use_effect_with(wait, move |(_, waiting)| {
+            if *waiting {
+                let dispatcher = state.dispatcher();
+                let seconds = state.retry_wait;
+                wasm_bindgen_futures::spawn_local(async move {
+                    for _ in 0..seconds {
+                        yew::platform::time::sleep(std::time::Duration::from_secs(1)).await;
+                        dispatcher.dispatch(Action::RetryTick);
+                    }
+                });
+            }
+        });
+    }
+
     // Each new step (and the result view) moves focus to its heading, so a
     // screen reader announces where the admin is.
     {
@@ -212,7 +230,15 @@ pub fn dialog(props: &DialogProps) -> Html {
                 if state.step == Step::Delivery {
                     <button type="button" class="primary" onclick={on_submit}
                         disabled={!state.can_submit()} aria-busy={state.in_flight().to_string()}>
-                        { if state.in_flight() { texts.resetting } else if failed { texts.retry } else { texts.reset_password } }
+                        { if state.in_flight() {
+                            texts.resetting.to_string()
+                        } else if state.retry_wait > 0 {
+                            (texts.retry_in)(state.retry_wait)
+                        } else if failed {
+                            texts.retry.to_string()
+                        } else {
+                            texts.reset_password.to_string()
+                        } }
                     </button>
                 } else {
                     <button type="button" class="primary" onclick={dispatch(|| Action::Next)}

@@ -9,13 +9,25 @@ use crate::i18n::Texts;
 /// A one-line title for the failure (also the error event's `title`).
 pub fn title(failure: &Failure, t: &Texts) -> String {
     match failure {
-        Failure::Rejected { status, problem } => problem
+        Failure::Rejected {
+            status, problem, ..
+        } => problem
             .as_ref()
             .and_then(|p| p.title.clone())
             .unwrap_or_else(|| (t.failure_status)(*status)),
         Failure::BadResponse { status } => (t.failure_bad_response)(*status),
         Failure::Network => t.failure_network.to_string(),
         Failure::Timeout => t.failure_timeout.to_string(),
+    }
+}
+
+/// What the failure means for the admin: may it have happened, and what now.
+fn consequence(failure: &Failure, t: &Texts) -> &'static str {
+    match failure {
+        f if f.outcome_unknown() => t.failure_unknown_outcome,
+        Failure::Rejected { status: 401, .. } => t.failure_session,
+        Failure::Rejected { status: 403, .. } => t.failure_forbidden,
+        _ => t.failure_nothing_reset,
     }
 }
 
@@ -31,14 +43,12 @@ pub fn failure_message(props: &FailureMessageProps) -> Html {
     let f = &props.failure;
     let detail = f.problem().and_then(|p| p.detail.clone());
     html! {
-        <div class="failure" part="error" role="alert">
+        <div class="failure" part="error" role="alert" id="rp-failure">
             <p class="failure-title">{ title(f, t) }</p>
             if let Some(detail) = detail {
                 <p>{ detail }</p>
             }
-            if f.outcome_unknown() {
-                <p>{ t.failure_unknown_outcome }</p>
-            }
+            <p>{ consequence(f, t) }</p>
         </div>
     }
 }

@@ -1,0 +1,217 @@
+// A reset is never lost or applied twice: the dialog under injected faults,
+// against the real backend (started with --test-mode).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startBackend, launchBrowser, openPage, openDialogFor, leakSurface, readResultPassword } from './harness.mjs';
+
+let backend;
+let browser;
+
+before(async () => {
+  backend = await startBackend();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await backend?.stop();
+});
+
+const arm = async (fault) => {
+  const r = await backend.api('POST', '/api/test/faults', fault);
+  assert.ok(r.status < 300, r.text);
+};
+const resetsOf = async (userId) => (await backend.api('GET', `/api/test/resets?userId=${userId}`)).json;
+const signIn = (userId, password) => backend.api('POST', '/api/sign-in', { userId, password });
+
+/** Opens the dialog, reveals and reads the generated password, goes to the Delivery step. */
+async function toDelivery(page, userId) {
+  const widget = await openDialogFor(page, userId);
+  await widget.getByRole('button', { name: 'Show password' }).click();
+  const password = await widget.getByLabel('New password').inputValue();
+  await widget.getByRole('button', { name: 'Hide password' }).click();
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Next' }).click();
+  return { widget, password };
+}
+
+/** Counts the POSTs the page sends to the reset endpoint. */
+function countResetPosts(page) {
+  const posts = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith('/api/password-resets')) posts.push(r.headers()['idempotency-key']);
+  });
+  return posts;
+}
+
+async function assertClean(page, seen, password) {
+  const surface = await leakSurface(page, seen);
+  assert.ok(!surface.includes(password), 'the password leaked into the URL, console, storage or an event');
+  assert.ok(!backend.log().includes(password), "the password leaked into the backend's log");
+}
+
+test('a dropped response after the reset was applied: Retry returns the stored success, one reset', async () => {
+  const { page, context, seen } = await openPage(browser, backend.url + '/');
+  const posts = countResetPosts(page);
+  const before = (await resetsOf('u-1042')).count;
+  const { widget, password } = await toDelivery(page, 'u-1042');
+  await arm({ fault: 'drop-response', times: 1 });
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  const alert = widget.getByRole('alert');
+  await alert.getByText("The server couldn't be reached.").waitFor();
+  await alert.getByText('The reset may or may not have happened.', { exact: false }).waitFor();
+  // The password is frozen: it cannot be regenerated while the outcome is unknown.
+  await widget.getByRole('button', { name: 'Back' }).click();
+  await widget.getByRole('button', { name: 'Back' }).click();
+  assert.equal(await widget.getByRole('button', { name: 'Generate another password' }).isDisabled(), true);
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Retry' }).click();
+
+  assert.equal(await readResultPassword(widget), password);
+  assert.equal(posts.length, 2);
+  assert.equal(posts[0], posts[1], 'the retry carries the same Idempotency-Key');
+  const after = await resetsOf('u-1042');
+  assert.equal(after.count, before + 1, 'exactly one reset');
+  assert.equal(after.keys.filter((k) => k === posts[0]).length, 1);
+  assert.equal((await signIn('u-1042', password)).status, 200);
+  await assertClean(page, seen, password);
+  await context.close();
+});
+
+test('a double click on Reset sends one request and resets once', async () => {
+  const { page, context } = await openPage(browser, backend.url + '/');
+  const posts = countResetPosts(page);
+  const before = (await resetsOf('u-1043')).count;
+  const { widget } = await toDelivery(page, 'u-1043');
+  await arm({ fault: 'delay', ms: 600, times: 1 });
+  await widget.getByRole('button', { name: 'Reset password' }).dblclick();
+  await readResultPassword(widget);
+  assert.equal(posts.length, 1);
+  assert.equal((await resetsOf('u-1043')).count, before + 1);
+  await context.close();
+});
+
+test('503 with Retry-After: 2 counts down, then Retry succeeds', async () => {
+  const { page, context, seen } = await openPage(browser, backend.url + '/');
+  const { widget, password } = await toDelivery(page, 'u-1044');
+  await arm({ fault: 'status', status: 503, retryAfter: 2, times: 1 });
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  const waiting = widget.getByRole('button', { name: /Retry in \d s/ });
+  await waiting.waitFor();
+  assert.equal(await waiting.isDisabled(), true);
+  const retry = widget.getByRole('button', { name: 'Retry', exact: true });
+  await retry.waitFor({ timeout: 5000 });
+  await retry.click();
+  assert.equal(await readResultPassword(widget), password);
+  await assertClean(page, seen, password);
+  await context.close();
+});
+
+test('429 says so and keeps the password', async () => {
+  const { page, context } = await openPage(browser, backend.url + '/');
+  const { widget, password } = await toDelivery(page, 'u-1045');
+  await arm({ fault: 'status', status: 429, retryAfter: 1, times: 1 });
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  await widget.getByRole('alert').getByText('The reset may or may not have happened.', { exact: false }).waitFor();
+  await widget.getByRole('button', { name: 'Retry', exact: true }).click({ timeout: 5000 });
+  assert.equal(await readResultPassword(widget), password);
+  await context.close();
+});
+
+test('a timeout says so; the retry replays the stored answer', async () => {
+  const { page, context } = await openPage(browser, backend.url + '/');
+  const before = (await resetsOf('u-1046')).count;
+  const widget = await openDialogFor(page, 'u-1046');
+  await widget.evaluate((el) => el.setAttribute('timeout-ms', '1500'));
+  await widget.getByRole('button', { name: 'Show password' }).click();
+  const password = await widget.getByLabel('New password').inputValue();
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await arm({ fault: 'delay', ms: 3000, times: 1 });
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  await widget.getByRole('alert').getByText("The server didn't answer in time.").waitFor();
+  await page.waitForTimeout(2000); // the delayed request finishes on the server
+  await widget.getByRole('button', { name: 'Retry', exact: true }).click();
+  assert.equal(await readResultPassword(widget), password);
+  assert.equal((await resetsOf('u-1046')).count, before + 1);
+  await context.close();
+});
+
+test('an HTML answer is a backend error, never a crash', async () => {
+  const { page, context, seen } = await openPage(browser, backend.url + '/');
+  const { widget, password } = await toDelivery(page, 'u-1042');
+  await arm({ fault: 'html', times: 1 });
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  await widget.getByRole('alert').getByText("The server sent an answer the widget doesn't understand (HTTP 200).").waitFor();
+  await widget.getByRole('button', { name: 'Retry', exact: true }).click();
+  assert.equal(await readResultPassword(widget), password);
+  assert.deepEqual(seen.errors, []);
+  await context.close();
+});
+
+test("a field error from the backend is shown at its field", async () => {
+  const { page, context } = await openPage(browser, backend.url + '/');
+  const { widget } = await toDelivery(page, 'u-1043');
+  // 21 valid addresses: the widget accepts them, the reference backend allows 20.
+  const many = Array.from({ length: 21 }, (_, i) => `it${i}@contoso.com`).join(', ');
+  await widget.getByLabel('Email the new password to').fill(many);
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  const field = widget.getByLabel('Email the new password to');
+  await page.waitForFunction((el) => el.getAttribute('aria-invalid') === 'true', await field.elementHandle());
+  await widget.getByRole('alert').getByText('Nothing was reset.').waitFor();
+  await field.fill('adele@contoso.com');
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  await readResultPassword(widget);
+  await context.close();
+});
+
+test('an expired session says so and loses nothing; Retry after signing in again works', async () => {
+  const { page, context } = await openPage(browser, backend.url + '/');
+  const { widget, password } = await toDelivery(page, 'u-1044');
+  await page.request.delete(backend.url + '/api/session');
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  await widget.getByRole('alert').getByText('Your session has expired', { exact: false }).waitFor();
+  assert.equal(await widget.getByLabel('Email the new password to').inputValue(), 'adele@contoso.com');
+  assert.notEqual((await signIn('u-1044', password)).status, 200, 'nothing was reset');
+  // Signing in again gives a new CSRF token; the page hands it to the widget,
+  // which reads its headers for every request and keeps its state.
+  const session = await page.request.post(backend.url + '/api/session', { data: { userId: 'u-1001', password: 'Contoso-Admin-Demo-2026' } });
+  const { csrfToken } = await session.json();
+  await widget.evaluate((el, token) => el.setAttribute('headers', JSON.stringify({ 'X-CSRF-Token': token })), csrfToken);
+  await widget.getByRole('button', { name: 'Retry', exact: true }).click();
+  assert.equal(await readResultPassword(widget), password, 'the same password, state kept');
+  assert.equal((await signIn('u-1044', password)).status, 200);
+  await context.close();
+});
+
+test('the JavaScript transport completes a reset without any HTTP request to the endpoint', async () => {
+  const { page, context, seen } = await openPage(browser, backend.url + '/');
+  await page.waitForFunction(() => customElements.get('reset-password'));
+  await page.evaluate(() => {
+    const el = document.createElement('reset-password');
+    el.id = 'js-transport';
+    el.setAttribute('user-id', 'u-2001');
+    el.setAttribute('user-name', 'Pat Transport');
+    window.__transportRequests = [];
+    el.transport = async (request) => {
+      window.__transportRequests.push(request);
+      return { status: 200, body: { results: [{ userId: request.body.resets[0].userId, status: 'reset' }], delivery: { status: 'queued', detail: 'Handed to the message bus.' } } };
+    };
+    document.body.append(el);
+  });
+  const widget = page.locator('#js-transport');
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  const password = await readResultPassword(widget);
+  await widget.getByText('Handed to the message bus.', { exact: false }).waitFor();
+  const requests = await page.evaluate(() => window.__transportRequests.map((r) => ({ ...r, body: r.body })));
+  assert.equal(requests.length, 1);
+  assert.equal(requests[0].method, 'POST');
+  assert.match(requests[0].headers['Idempotency-Key'], /^[0-9a-f-]{36}$/);
+  assert.equal(requests[0].body.resets[0].password, password, 'the transport carried the password');
+  assert.equal(requests[0].body.passwordSource, 'generated');
+  assert.ok(!seen.urls.some((u) => u.includes('/api/password-resets')), 'no HTTP request to an endpoint');
+  await context.close();
+});
