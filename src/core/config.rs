@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 
+use super::bulk::{parse_users, BulkUsers};
 use super::generator::{
     CharClass, CharacterOptions, ClassRule, GeneratorOptions, PassphraseOptions, DEFAULT_LENGTH,
     DEFAULT_WORDS, MAX_LENGTH, MAX_WORDS, MIN_LENGTH, MIN_WORDS,
@@ -26,6 +27,8 @@ pub struct Config {
     /// A newline-separated list of refused passwords, fetched once.
     pub blocklist_url: Option<String>,
     pub transport: TransportOptions,
+    /// Bulk mode (attribute `users`): the users to reset, without the signed-in admin.
+    pub bulk: Option<BulkUsers>,
 }
 
 /// How the request travels (attributes `headers`, `credentials`, `timeout-ms`).
@@ -368,9 +371,19 @@ impl Config {
             }
         };
         let transport = transport_options(&a)?;
-        let user_id = a
-            .text("user-id")
-            .ok_or_else(|| error("user-id", "is required: whose password is reset"))?;
+        let bulk = match a.text("users") {
+            None => None,
+            Some(json) => Some(
+                parse_users(&json, a.text("current-user-id").as_deref())
+                    .map_err(|e| error("users", e.to_string()))?,
+            ),
+        };
+        // One user's dialog needs to know whose password it resets; bulk mode has its list.
+        let user_id = match (a.text("user-id"), &bulk) {
+            (Some(id), _) => id,
+            (None, Some(_)) => String::new(),
+            (None, None) => return Err(error("user-id", "is required: whose password is reset")),
+        };
         let deliver_to = parse_recipients(&a.text("deliver-to").unwrap_or_default()).map_err(
             |BadAddress(x)| error("deliver-to", format!("\"{x}\" is not an e-mail address")),
         )?;
@@ -414,6 +427,7 @@ impl Config {
             generator,
             blocklist_url: a.text("blocklist-url"),
             transport,
+            bulk,
         })
     }
 }
@@ -545,6 +559,30 @@ mod tests {
                 "{attr}={value}"
             );
         }
+    }
+
+    #[test]
+    fn a_users_list_makes_bulk_mode() {
+        let users = r#"[{"id":"u-1","name":"A"},{"id":"u-1001","name":"Adele Vance"},{"id":"u-2","name":"B"}]"#;
+        let c = read(&[
+            ("endpoint", "/x"),
+            ("users", users),
+            ("current-user-id", "u-1001"),
+        ])
+        .unwrap();
+        let bulk = c.bulk.unwrap();
+        assert_eq!(
+            bulk.users.iter().map(|u| u.id.as_str()).collect::<Vec<_>>(),
+            vec!["u-1", "u-2"]
+        );
+        assert_eq!(bulk.excluded_self.unwrap().name, "Adele Vance");
+        assert_eq!(
+            read(&[("endpoint", "/x"), ("users", "nope")])
+                .unwrap_err()
+                .attribute,
+            "users"
+        );
+        assert!(with(&[]).unwrap().bulk.is_none());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! estimator otherwise), [`policy`] says whether it may be used and why not,
 //! and [`wire`] puts it in the one place it may travel: the POST body.
 
+pub mod bulk;
 pub mod config;
 pub mod generator;
 pub mod idempotency;

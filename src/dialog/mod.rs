@@ -1,6 +1,7 @@
 //! The reset dialog: its state as a pure reducer ([`state`], tested natively)
 //! and one file per component (browser only).
 
+pub mod bulk_state;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]

@@ -49,6 +49,8 @@ pub enum WidgetEvent {
         status: u16,
         title: String,
     },
+    /// The admin is done with the dialog (the result view's Done button).
+    Close,
 }
 
 #[derive(Clone)]

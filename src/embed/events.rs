@@ -60,6 +60,7 @@ pub fn to_dom(event: &WidgetEvent) -> (&'static str, JsValue) {
                 ),
             ]),
         ),
+        WidgetEvent::Close => ("reset-password:close", JsValue::NULL),
         WidgetEvent::Error { status, title } => (
             "reset-password:error",
             object(&[

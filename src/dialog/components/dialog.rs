@@ -190,10 +190,15 @@ pub fn dialog(props: &DialogProps) -> Html {
         })
     };
 
+    let on_close = {
+        let on_event = props.services.on_event.clone();
+        Callback::from(move |()| on_event.emit(WidgetEvent::Close))
+    };
+
     if state.succeeded().is_some() {
         return html! {
             <section class="dialog" part="dialog" aria-labelledby="rp-title">
-                <ResultView state={state.clone()} heading={heading} />
+                <ResultView state={state.clone()} heading={heading} on_close={on_close} />
             </section>
         };
     }

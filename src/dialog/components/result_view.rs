@@ -12,6 +12,7 @@ use crate::i18n::texts_for;
 pub struct ResultViewProps {
     pub state: UseReducerHandle<State>,
     pub heading: NodeRef,
+    pub on_close: Callback<()>,
 }
 
 #[function_component(ResultView)]
@@ -55,6 +56,9 @@ pub fn result_view(props: &ResultViewProps) -> Html {
                     }
                 </p>
             </div>
+            <footer class="footer" part="footer">
+                <button type="button" class="primary" onclick={props.on_close.reform(|_: MouseEvent| ())}>{ t.reset_another }</button>
+            </footer>
         </div>
     }
 }

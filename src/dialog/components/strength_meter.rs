@@ -3,6 +3,8 @@
 //! The bar's width comes from the stylesheet per `data-score`: no inline style,
 //! so a strict CSP allows it.
 
+use std::time::Duration;
+
 use yew::prelude::*;
 
 use crate::core::strength::{Strength, StrengthSource};
@@ -21,9 +23,15 @@ pub struct StrengthMeterProps {
     pub detailed: bool,
 }
 
+/// How long the meter must rest before its new value is announced: a screen
+/// reader user hears the strength once they pause, not on every keystroke.
+const ANNOUNCE_AFTER: Duration = Duration::from_millis(700);
+
 #[function_component(StrengthMeter)]
 pub fn strength_meter(props: &StrengthMeterProps) -> Html {
     let t = props.texts;
+    let announcement = use_state(String::new);
+    let generation = use_mut_ref(|| 0u32);
     let (score, label) = match (&props.strength, &props.estimation) {
         (Some(s), _) => (
             Some(s.score),
@@ -40,8 +48,29 @@ pub fn strength_meter(props: &StrengthMeterProps) -> Html {
             (StrengthSource::Generated, Some(bits)) => (t.entropy_bits)(bits),
             _ => String::new(),
         });
+    {
+        let announcement = announcement.clone();
+        let generation = generation.clone();
+        let spoken = if label.is_empty() {
+            String::new()
+        } else {
+            format!("{}: {label}", t.password_strength)
+        };
+        use_effect_with(spoken, move |spoken| {
+            *generation.borrow_mut() += 1;
+            let mine = *generation.borrow();
+            let spoken = spoken.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                yew::platform::time::sleep(ANNOUNCE_AFTER).await;
+                if *generation.borrow() == mine {
+                    announcement.set(spoken);
+                }
+            });
+        });
+    }
     html! {
         <div class="meter" part="meter">
+            <p class="visually-hidden" aria-live="polite">{ (*announcement).clone() }</p>
             <div class="meter-row">
                 <div
                     class="meter-bar"

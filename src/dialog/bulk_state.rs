@@ -1,0 +1,503 @@
+//! The bulk dialog's state as a pure reducer: many users, one generated
+//! password each, sent in batches of at most 40 (one request each, each with
+//! its own Idempotency-Key), with per-user results. Like [`super::state`],
+//! randomness is drawn by the caller and passed in.
+
+use std::rc::Rc;
+
+use crate::core::bulk::{BulkUser, MAX_PER_REQUEST};
+use crate::core::config::Config;
+use crate::core::recipients::{parse_recipients, BadAddress};
+use crate::core::secret::Secret;
+use crate::core::wire::{
+    Delivery, Failure, Outcome, PasswordSource, ResetEntry, ResetRequest, ResultStatus,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BulkStep {
+    Users,
+    Delivery,
+    Results,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RowStatus {
+    /// Not sent yet.
+    Ready,
+    Sending,
+    Reset,
+    /// The backend said no for this user; the password was not set.
+    Failed(String),
+    /// Its request got no answer: it may or may not have been reset. Only a
+    /// retry of the same batch (same key, same passwords) may follow.
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub user: BulkUser,
+    pub selected: bool,
+    pub password: Secret,
+    pub status: RowStatus,
+    pub shown: bool,
+}
+
+/// One request: up to 40 users, its key kept for every retry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Batch {
+    pub key: String,
+    pub user_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Run {
+    Idle,
+    Sending {
+        batch: usize,
+        attempt: u32,
+    },
+    /// A batch's outcome is unknown (or the session lapsed): wait for Retry.
+    Paused {
+        batch: usize,
+        failure: Failure,
+    },
+    Finished,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BulkState {
+    pub config: Rc<Config>,
+    pub step: BulkStep,
+    pub rows: Vec<Row>,
+    pub excluded_self: Option<BulkUser>,
+    pub recipients_text: String,
+    pub recipients_error: Option<String>,
+    pub force_change: bool,
+    pub batches: Vec<Batch>,
+    /// Index of the first batch of the current run (a retry of failed users starts a new run).
+    pub run_start: usize,
+    pub run: Run,
+    pub attempts: u32,
+    pub deliveries: Vec<Delivery>,
+    pub retry_wait: u32,
+}
+
+#[derive(Debug, Clone)]
+pub enum BulkAction {
+    ToggleUser(String),
+    SelectAll(bool),
+    Next,
+    Back,
+    RecipientsEdited(String),
+    ToggleForceChange,
+    /// Send the selected users; one fresh key per batch of 40.
+    Start {
+        keys: Vec<String>,
+    },
+    BatchFinished {
+        batch: usize,
+        attempt: u32,
+        outcome: Outcome,
+    },
+    /// Send a paused batch again, with its own key.
+    Resume,
+    /// Send the users the backend refused again, in new batches with new keys.
+    RetryFailed {
+        keys: Vec<String>,
+    },
+    ToggleShown(String),
+    RetryTick,
+}
+
+/// How many keys `Start` or `RetryFailed` needs for `users` users.
+pub fn keys_needed(users: usize) -> usize {
+    users.div_ceil(MAX_PER_REQUEST)
+}
+
+impl BulkState {
+    /// `passwords` holds one generated password per user, in order.
+    pub fn new(config: Rc<Config>, passwords: Vec<Secret>) -> Self {
+        let bulk = config.bulk.clone().expect("bulk mode");
+        let rows = bulk
+            .users
+            .into_iter()
+            .zip(passwords)
+            .map(|(user, password)| Row {
+                user,
+                selected: true,
+                password,
+                status: RowStatus::Ready,
+                shown: false,
+            })
+            .collect();
+        Self {
+            recipients_text: config.deliver_to.join(", "),
+            config,
+            step: BulkStep::Users,
+            rows,
+            excluded_self: bulk.excluded_self,
+            recipients_error: None,
+            force_change: true,
+            batches: Vec::new(),
+            run_start: 0,
+            run: Run::Idle,
+            attempts: 0,
+            deliveries: Vec::new(),
+            retry_wait: 0,
+        }
+    }
+
+    pub fn selected(&self) -> impl Iterator<Item = &Row> {
+        self.rows.iter().filter(|r| r.selected)
+    }
+
+    pub fn failed(&self) -> impl Iterator<Item = &Row> {
+        self.rows
+            .iter()
+            .filter(|r| r.selected && matches!(r.status, RowStatus::Failed(_)))
+    }
+
+    pub fn can_start(&self) -> bool {
+        self.step == BulkStep::Delivery
+            && self.run == Run::Idle
+            && self.selected().next().is_some()
+            && parse_recipients(&self.recipients_text).is_ok()
+    }
+
+    /// "Resetting 40 of 95": users in this run's batches up to the one in flight, of all.
+    pub fn progress(&self) -> (usize, usize) {
+        let run = &self.batches[self.run_start.min(self.batches.len())..];
+        let total = run.iter().map(|b| b.user_ids.len()).sum();
+        let upto = match self.run {
+            Run::Sending { batch, .. } | Run::Paused { batch, .. } => batch + 1 - self.run_start,
+            Run::Finished => run.len(),
+            Run::Idle => 0,
+        };
+        (run.iter().take(upto).map(|b| b.user_ids.len()).sum(), total)
+    }
+
+    /// The request for batch `index`.
+    pub fn request(&self, index: usize) -> Option<ResetRequest> {
+        let batch = self.batches.get(index)?;
+        let resets = batch
+            .user_ids
+            .iter()
+            .filter_map(|id| self.rows.iter().find(|r| &r.user.id == id))
+            .map(|r| ResetEntry {
+                user_id: r.user.id.clone(),
+                password: r.password.clone(),
+            })
+            .collect();
+        Some(ResetRequest {
+            resets,
+            password_source: PasswordSource::Generated,
+            force_change_password_next_sign_in: self.force_change,
+            deliver_to: parse_recipients(&self.recipients_text).ok()?,
+        })
+    }
+
+    fn set_status(&mut self, ids: &[String], status: RowStatus) {
+        for row in self.rows.iter_mut().filter(|r| ids.contains(&r.user.id)) {
+            row.status = status.clone();
+        }
+    }
+
+    fn send(&mut self, batch: usize) {
+        self.attempts += 1;
+        let ids = self.batches[batch].user_ids.clone();
+        self.set_status(&ids, RowStatus::Sending);
+        self.run = Run::Sending {
+            batch,
+            attempt: self.attempts,
+        };
+    }
+
+    fn next_or_finish(&mut self, batch: usize) {
+        if batch + 1 < self.batches.len() {
+            self.send(batch + 1);
+        } else {
+            self.run = Run::Finished;
+        }
+    }
+
+    /// New batches (one key each) for `ids`, sent one after the other.
+    fn start_run(&mut self, ids: Vec<String>, keys: Vec<String>) {
+        if keys.len() < keys_needed(ids.len()) || ids.is_empty() {
+            return;
+        }
+        self.run_start = self.batches.len();
+        for (chunk, key) in ids.chunks(MAX_PER_REQUEST).zip(keys) {
+            self.batches.push(Batch {
+                key,
+                user_ids: chunk.to_vec(),
+            });
+        }
+        self.step = BulkStep::Results;
+        self.send(self.run_start);
+    }
+
+    pub fn apply(self: Rc<Self>, action: BulkAction) -> Rc<Self> {
+        let mut s = (*self).clone();
+        let editable = s.run == Run::Idle;
+        match action {
+            BulkAction::ToggleUser(id) if editable => {
+                if let Some(row) = s.rows.iter_mut().find(|r| r.user.id == id) {
+                    row.selected = !row.selected;
+                }
+            }
+            BulkAction::SelectAll(on) if editable => {
+                s.rows.iter_mut().for_each(|r| r.selected = on)
+            }
+            BulkAction::Next
+                if editable && s.step == BulkStep::Users && s.selected().next().is_some() =>
+            {
+                s.step = BulkStep::Delivery
+            }
+            BulkAction::Back if editable && s.step == BulkStep::Delivery => {
+                s.step = BulkStep::Users
+            }
+            BulkAction::RecipientsEdited(text) if editable => {
+                s.recipients_error = parse_recipients(&text).err().map(|BadAddress(a)| a);
+                s.recipients_text = text;
+            }
+            BulkAction::ToggleForceChange if editable => s.force_change = !s.force_change,
+            BulkAction::Start { keys } if s.can_start() => {
+                let ids: Vec<String> = s.selected().map(|r| r.user.id.clone()).collect();
+                s.start_run(ids, keys);
+            }
+            BulkAction::BatchFinished {
+                batch,
+                attempt,
+                outcome,
+            } if s.run == (Run::Sending { batch, attempt }) => {
+                let ids = s.batches[batch].user_ids.clone();
+                match outcome {
+                    Ok(response) => {
+                        for id in &ids {
+                            let status = match response.results.iter().find(|r| &r.user_id == id) {
+                                Some(r) if r.status == ResultStatus::Reset => RowStatus::Reset,
+                                Some(r) => RowStatus::Failed(r.detail.clone().unwrap_or_default()),
+                                None => RowStatus::Failed(String::new()),
+                            };
+                            s.set_status(std::slice::from_ref(id), status);
+                        }
+                        s.deliveries.push(response.delivery);
+                        s.next_or_finish(batch);
+                    }
+                    Err(failure) if failure.outcome_unknown() || failure.is_authorization() => {
+                        s.retry_wait = failure.retry_after().unwrap_or(0);
+                        s.set_status(&ids, RowStatus::Unknown);
+                        s.run = Run::Paused { batch, failure };
+                    }
+                    Err(failure) => {
+                        // A definite refusal of the whole request: nobody in it was reset.
+                        let why = failure
+                            .problem()
+                            .and_then(|p| p.detail.clone().or(p.title.clone()))
+                            .unwrap_or_default();
+                        s.set_status(&ids, RowStatus::Failed(why));
+                        s.next_or_finish(batch);
+                    }
+                }
+            }
+            BulkAction::Resume if s.retry_wait == 0 => {
+                if let Run::Paused { batch, .. } = s.run {
+                    s.send(batch);
+                } else {
+                    return self;
+                }
+            }
+            BulkAction::RetryFailed { keys } if s.run == Run::Finished => {
+                let ids: Vec<String> = s.failed().map(|r| r.user.id.clone()).collect();
+                s.start_run(ids, keys);
+            }
+            BulkAction::ToggleShown(id) => {
+                if let Some(row) = s.rows.iter_mut().find(|r| r.user.id == id) {
+                    row.shown = !row.shown;
+                }
+            }
+            BulkAction::RetryTick => s.retry_wait = s.retry_wait.saturating_sub(1),
+            _ => return self,
+        }
+        Rc::new(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::wire::{DeliveryStatus, ResetResponse, UserResult};
+
+    fn state(n: usize, current: Option<&str>) -> Rc<BulkState> {
+        let users: Vec<String> = (0..n)
+            .map(|i| format!(r#"{{"id":"u-{i}","name":"User {i}","email":"u{i}@contoso.com"}}"#))
+            .collect();
+        let users = format!("[{}]", users.join(","));
+        let config = Config::from_attributes(|name| match name {
+            "endpoint" => Some("/api/password-resets".into()),
+            "users" => Some(users.clone()),
+            "current-user-id" => current.map(String::from),
+            "deliver-to" => Some("adele@contoso.com".into()),
+            _ => None,
+        })
+        .unwrap();
+        let count = config.bulk.as_ref().unwrap().users.len();
+        let passwords = (0..count)
+            .map(|i| Secret::new(format!("password-{i}-xxxxxxxx")))
+            .collect();
+        Rc::new(BulkState::new(Rc::new(config), passwords))
+    }
+
+    fn keys(prefix: &str, n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("{prefix}-{i}")).collect()
+    }
+
+    fn answer(s: &BulkState, batch: usize, failing: &[&str]) -> Outcome {
+        let results = s.batches[batch]
+            .user_ids
+            .iter()
+            .map(|id| UserResult {
+                user_id: id.clone(),
+                status: if failing.contains(&id.as_str()) {
+                    ResultStatus::Failed
+                } else {
+                    ResultStatus::Reset
+                },
+                detail: failing
+                    .contains(&id.as_str())
+                    .then(|| "No such user".to_string()),
+            })
+            .collect();
+        Ok(ResetResponse {
+            results,
+            delivery: Delivery {
+                status: DeliveryStatus::Queued,
+                detail: None,
+            },
+        })
+    }
+
+    fn finish(s: Rc<BulkState>, outcome: Outcome) -> Rc<BulkState> {
+        let Run::Sending { batch, attempt } = s.run else {
+            panic!("not sending: {:?}", s.run)
+        };
+        s.apply(BulkAction::BatchFinished {
+            batch,
+            attempt,
+            outcome,
+        })
+    }
+
+    #[test]
+    fn ninety_five_users_go_out_as_40_40_and_15_each_with_its_own_key() {
+        let s = state(96, Some("u-5"));
+        assert_eq!(s.rows.len(), 95, "the signed-in admin is left out");
+        assert_eq!(s.excluded_self.as_ref().unwrap().id, "u-5");
+        let s = s.apply(BulkAction::Next).apply(BulkAction::Start {
+            keys: keys("k", keys_needed(95)),
+        });
+        assert_eq!(
+            s.batches
+                .iter()
+                .map(|b| b.user_ids.len())
+                .collect::<Vec<_>>(),
+            vec![40, 40, 15]
+        );
+        assert_eq!(s.progress(), (40, 95));
+        assert_eq!(s.request(0).unwrap().resets.len(), 40);
+        let s = finish(s.clone(), answer(&s, 0, &[]));
+        assert_eq!(s.progress(), (80, 95));
+        let s = finish(s.clone(), answer(&s, 1, &["u-50"]));
+        let s = finish(s.clone(), answer(&s, 2, &[]));
+        assert_eq!(s.run, Run::Finished);
+        assert_eq!(s.progress(), (95, 95));
+        assert_eq!(
+            s.rows
+                .iter()
+                .filter(|r| r.status == RowStatus::Reset)
+                .count(),
+            94
+        );
+        assert_eq!(
+            s.failed().map(|r| r.user.id.as_str()).collect::<Vec<_>>(),
+            vec!["u-50"]
+        );
+        let keys_used: std::collections::HashSet<_> = s.batches.iter().map(|b| &b.key).collect();
+        assert_eq!(keys_used.len(), 3);
+        assert_eq!(s.deliveries.len(), 3, "one message per request");
+    }
+
+    #[test]
+    fn a_failed_user_is_retried_alone_with_a_new_key_and_the_same_password() {
+        let s = state(3, None)
+            .apply(BulkAction::Next)
+            .apply(BulkAction::Start { keys: keys("k", 1) });
+        let s = finish(s.clone(), answer(&s, 0, &["u-1"]));
+        let password = s.rows[1].password.clone();
+        let s = s.apply(BulkAction::RetryFailed {
+            keys: keys("again", 1),
+        });
+        assert_eq!(s.batches.len(), 2);
+        assert_eq!(s.batches[1].user_ids, vec!["u-1"]);
+        assert_eq!(s.batches[1].key, "again-0");
+        assert_eq!(s.request(1).unwrap().resets[0].password, password);
+        assert_eq!(s.progress(), (1, 1));
+        let s = finish(s.clone(), answer(&s, 1, &[]));
+        assert!(s.rows.iter().all(|r| r.status == RowStatus::Reset));
+    }
+
+    #[test]
+    fn an_unknown_outcome_pauses_and_resumes_the_same_batch_with_the_same_key() {
+        let s = state(45, None)
+            .apply(BulkAction::Next)
+            .apply(BulkAction::Start { keys: keys("k", 2) });
+        let s = finish(s, Err(Failure::Network));
+        assert!(matches!(s.run, Run::Paused { batch: 0, .. }));
+        assert!(s.rows[..40].iter().all(|r| r.status == RowStatus::Unknown));
+        assert!(
+            s.rows[40..].iter().all(|r| r.status == RowStatus::Ready),
+            "later batches wait"
+        );
+        let before = s.request(0);
+        let s = s.apply(BulkAction::Resume);
+        assert!(matches!(s.run, Run::Sending { batch: 0, .. }));
+        assert_eq!(s.request(0), before, "same users, same passwords");
+        assert_eq!(s.batches[0].key, "k-0");
+    }
+
+    #[test]
+    fn a_definite_refusal_fails_its_batch_and_goes_on() {
+        let s = state(45, None)
+            .apply(BulkAction::Next)
+            .apply(BulkAction::Start { keys: keys("k", 2) });
+        let refused = Failure::Rejected {
+            status: 413,
+            problem: None,
+            retry_after: None,
+        };
+        let s = finish(s, Err(refused));
+        assert!(matches!(s.run, Run::Sending { batch: 1, .. }));
+        assert!(s.rows[..40]
+            .iter()
+            .all(|r| matches!(r.status, RowStatus::Failed(_))));
+    }
+
+    #[test]
+    fn deselected_users_are_not_sent_and_nothing_changes_mid_run() {
+        let s = state(5, None)
+            .apply(BulkAction::ToggleUser("u-1".into()))
+            .apply(BulkAction::ToggleUser("u-3".into()))
+            .apply(BulkAction::Next)
+            .apply(BulkAction::Start { keys: keys("k", 1) });
+        assert_eq!(s.batches[0].user_ids, vec!["u-0", "u-2", "u-4"]);
+        let same = s.clone().apply(BulkAction::ToggleUser("u-0".into()));
+        assert!(
+            Rc::ptr_eq(&same, &s),
+            "the selection is frozen while sending"
+        );
+        let none = state(2, None)
+            .apply(BulkAction::SelectAll(false))
+            .apply(BulkAction::Next);
+        assert_eq!(none.step, BulkStep::Users, "nobody selected: no Next");
+    }
+}
