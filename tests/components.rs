@@ -345,3 +345,73 @@ async fn a_bad_configuration_is_shown_in_the_element() {
     assert!(text.contains("not set up correctly"), "{text}");
     assert!(text.contains("attribute `endpoint`"), "{text}");
 }
+
+#[wasm_bindgen_test]
+async fn bulk_mode_lists_the_users_and_leaves_the_admin_out() {
+    use password_reset_widget::dialog::{BulkDialog, BulkDialogProps};
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&host).unwrap();
+    let root = host
+        .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+        .unwrap();
+    let container = document.create_element("div").unwrap();
+    root.append_child(&container).unwrap();
+    let users: Vec<String> = (0..45)
+        .map(|i| format!(r#"{{"id":"u-{i}","name":"User {i}"}}"#))
+        .collect();
+    let users = format!("[{}]", users.join(","));
+    let config = Config::from_attributes(|name| match name {
+        "endpoint" => Some("/api/password-resets".into()),
+        "users" => Some(users.clone()),
+        "current-user-id" => Some("u-7".into()),
+        "deliver-to" => Some("adele@contoso.com".into()),
+        _ => None,
+    })
+    .unwrap();
+    let services = Services {
+        estimator: Rc::new(InProcessEstimator),
+        transport: Rc::new(HttpTransport::new(Default::default())),
+        on_event: yew::Callback::noop(),
+    };
+    yew::Renderer::<BulkDialog>::with_root_and_props(
+        container,
+        BulkDialogProps {
+            config: Rc::new(config),
+            services,
+        },
+    )
+    .render();
+    settle().await;
+    let m = Mounted {
+        root,
+        events: Rc::default(),
+    };
+    assert!(m.text().contains("44 of 44 users selected"), "{}", m.text());
+    assert!(m
+        .text()
+        .contains("You can't reset your own password at the same time as everyone else's."));
+    assert!(!m.text().contains("User 7 "), "the admin is not listed");
+    let boxes = m.root.query_selector_all("input[type=checkbox]").unwrap();
+    assert_eq!(boxes.length(), 44);
+    boxes
+        .item(0)
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
+    settle().await;
+    assert!(m.text().contains("43 of 44 users selected"));
+    m.click("Clear selection").await;
+    assert!(m.button("Next").disabled());
+    m.click("Select all").await;
+    m.click("Next").await;
+    assert!(m.text().contains("Step 2 of 3"));
+    assert!(
+        m.text()
+            .contains("e-mailed to adele@contoso.com, in one message per batch of up to 40 users"),
+        "{}",
+        m.text()
+    );
+    m.click("Back").await;
+    assert!(m.text().contains("44 of 44 users selected"));
+}

@@ -6,6 +6,9 @@ pub mod state;
 
 #[cfg(target_arch = "wasm32")]
 mod components {
+    pub mod bulk_dialog;
+    pub mod bulk_results;
+    pub mod bulk_users_step;
     pub mod config_error;
     pub mod delivery_step;
     pub mod dialog;
@@ -22,6 +25,7 @@ pub mod services;
 
 #[cfg(target_arch = "wasm32")]
 pub use components::{
+    bulk_dialog::{BulkDialog, BulkDialogProps},
     config_error::{ConfigErrorProps, ConfigErrorView},
     dialog::{Dialog, DialogProps},
 };

@@ -9,6 +9,7 @@
 pub mod api;
 pub mod blocklist;
 pub mod clipboard;
+pub mod download;
 pub mod estimator;
 pub mod events;
 pub mod http;
@@ -22,7 +23,9 @@ use yew::AppHandle;
 
 use crate::core::config::Config;
 use crate::dialog::services::Services;
-use crate::dialog::{ConfigErrorView, Dialog, DialogProps, STYLESHEET};
+use crate::dialog::{
+    BulkDialog, BulkDialogProps, ConfigErrorView, Dialog, DialogProps, STYLESHEET,
+};
 
 /// The dialog's CSS, for a constructable stylesheet.
 #[wasm_bindgen]
@@ -34,6 +37,7 @@ pub fn stylesheet() -> String {
 #[wasm_bindgen]
 pub struct WidgetHandle {
     dialog: Option<AppHandle<Dialog>>,
+    bulk: Option<AppHandle<BulkDialog>>,
     error: Option<AppHandle<ConfigErrorView>>,
 }
 
@@ -41,6 +45,9 @@ pub struct WidgetHandle {
 impl WidgetHandle {
     pub fn destroy(&mut self) {
         if let Some(app) = self.dialog.take() {
+            app.destroy();
+        }
+        if let Some(app) = self.bulk.take() {
             app.destroy();
         }
         if let Some(app) = self.error.take() {
@@ -105,13 +112,22 @@ pub fn mount(host: HtmlElement, container: Element, estimate: js_sys::Function) 
                 )),
                 on_event: events::dispatcher(host.clone()),
             };
-            let props = DialogProps {
-                config: Rc::new(config),
-                services,
-            };
+            let config = Rc::new(config);
+            if config.bulk.is_some() {
+                let props = BulkDialogProps { config, services };
+                let app =
+                    yew::Renderer::<BulkDialog>::with_root_and_props(container, props).render();
+                return WidgetHandle {
+                    dialog: None,
+                    bulk: Some(app),
+                    error: None,
+                };
+            }
+            let props = DialogProps { config, services };
             let app = yew::Renderer::<Dialog>::with_root_and_props(container, props).render();
             WidgetHandle {
                 dialog: Some(app),
+                bulk: None,
                 error: None,
             }
         }
@@ -125,6 +141,7 @@ pub fn mount(host: HtmlElement, container: Element, estimate: js_sys::Function) 
                 yew::Renderer::<ConfigErrorView>::with_root_and_props(container, props).render();
             WidgetHandle {
                 dialog: None,
+                bulk: None,
                 error: Some(app),
             }
         }

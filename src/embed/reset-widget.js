@@ -105,7 +105,7 @@ export async function checkPolicy(password, policy = {}, user = {}) {
 // --- The custom element ----------------------------------------------------
 const ATTRIBUTES = [
   'endpoint', 'user-id', 'user-name', 'user-email', 'deliver-to', 'lang',
-  'headers', 'credentials', 'timeout-ms',
+  'headers', 'credentials', 'timeout-ms', 'users', 'current-user-id',
   'min-length', 'max-length', 'min-score', 'require-classes', 'context-words', 'blocklist-url',
   'generator', 'length', 'lowercase', 'uppercase', 'digits', 'symbols', 'avoid-look-alikes',
   'words', 'separator', 'capitalize', 'append-digit',
@@ -120,6 +120,20 @@ class ResetPasswordElement extends HTMLElement {
    * A JavaScript transport replaces HTTP: `async (request) => ({ status, body, headers })`.
    * `request` is `{ endpoint, method, headers, idempotencyKey, body }`.
    */
+  /** Bulk mode: the users to reset, `[{ id, name, email }]` (the `users` attribute as JSON). */
+  get users() {
+    try {
+      return JSON.parse(this.getAttribute('users') ?? 'null');
+    } catch {
+      return null;
+    }
+  }
+
+  set users(list) {
+    if (list === null || list === undefined) this.removeAttribute('users');
+    else this.setAttribute('users', JSON.stringify(list));
+  }
+
   get transport() {
     return this._transport ?? null;
   }

@@ -192,6 +192,36 @@ pub static TEXTS: Texts = Texts {
     failure_bad_response: |status| format!("The server sent an answer the widget doesn't understand (HTTP {status})."),
     failure_status: |status| format!("The server refused the reset (HTTP {status})."),
     config_error_heading: "The password reset widget is not set up correctly",
+    bulk_title: "Reset passwords",
+    bulk_step_names: ["Users", "Delivery", "Results"],
+    selected_count: |n, total| format!("{n} of {total} users selected"),
+    self_excluded: "You can't reset your own password at the same time as everyone else's.",
+    select_all: "Select all",
+    select_none: "Clear selection",
+    bulk_generated_note: "Each user gets a unique auto-generated password.",
+    bulk_delivery: |to| {
+        if to.is_empty() {
+            "The temporary passwords won't be e-mailed: copy or download them after the reset.".into()
+        } else {
+            format!("The temporary passwords will be e-mailed to {}, in one message per batch of up to 40 users.", to.join(", "))
+        }
+    },
+    progress: |done, total| format!("Resetting {done} of {total}…"),
+    bulk_done: |reset, total| format!("{reset} of {total} passwords reset."),
+    col_user: "User",
+    col_status: "Status",
+    col_password: "Password",
+    status_ready: "Waiting",
+    status_sending: "Sending…",
+    status_reset: "Reset",
+    status_failed: "Failed",
+    status_unknown: "Unknown: press Retry",
+    show_password_for: |who| format!("Show password for {who}"),
+    hide_password_for: |who| format!("Hide password for {who}"),
+    copy_password_for: |who| format!("Copy password for {who}"),
+    copy_all: "Copy all",
+    download_csv: "Download CSV",
+    retry_failed: "Retry failed users",
     violation,
     warning,
     suggestion,

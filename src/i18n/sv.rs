@@ -201,6 +201,36 @@ pub static TEXTS: Texts = Texts {
     failure_bad_response: |status| format!("Servern skickade ett svar som widgeten inte förstår (HTTP {status})."),
     failure_status: |status| format!("Servern avvisade återställningen (HTTP {status})."),
     config_error_heading: "Widgeten för lösenordsåterställning är inte rätt konfigurerad",
+    bulk_title: "Återställ lösenord",
+    bulk_step_names: ["Användare", "Leverans", "Resultat"],
+    selected_count: |n, total| format!("{n} av {total} användare har valts"),
+    self_excluded: "Du kan inte återställa ditt eget lösenord samtidigt som alla andras.",
+    select_all: "Välj alla",
+    select_none: "Avmarkera alla",
+    bulk_generated_note: "Varje användare får ett eget automatiskt genererat lösenord.",
+    bulk_delivery: |to| {
+        if to.is_empty() {
+            "De tillfälliga lösenorden skickas inte med e-post: kopiera eller ladda ned dem efter återställningen.".into()
+        } else {
+            format!("De tillfälliga lösenorden skickas med e-post till {}, i ett meddelande per grupp om högst 40 användare.", to.join(", "))
+        }
+    },
+    progress: |done, total| format!("Återställer {done} av {total}…"),
+    bulk_done: |reset, total| format!("{reset} av {total} lösenord har återställts."),
+    col_user: "Användare",
+    col_status: "Status",
+    col_password: "Lösenord",
+    status_ready: "Väntar",
+    status_sending: "Skickar…",
+    status_reset: "Återställt",
+    status_failed: "Misslyckades",
+    status_unknown: "Okänt: tryck på Försök igen",
+    show_password_for: |who| format!("Visa lösenord för {who}"),
+    hide_password_for: |who| format!("Dölj lösenord för {who}"),
+    copy_password_for: |who| format!("Kopiera lösenord för {who}"),
+    copy_all: "Kopiera alla",
+    download_csv: "Ladda ned CSV",
+    retry_failed: "Försök igen för misslyckade användare",
     violation,
     warning,
     suggestion,

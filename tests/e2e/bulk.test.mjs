@@ -1,0 +1,161 @@
+// Bulk mode end to end: 95 users in requests of 40, 40 and 15, per-user
+// results, CSV, retry of a failed user, and sign-in with the CSV's passwords.
+// The backend seeds 89 extra demo users (--seed-users 89): with the five
+// demo users that makes 94, plus one id the backend does not know.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startBackend, launchBrowser, openPage } from './harness.mjs';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+let backend;
+let browser;
+
+before(async () => {
+  backend = await startBackend({ extraArgs: ['--seed-users', '89'] });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await backend?.stop();
+});
+
+/** Puts a bulk <reset-password> for every user (plus an unknown one) on the page. */
+async function bulkWidget(page) {
+  await page.waitForFunction(() => customElements.get('reset-password'));
+  await page.evaluate(async () => {
+    const users = await (await fetch('/api/users')).json();
+    const { csrfToken } = await (await fetch('/api/session')).json();
+    const list = users.map((u) => ({ id: u.id, name: u.name, email: u.email }));
+    list.push({ id: 'u-9999', name: 'Ghost User', email: 'ghost@contoso.com' });
+    const el = document.createElement('reset-password');
+    el.id = 'bulk';
+    el.setAttribute('endpoint', '/api/password-resets');
+    el.setAttribute('current-user-id', 'u-1001');
+    el.setAttribute('deliver-to', 'adele@contoso.com');
+    el.setAttribute('headers', JSON.stringify({ 'X-CSRF-Token': csrfToken }));
+    el.users = list;
+    document.body.append(el);
+  });
+  return page.locator('#bulk');
+}
+
+async function axe(page) {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document.querySelector('#bulk'), {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+    });
+    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
+  });
+}
+
+function parseCsv(text) {
+  const lines = text.trim().split('\r\n').map((line) => {
+    const fields = [];
+    let i = 0;
+    while (i <= line.length) {
+      if (line[i] === '"') {
+        let value = '';
+        i++;
+        while (i < line.length) {
+          if (line[i] === '"' && line[i + 1] === '"') { value += '"'; i += 2; }
+          else if (line[i] === '"') { i++; break; }
+          else value += line[i++];
+        }
+        fields.push(value);
+        i++; // the comma
+      } else {
+        const end = line.indexOf(',', i) === -1 ? line.length : line.indexOf(',', i);
+        fields.push(line.slice(i, end));
+        i = end + 1;
+      }
+    }
+    return fields;
+  });
+  return { header: lines[0], rows: lines.slice(1) };
+}
+
+test('95 users: three requests of 40, 40 and 15, one failure retried alone, CSV matches, sign-in works', async () => {
+  const { page, context, seen } = await openPage(browser, backend.url + '/', { acceptDownloads: true });
+  const posts = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith('/api/password-resets')) {
+      posts.push({ key: r.headers()['idempotency-key'], size: r.postDataJSON().resets.length });
+    }
+  });
+  const widget = await bulkWidget(page);
+  await widget.getByText('95 of 95 users selected').waitFor();
+  await widget.getByText("You can't reset your own password at the same time as everyone else's.").waitFor();
+  assert.equal(await widget.getByRole('checkbox', { name: /Adele Vance/ }).count(), 0, 'the admin is left out');
+  assert.deepEqual(await axe(page), []);
+  // Leave one out and put them back: the selection is the admin's.
+  await widget.getByRole('checkbox', { name: /Ghost User/ }).uncheck();
+  await widget.getByText('94 of 95 users selected').waitFor();
+  await widget.getByRole('checkbox', { name: /Ghost User/ }).check();
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByText('in one message per batch of up to 40 users', { exact: false }).waitFor();
+  assert.deepEqual(await axe(page), []);
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  await widget.getByText('94 of 95 passwords reset.').waitFor({ timeout: 60_000 });
+  assert.deepEqual(await axe(page), []);
+
+  assert.deepEqual(posts.map((p) => p.size), [40, 40, 15]);
+  assert.equal(new Set(posts.map((p) => p.key)).size, 3, 'each request has its own key');
+  const ghost = widget.locator('tr[data-user-id="u-9999"]');
+  assert.match(await ghost.textContent(), /Failed/);
+
+  const download = page.waitForEvent('download');
+  await widget.getByRole('button', { name: 'Download CSV' }).click();
+  const csv = parseCsv(readFileSync(await (await download).path(), 'utf8'));
+  assert.deepEqual(csv.header, ['user id', 'name', 'password']);
+  assert.equal(csv.rows.length, 94);
+  assert.equal(new Set(csv.rows.map((r) => r[2])).size, 94, 'unique passwords');
+  // The table shows the same passwords as the CSV.
+  for (const [id, name, password] of csv.rows.slice(0, 5)) {
+    await widget.getByRole('button', { name: `Show password for ${name}` }).click();
+    assert.equal((await widget.locator(`tr[data-user-id="${id}"] code`).textContent()).trim(), password);
+  }
+  // Sign-in works for a sample of the users with the passwords from the CSV.
+  for (const [id, , password] of [csv.rows[0], csv.rows[41], csv.rows[93]]) {
+    const r = await backend.api('POST', '/api/sign-in', { userId: id, password });
+    assert.equal(r.status, 200, `${id}: ${r.text}`);
+  }
+
+  // The unknown user exists now: retry them alone.
+  const created = await backend.api('POST', '/api/test/users', { id: 'u-9999', name: 'Ghost User', email: 'ghost@contoso.com' });
+  assert.ok(created.status < 300, created.text);
+  await widget.getByRole('button', { name: 'Retry failed users' }).click();
+  await widget.getByText('95 of 95 passwords reset.').waitFor();
+  assert.equal(posts.length, 4);
+  assert.equal(posts[3].size, 1);
+  assert.notEqual(posts[3].key, posts[0].key);
+  await widget.getByRole('button', { name: 'Show password for Ghost User' }).click();
+  const ghostPassword = (await ghost.locator('code').textContent()).trim();
+  assert.equal((await backend.api('POST', '/api/sign-in', { userId: 'u-9999', password: ghostPassword })).status, 200);
+
+  const everything = [page.url(), ...seen.console, ...seen.events.map((e) => e.detail)].join('\n');
+  for (const [, , password] of csv.rows) assert.ok(!everything.includes(password));
+  await context.close();
+});
+
+test('bulk mode with the keyboard alone', async () => {
+  const { page, context } = await openPage(browser, backend.url + '/');
+  const widget = await bulkWidget(page);
+  await widget.getByText('95 of 95 users selected').waitFor();
+  await widget.getByRole('button', { name: 'Select all' }).focus();
+  await page.keyboard.press('Tab'); // Clear selection
+  await page.keyboard.press('Enter');
+  await widget.getByText('0 of 95 users selected').waitFor();
+  await page.keyboard.press('Tab'); // the first user's checkbox
+  await page.keyboard.press('Space');
+  await widget.getByText('1 of 95 users selected').waitFor();
+  await widget.getByRole('button', { name: 'Next' }).focus();
+  await page.keyboard.press('Enter');
+  await widget.getByRole('heading', { name: 'Delivery' }).waitFor();
+  await context.close();
+});
