@@ -36,6 +36,15 @@ test-components:
 test-e2e: dist backend
 	RESET_BACKEND_BIN=$(BACKEND) node --test --test-concurrency=1 tests/e2e/
 
+# The weight-and-speed benchmark (bench/README.md), not part of `make test`:
+# the release bundle and the backend, then headless Chromium against them.
+.PHONY: bench setup-bench
+setup-bench:
+	@scripts/setup.sh bench
+
+bench: setup-bench dist backend
+	RESET_BACKEND_BIN=$(BACKEND) node bench/run.mjs
+
 fmt:
 	cargo fmt --all
 

@@ -2,6 +2,8 @@
 # Installs what the build and the tests need, skipping what is already there.
 #   scripts/setup.sh build   the wasm target, Trunk, wasm-bindgen-cli, wasm-opt
 #   scripts/setup.sh test    the same, plus Chromium, ChromeDriver and Playwright
+#   scripts/setup.sh bench   the same as test, plus the benchmark's npm packages
+#                            (zxcvbn, @zxcvbn-ts/*, esbuild) and Debian's brotli
 # Versions are pinned where the offline machines need them (see TOOLCHAIN notes
 # in the README): Trunk 0.21.14 builds with rustc 1.95; wasm-bindgen-cli must
 # match the wasm-bindgen in Cargo.lock exactly.
@@ -31,8 +33,24 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] 
   npm ci --no-audit --no-fund
 fi
 
-if [ "$what" = "test" ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
+if [ "$what" = "bench" ]; then
+  for package in zxcvbn @zxcvbn-ts/core @zxcvbn-ts/language-common @zxcvbn-ts/language-en esbuild; do
+    if [ ! -d "node_modules/$package" ]; then
+      log "installing npm packages (the benchmark's zxcvbn.js, zxcvbn-ts and esbuild)"
+      npm ci --no-audit --no-fund
+      break
+    fi
+  done
+fi
+
+if { [ "$what" = "test" ] || [ "$what" = "bench" ]; } && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
   log "installing Chromium and ChromeDriver"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+if [ "$what" = "bench" ] && ! command -v brotli >/dev/null 2>&1; then
+  log "installing brotli"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli >/dev/null
 fi
