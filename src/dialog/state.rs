@@ -86,6 +86,8 @@ pub struct State {
     /// text is recognised and dropped.
     pub custom_revision: u32,
     pub estimation: Estimation,
+    /// The last estimate of the custom password, shown while the next is computed.
+    pub previous_estimate: Option<Strength>,
     pub show_password: bool,
     pub recipients_text: String,
     pub recipients_error: Option<RecipientsError>,
@@ -145,6 +147,7 @@ impl State {
             custom: Secret::default(),
             custom_revision: 0,
             estimation: Estimation::Idle,
+            previous_estimate: None,
             show_password: false,
             recipients_text,
             recipients_error: None,
@@ -166,7 +169,18 @@ impl State {
         }
     }
 
-    /// The strength the meter shows, if known.
+    /// What the meter shows: the strength, or while a new estimate is on its
+    /// way the previous one. Keeping it (instead of flashing "Checking…")
+    /// means a keystroke changes nothing on screen but the field, so the
+    /// browser need not render a frame before the estimate's answer is handled.
+    pub fn meter_strength(&self) -> Option<Strength> {
+        match (self.mode, &self.estimation) {
+            (Mode::Custom, Estimation::Checking) => self.previous_estimate.clone(),
+            _ => self.strength(),
+        }
+    }
+
+    /// The strength of the password as it is now, if known (what the policy uses).
     pub fn strength(&self) -> Option<Strength> {
         match (self.mode, &self.estimation) {
             (Mode::Generated, _) => Some(Strength::from_entropy(self.generated.entropy_bits)),
@@ -278,6 +292,7 @@ impl State {
                     return self;
                 }
                 s.estimation = if text.is_empty() {
+                    s.previous_estimate = None;
                     Estimation::Idle
                 } else {
                     Estimation::Checking
@@ -290,7 +305,9 @@ impl State {
                 if revision != s.custom_revision {
                     return self;
                 }
-                s.estimation = Estimation::Known(Strength::from_estimate(estimate));
+                let strength = Strength::from_estimate(estimate);
+                s.previous_estimate = Some(strength.clone());
+                s.estimation = Estimation::Known(strength);
                 s.strength_version += 1;
             }
             Action::EstimationFailed { revision } => {
@@ -501,6 +518,7 @@ mod tests {
             ],
         );
         assert_eq!(s.estimation, Estimation::Checking);
+        assert_eq!(s.meter_strength(), None, "nothing known yet");
         let s = s.apply(Action::Estimated {
             revision: 2,
             estimate: strong_estimate(),
@@ -715,5 +733,29 @@ mod tests {
         assert_eq!(s.step, Step::Delivery);
         assert_eq!(s.recipients_text, "it@contoso.com");
         assert!(s.can_submit(), "Retry after signing in again");
+    }
+
+    #[test]
+    fn the_meter_keeps_the_last_estimate_while_the_next_is_computed() {
+        let s = run(
+            fresh(),
+            [
+                Action::ChooseMode(Mode::Custom),
+                Action::CustomEdited(Secret::new("a-long-password-1")),
+                Action::Estimated {
+                    revision: 1,
+                    estimate: strong_estimate(),
+                },
+                Action::CustomEdited(Secret::new("a-long-password-12")),
+            ],
+        );
+        assert_eq!(s.strength(), None, "the policy waits for the new estimate");
+        assert_eq!(
+            s.meter_strength().unwrap().score,
+            4,
+            "the meter keeps the last one"
+        );
+        let s = s.apply(Action::CustomEdited(Secret::new("")));
+        assert_eq!(s.meter_strength(), None);
     }
 }

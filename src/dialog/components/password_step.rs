@@ -71,7 +71,7 @@ pub fn password_step(props: &PasswordStepProps) -> Html {
                     shown={state.show_password} on_toggle={on_toggle} texts={t}
                     on_input={(!locked).then_some(on_input)} />
             }
-            <StrengthMeter strength={state.strength()} estimation={state.estimation.clone()} texts={t} />
+            <StrengthMeter strength={state.meter_strength()} estimation={state.estimation.clone()} texts={t} />
         </div>
     }
 }

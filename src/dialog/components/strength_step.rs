@@ -25,7 +25,7 @@ pub fn strength_step(props: &StrengthStepProps) -> Html {
     ) && state.password().char_count() > reset_estimator::MAX_ANALYSED_CHARS;
     html! {
         <div class="step strength-step">
-            <StrengthMeter strength={state.strength()} estimation={state.estimation.clone()} texts={t} detailed=true />
+            <StrengthMeter strength={state.meter_strength()} estimation={state.estimation.clone()} texts={t} detailed=true />
             if truncated {
                 <p class="hint">{ (t.truncated_note)(reset_estimator::MAX_ANALYSED_CHARS) }</p>
             }
