@@ -6,7 +6,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 ADDR ?= 127.0.0.1:8080
 BACKEND := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/server/reset-backend
 
-.PHONY: demo test dist setup setup-test backend test-native test-components test-e2e fmt lint
+.PHONY: demo test dist setup setup-test backend test-native test-components test-e2e screenshots fmt lint
 
 setup:
 	@scripts/setup.sh build
@@ -44,6 +44,10 @@ setup-bench:
 
 bench: setup-bench dist backend
 	RESET_BACKEND_BIN=$(BACKEND) node bench/run.mjs
+
+# Refresh the README's screenshots from the last end-to-end run.
+screenshots:
+	mkdir -p docs/screenshots && cp tests/artifacts/screenshots/*.png docs/screenshots/
 
 fmt:
 	cargo fmt --all

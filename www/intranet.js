@@ -3,15 +3,52 @@
 //
 // It runs under a strict Content-Security-Policy (no inline script or
 // style), so the DOM is built with createElement/textContent only.
-
-// The signed-in administrator: reset notifications are sent to them.
-const ADMIN_EMAIL = "adele@contoso.com";
+//
+// Only a signed-in administrator may reset passwords: the page first asks
+// GET /api/session (401 → the sign-in page), then hands the session's CSRF
+// token to every <reset-password> element through its `headers` attribute.
+// The session cookie itself is HttpOnly: the browser sends it, no script
+// can read it.
 
 const rows = document.getElementById("user-rows");
 const statusLine = document.getElementById("status");
 const dialog = document.getElementById("reset-dialog");
 const dialogBody = document.getElementById("reset-dialog-body");
 const closeButton = document.getElementById("reset-dialog-close");
+const signedInName = document.getElementById("signed-in-name");
+const adminEmail = document.getElementById("admin-email");
+const signOutButton = document.getElementById("sign-out");
+
+const SIGN_IN_PAGE = "/sign-in.html";
+
+// { userId, name, isAdmin, csrfToken } from GET /api/session.
+let session = null;
+// The signed-in administrator's address: reset notifications go there.
+let deliverTo = null;
+
+async function start() {
+  let response;
+  try {
+    response = await fetch("/api/session", { credentials: "same-origin", headers: { Accept: "application/json" } });
+  } catch {
+    showPlaceholder("Could not reach the server.");
+    return;
+  }
+  if (response.status === 401) {
+    location.replace(SIGN_IN_PAGE);
+    return;
+  }
+  if (!response.ok) {
+    showPlaceholder(`Could not check your session: the server answered ${response.status}.`);
+    return;
+  }
+  session = await response.json();
+  signedInName.textContent = session.name;
+  if (!session.isAdmin) {
+    showStatus(`${session.name} is not an administrator: password resets will be refused.`);
+  }
+  await loadUsers();
+}
 
 async function loadUsers() {
   try {
@@ -20,6 +57,11 @@ async function loadUsers() {
       throw new Error(`the server answered ${response.status}`);
     }
     const users = await response.json();
+    const me = users.find((user) => user.id === session.userId);
+    if (me) {
+      deliverTo = me.email;
+      adminEmail.textContent = me.email;
+    }
     if (users.length === 0) {
       showPlaceholder("No users.");
     } else {
@@ -72,15 +114,24 @@ function showPlaceholder(message) {
   rows.replaceChildren(row);
 }
 
+function showStatus(message) {
+  statusLine.textContent = message;
+  statusLine.hidden = false;
+}
+
 // A new element for every opening, so no state (and no password) survives
 // from one reset to the next.
 function openResetDialog(user) {
   const widget = document.createElement("reset-password");
   widget.setAttribute("endpoint", "/api/password-resets");
+  // The backend refuses a reset without the session's CSRF token (403).
+  widget.setAttribute("headers", JSON.stringify({ "X-CSRF-Token": session.csrfToken }));
   widget.setAttribute("user-id", user.id);
   widget.setAttribute("user-name", user.name);
   widget.setAttribute("user-email", user.email);
-  widget.setAttribute("deliver-to", ADMIN_EMAIL);
+  if (deliverTo) {
+    widget.setAttribute("deliver-to", deliverTo);
+  }
   // The organisation's words make a password weaker; its banned list refuses it.
   widget.setAttribute("context-words", "Contoso");
   widget.setAttribute("blocklist-url", "/banned-passwords.txt");
@@ -99,8 +150,17 @@ dialog.addEventListener("close", () => dialogBody.replaceChildren());
 // { userIds: [...], delivery: { status, detail } }: never a password.
 document.addEventListener("reset-password:done", (event) => {
   const userIds = event.detail?.userIds ?? [event.target.getAttribute("user-id")];
-  statusLine.textContent = `Password reset for ${userIds.join(", ")}`;
-  statusLine.hidden = false;
+  showStatus(`Password reset for ${userIds.join(", ")}`);
 });
 
-loadUsers();
+signOutButton.addEventListener("click", async () => {
+  signOutButton.disabled = true;
+  try {
+    await fetch("/api/session", { method: "DELETE", credentials: "same-origin" });
+  } catch {
+    // Going to the sign-in page is right either way.
+  }
+  location.assign(SIGN_IN_PAGE);
+});
+
+start();

@@ -6,6 +6,14 @@
 
 use std::path::PathBuf;
 
+/// The demo administrator's password on a fresh database, unless
+/// `--admin-password` / `ADMIN_PASSWORD` says otherwise.
+///
+/// **A demo credential, published in the README and on the sign-in page:**
+/// anyone can sign in with it. Fine on `127.0.0.1`; set your own anywhere
+/// else (and note it only applies when the database is first created).
+pub const DEMO_ADMIN_PASSWORD: &str = "Contoso-Admin-Demo-2026";
+
 pub const USAGE: &str = "\
 Usage: reset-backend [OPTIONS]
 
@@ -16,6 +24,14 @@ Options (each also read from the environment variable in brackets):
   --www DIR          sample intranet page [WWW_DIR] (default www)
   --dist DIR         built widget, served under /static/reset-widget/ [DIST_DIR] (default dist)
   --test-mode        enable the /api/test/* endpoints [TEST_MODE=1] (never on by default)
+  --admin-password P the demo admin's (u-1001) password, set when the database is
+                     first created [ADMIN_PASSWORD] (default Contoso-Admin-Demo-2026,
+                     a public demo credential: change it anywhere but on your own machine)
+  --sign-in-limit N  failed sign-ins per user id before 429 [SIGN_IN_LIMIT] (default 5)
+  --sign-in-window-secs S
+                     ...within this many seconds [SIGN_IN_WINDOW_SECS] (default 300)
+  --secure-cookies   always mark the session cookie Secure [SECURE_COOKIES=1]
+                     (without it: only when the request has X-Forwarded-Proto: https)
   -h, --help         print this help
 
 Environment only:
@@ -23,7 +39,7 @@ Environment only:
   SMTP_FROM          sender address (default \"Contoso IT <it-noreply@contoso.com>\")
 ";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Config {
     pub addr: String,
     pub db_path: PathBuf,
@@ -32,6 +48,32 @@ pub struct Config {
     pub test_mode: bool,
     pub smtp_url: Option<String>,
     pub smtp_from: Option<String>,
+    /// The demo admin's password when the database is seeded.
+    pub admin_password: String,
+    /// Failed sign-ins per user id within `sign_in_window_secs` before 429.
+    pub sign_in_limit: u32,
+    pub sign_in_window_secs: u64,
+    /// Always add `Secure` to the session cookie.
+    pub secure_cookies: bool,
+}
+
+/// Never prints the admin password.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("db_path", &self.db_path)
+            .field("www_dir", &self.www_dir)
+            .field("dist_dir", &self.dist_dir)
+            .field("test_mode", &self.test_mode)
+            .field("smtp_url", &self.smtp_url.as_ref().map(|_| "<set>"))
+            .field("smtp_from", &self.smtp_from)
+            .field("admin_password", &"<redacted>")
+            .field("sign_in_limit", &self.sign_in_limit)
+            .field("sign_in_window_secs", &self.sign_in_window_secs)
+            .field("secure_cookies", &self.secure_cookies)
+            .finish()
+    }
 }
 
 /// What the command line asked for.
@@ -53,6 +95,10 @@ impl Config {
             test_mode: false,
             smtp_url: None,
             smtp_from: None,
+            admin_password: DEMO_ADMIN_PASSWORD.to_owned(),
+            sign_in_limit: crate::rate_limit::DEFAULT_LIMIT,
+            sign_in_window_secs: crate::rate_limit::DEFAULT_WINDOW.as_secs(),
+            secure_cookies: false,
         }
     }
 
@@ -68,6 +114,7 @@ impl Config {
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Command, String> {
         let non_empty = |name: &str| env(name).filter(|value| !value.is_empty());
+        let yes = |name: &str| matches!(non_empty(name).as_deref(), Some("1" | "true" | "yes"));
         let mut config = Config {
             addr: non_empty("ADDR").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             db_path: non_empty("DATABASE_PATH")
@@ -79,12 +126,20 @@ impl Config {
             dist_dir: non_empty("DIST_DIR")
                 .unwrap_or_else(|| "dist".to_owned())
                 .into(),
-            test_mode: matches!(
-                non_empty("TEST_MODE").as_deref(),
-                Some("1" | "true" | "yes")
-            ),
+            test_mode: yes("TEST_MODE"),
             smtp_url: non_empty("SMTP_URL"),
             smtp_from: non_empty("SMTP_FROM"),
+            admin_password: non_empty("ADMIN_PASSWORD")
+                .unwrap_or_else(|| DEMO_ADMIN_PASSWORD.to_owned()),
+            sign_in_limit: match non_empty("SIGN_IN_LIMIT") {
+                Some(value) => positive("SIGN_IN_LIMIT", &value)?,
+                None => crate::rate_limit::DEFAULT_LIMIT,
+            },
+            sign_in_window_secs: match non_empty("SIGN_IN_WINDOW_SECS") {
+                Some(value) => positive("SIGN_IN_WINDOW_SECS", &value)?,
+                None => crate::rate_limit::DEFAULT_WINDOW.as_secs(),
+            },
+            secure_cookies: yes("SECURE_COOKIES"),
         };
 
         let mut args = args.into_iter();
@@ -108,11 +163,36 @@ impl Config {
                 "--www" => config.www_dir = value()?.into(),
                 "--dist" => config.dist_dir = value()?.into(),
                 "--test-mode" if inline_value.is_none() => config.test_mode = true,
+                "--secure-cookies" if inline_value.is_none() => config.secure_cookies = true,
+                "--admin-password" => config.admin_password = value()?,
+                "--sign-in-limit" => config.sign_in_limit = positive(&flag, &value()?)?,
+                "--sign-in-window-secs" => config.sign_in_window_secs = positive(&flag, &value()?)?,
                 "-h" | "--help" => return Ok(Command::Help),
                 _ => return Err(format!("unknown argument {arg:?}\n\n{USAGE}")),
             }
         }
+        if config.admin_password.chars().count() < MIN_ADMIN_PASSWORD_CHARS {
+            return Err(format!(
+                "the admin password must have at least {MIN_ADMIN_PASSWORD_CHARS} characters"
+            ));
+        }
         Ok(Command::Run(config))
+    }
+}
+
+/// The reset endpoint's own minimum, so the admin could set it there too.
+const MIN_ADMIN_PASSWORD_CHARS: usize = crate::routes::resets::MIN_PASSWORD_CHARS;
+
+/// A whole number of at least 1, for `what` (a flag or variable name).
+fn positive<T: std::str::FromStr + PartialOrd + From<u8>>(
+    what: &str,
+    value: &str,
+) -> Result<T, String> {
+    match value.parse::<T>() {
+        Ok(number) if number >= T::from(1) => Ok(number),
+        _ => Err(format!(
+            "{what} needs a whole number of at least 1, not {value:?}"
+        )),
     }
 }
 
@@ -146,6 +226,43 @@ mod tests {
         assert_eq!(config.dist_dir, PathBuf::from("dist"));
         assert!(!config.test_mode, "test mode must never be on by default");
         assert_eq!(config.smtp_url, None);
+        assert_eq!(config.admin_password, DEMO_ADMIN_PASSWORD);
+        assert_eq!((config.sign_in_limit, config.sign_in_window_secs), (5, 300));
+        assert!(!config.secure_cookies);
+    }
+
+    #[test]
+    fn sign_in_settings() {
+        let config = run(
+            &[
+                "--admin-password",
+                "Another-Demo-Pass-1",
+                "--sign-in-limit=2",
+                "--sign-in-window-secs",
+                "3",
+                "--secure-cookies",
+            ],
+            &[],
+        );
+        assert_eq!(config.admin_password, "Another-Demo-Pass-1");
+        assert_eq!((config.sign_in_limit, config.sign_in_window_secs), (2, 3));
+        assert!(config.secure_cookies);
+        let env = [
+            ("ADMIN_PASSWORD", "From-The-Environment"),
+            ("SIGN_IN_LIMIT", "7"),
+            ("SIGN_IN_WINDOW_SECS", "60"),
+            ("SECURE_COOKIES", "1"),
+        ];
+        let config = run(&[], &env);
+        assert_eq!(config.admin_password, "From-The-Environment");
+        assert_eq!((config.sign_in_limit, config.sign_in_window_secs), (7, 60));
+        assert!(config.secure_cookies);
+        assert!(!format!("{config:?}").contains("From-The-Environment"));
+
+        assert!(parse(&["--sign-in-limit", "0"], &[]).is_err());
+        assert!(parse(&["--sign-in-window-secs", "soon"], &[]).is_err());
+        assert!(parse(&[], &[("SIGN_IN_LIMIT", "-1")]).is_err());
+        assert!(parse(&["--admin-password", "short"], &[]).is_err());
     }
 
     #[test]

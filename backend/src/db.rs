@@ -18,8 +18,11 @@ pub type Db = Arc<Mutex<Connection>>;
 /// SQL expression for "now" in the format every `created_at` column uses.
 pub const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
-/// The demo users. The admin (`u-1001`) is the one who "signs in" to the
-/// sample page and receives the reset e-mails.
+/// The demo administrator: signs in to the sample page (with the password
+/// given to [`open`]) and receives the reset e-mails.
+pub const DEMO_ADMIN_ID: &str = "u-1001";
+
+/// The demo users. Only the admin (`u-1001`) gets a known password.
 const SEED_USERS: &[(&str, &str, &str, bool)] = &[
     ("u-1001", "Adele Vance", "adele@contoso.com", true),
     ("u-1042", "Diane Prescott", "diane@contoso.com", false),
@@ -53,6 +56,14 @@ CREATE TABLE IF NOT EXISTS outbox (
     status     TEXT NOT NULL CHECK (status IN ('queued', 'sent', 'failed')),
     created_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash TEXT PRIMARY KEY,   -- SHA-256 (hex) of the cookie value, never the value
+    user_id    TEXT NOT NULL REFERENCES users(id),
+    csrf_token TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions(user_id);
 CREATE TABLE IF NOT EXISTS idempotency (
     key          TEXT PRIMARY KEY,
     request_hash TEXT NOT NULL,
@@ -63,8 +74,13 @@ CREATE TABLE IF NOT EXISTS idempotency (
 ";
 
 /// Opens the database file, creating its parent directories, the tables and
-/// the seed users on first start.
-pub fn open(path: &Path) -> Result<Connection, Box<dyn std::error::Error + Send + Sync>> {
+/// the seed users on first start. `admin_password` is the demo admin's
+/// password on a fresh database (see [`crate::config::DEMO_ADMIN_PASSWORD`]);
+/// an existing database keeps the passwords it has.
+pub fn open(
+    path: &Path,
+    admin_password: &str,
+) -> Result<Connection, Box<dyn std::error::Error + Send + Sync>> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
     }
@@ -74,7 +90,7 @@ pub fn open(path: &Path) -> Result<Connection, Box<dyn std::error::Error + Send 
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.execute_batch(SCHEMA)?;
-    seed(&mut conn)?;
+    seed(&mut conn, admin_password)?;
     Ok(conn)
 }
 
@@ -82,25 +98,25 @@ pub fn shared(conn: Connection) -> Db {
     Arc::new(Mutex::new(conn))
 }
 
-/// Inserts the demo users when the table is empty. Each gets the hash of a
-/// random password nobody knows, so sign-in fails until a reset.
-fn seed(conn: &mut Connection) -> rusqlite::Result<()> {
+/// Inserts the demo users when the table is empty. The admin gets
+/// `admin_password`; every other user the hash of a random password nobody
+/// knows, so their sign-in fails until a reset.
+fn seed(conn: &mut Connection, admin_password: &str) -> rusqlite::Result<()> {
     let count: i64 = conn.query_row("SELECT COUNT(*) FROM users", [], |row| row.get(0))?;
     if count > 0 {
         return Ok(());
     }
     let tx = conn.transaction()?;
     for (id, name, email, is_admin) in SEED_USERS {
+        let hash = if *id == DEMO_ADMIN_ID {
+            passwords::hash(admin_password)
+        } else {
+            passwords::unknown_password_hash()
+        };
         tx.execute(
             "INSERT INTO users (id, name, email, password_hash, must_change_password, is_admin)
              VALUES (?1, ?2, ?3, ?4, 0, ?5)",
-            params![
-                id,
-                name,
-                email,
-                passwords::unknown_password_hash(),
-                is_admin
-            ],
+            params![id, name, email, hash, is_admin],
         )?;
     }
     tx.commit()
@@ -197,8 +213,9 @@ pub fn find_credentials(conn: &Connection, id: &str) -> rusqlite::Result<Option<
 
 // ---------------------------------------------------------------- resets
 
-/// Stores the new hash and records the reset. Call inside the request's
-/// transaction.
+/// Stores the new hash, records the reset and ends the user's sessions
+/// (whoever was signed in as them must sign in with the new password).
+/// Call inside the request's transaction.
 pub fn apply_reset(
     conn: &Connection,
     user_id: &str,
@@ -218,6 +235,7 @@ pub fn apply_reset(
         ),
         params![user_id, idempotency_key, password_source],
     )?;
+    crate::sessions::delete_all_of(conn, user_id)?;
     Ok(())
 }
 

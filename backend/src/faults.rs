@@ -1,13 +1,15 @@
 //! Fault injection for end-to-end tests of the widget (test mode only).
 //!
 //! `POST /api/test/faults` arms one fault for the next N password-reset
-//! requests; `DELETE /api/test/faults` disarms it. Arming a new fault
+//! requests (requests refused for want of an admin session or CSRF token
+//! do not count: they never reach the injector); `DELETE /api/test/faults` disarms it. Arming a new fault
 //! replaces the previous one. The faults mimic what a real network and a
 //! real directory do to a client:
 //!
 //! | body                                         | effect on the reset request                       |
 //! |----------------------------------------------|---------------------------------------------------|
 //! | `{"fault":"status","status":503,"times":1}`  | answers that status as problem+json, resets nothing |
+//! | `{"fault":"status","status":503,"retryAfter":2}` | the same, with a `Retry-After: 2` header        |
 //! | `{"fault":"drop-response","times":1}`        | resets (and stores the idempotency record), then closes the connection without answering |
 //! | `{"fault":"delay","ms":20000,"times":1}`     | waits, then proceeds normally                     |
 //! | `{"fault":"html","times":1}`                 | resets nothing, answers 200 `text/html` (a login page, as a proxy would) |
@@ -20,7 +22,8 @@ use serde::Deserialize;
 /// What to do to one reset request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
-    Status(u16),
+    /// The status, and the `Retry-After` seconds if any.
+    Status(u16, Option<u64>),
     DropResponse,
     Delay(Duration),
     Html,
@@ -32,6 +35,8 @@ pub enum Fault {
 pub enum ArmRequest {
     Status {
         status: u16,
+        #[serde(default, rename = "retryAfter")]
+        retry_after: Option<u64>,
         #[serde(default = "once")]
         times: u32,
     },
@@ -58,9 +63,11 @@ impl ArmRequest {
     /// The fault and how many requests it applies to, or why it is refused.
     pub fn validate(self) -> Result<(Fault, u32), String> {
         let (fault, times) = match self {
-            ArmRequest::Status { status, times } if (400..=599).contains(&status) => {
-                (Fault::Status(status), times)
-            }
+            ArmRequest::Status {
+                status,
+                retry_after,
+                times,
+            } if (400..=599).contains(&status) => (Fault::Status(status, retry_after), times),
             ArmRequest::Status { .. } => return Err("status must be between 400 and 599".into()),
             ArmRequest::DropResponse { times } => (Fault::DropResponse, times),
             ArmRequest::Delay { ms, times } if ms <= 600_000 => {
@@ -118,7 +125,7 @@ mod tests {
         assert_eq!(faults.take(), Some(Fault::Html));
         assert_eq!(faults.take(), Some(Fault::Html));
         assert_eq!(faults.take(), None);
-        faults.arm(Fault::Status(503), 5);
+        faults.arm(Fault::Status(503, None), 5);
         faults.disarm();
         assert_eq!(faults.take(), None);
     }
@@ -128,7 +135,11 @@ mod tests {
         let parse = |body: &str| serde_json::from_str::<ArmRequest>(body).unwrap().validate();
         assert_eq!(
             parse(r#"{"fault":"status","status":503,"times":1}"#),
-            Ok((Fault::Status(503), 1))
+            Ok((Fault::Status(503, None), 1))
+        );
+        assert_eq!(
+            parse(r#"{"fault":"status","status":429,"retryAfter":2}"#),
+            Ok((Fault::Status(429, Some(2)), 1))
         );
         assert_eq!(
             parse(r#"{"fault":"drop-response"}"#),

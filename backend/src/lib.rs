@@ -12,7 +12,9 @@ pub mod idempotency;
 pub mod json_body;
 pub mod passwords;
 pub mod problem;
+pub mod rate_limit;
 pub mod routes;
+pub mod sessions;
 pub mod state;
 
 pub use config::Config;

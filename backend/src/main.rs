@@ -4,7 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use reset_backend::config::{Command, Config, USAGE};
+use reset_backend::config::{Command, Config, DEMO_ADMIN_PASSWORD, USAGE};
 use reset_backend::{router, AppState};
 
 #[tokio::main]
@@ -49,6 +49,12 @@ async fn run(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    if config.admin_password == DEMO_ADMIN_PASSWORD && !addr.ip().is_loopback() {
+        tracing::warn!(
+            "listening beyond this machine with the public demo admin password \
+             (a new database gets it): set --admin-password or ADMIN_PASSWORD"
+        );
+    }
     let mut stdout = std::io::stdout();
     writeln!(stdout, "Listening on http://{addr}/")
         .and_then(|()| stdout.flush())

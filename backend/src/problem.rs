@@ -21,6 +21,9 @@ pub struct Problem {
     /// Which request fields are wrong, when the problem is about fields.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Sent as the `Retry-After` header (seconds), not in the body.
+    #[serde(skip)]
+    pub retry_after: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -47,7 +50,14 @@ impl Problem {
             status: status.as_u16(),
             detail: detail.into(),
             errors: Vec::new(),
+            retry_after: None,
         }
+    }
+
+    /// Adds a `Retry-After: seconds` header to the answer.
+    pub fn with_retry_after(mut self, seconds: u64) -> Problem {
+        self.retry_after = Some(seconds);
+        self
     }
 
     pub fn with_error(mut self, field: impl Into<String>, detail: impl Into<String>) -> Problem {
@@ -99,6 +109,11 @@ impl IntoResponse for Problem {
         response
             .headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         response
     }
 }

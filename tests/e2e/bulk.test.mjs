@@ -24,15 +24,18 @@ after(async () => {
   await backend?.stop();
 });
 
+const SHOTS = join(ROOT, 'tests/artifacts/screenshots');
+
 /** Puts a bulk <reset-password> for every user (plus an unknown one) on the page. */
-async function bulkWidget(page) {
+async function bulkWidget(page, { limit = Infinity, lang } = {}) {
   await page.waitForFunction(() => customElements.get('reset-password'));
-  await page.evaluate(async () => {
+  await page.evaluate(async ({ limit, lang }) => {
     const users = await (await fetch('/api/users')).json();
     const { csrfToken } = await (await fetch('/api/session')).json();
-    const list = users.map((u) => ({ id: u.id, name: u.name, email: u.email }));
+    const list = users.map((u) => ({ id: u.id, name: u.name, email: u.email })).slice(0, limit);
     list.push({ id: 'u-9999', name: 'Ghost User', email: 'ghost@contoso.com' });
     const el = document.createElement('reset-password');
+    if (lang) el.lang = lang;
     el.id = 'bulk';
     el.setAttribute('endpoint', '/api/password-resets');
     el.setAttribute('current-user-id', 'u-1001');
@@ -40,7 +43,7 @@ async function bulkWidget(page) {
     el.setAttribute('headers', JSON.stringify({ 'X-CSRF-Token': csrfToken }));
     el.users = list;
     document.body.append(el);
-  });
+  }, { limit, lang });
   return page.locator('#bulk');
 }
 
@@ -93,6 +96,7 @@ test('95 users: three requests of 40, 40 and 15, one failure retried alone, CSV 
   await widget.getByText("You can't reset your own password at the same time as everyone else's.").waitFor();
   assert.equal(await widget.getByRole('checkbox', { name: /Adele Vance/ }).count(), 0, 'the admin is left out');
   assert.deepEqual(await axe(page), []);
+  await widget.screenshot({ path: join(SHOTS, 'light-bulk-1-users.png') });
   // Leave one out and put them back: the selection is the admin's.
   await widget.getByRole('checkbox', { name: /Ghost User/ }).uncheck();
   await widget.getByText('94 of 95 users selected').waitFor();
@@ -103,6 +107,7 @@ test('95 users: three requests of 40, 40 and 15, one failure retried alone, CSV 
   await widget.getByRole('button', { name: 'Reset password' }).click();
   await widget.getByText('94 of 95 passwords reset.').waitFor({ timeout: 60_000 });
   assert.deepEqual(await axe(page), []);
+  await widget.screenshot({ path: join(SHOTS, 'light-bulk-2-results.png') });
 
   assert.deepEqual(posts.map((p) => p.size), [40, 40, 15]);
   assert.equal(new Set(posts.map((p) => p.key)).size, 3, 'each request has its own key');
@@ -159,3 +164,20 @@ test('bulk mode with the keyboard alone', async () => {
   await widget.getByRole('heading', { name: 'Delivery' }).waitFor();
   await context.close();
 });
+
+for (const [scheme, lang, t] of [['dark', 'en', { next: 'Next', reset: 'Reset password', done: /passwords reset/ }],
+  ['light', 'sv', { next: 'Nästa', reset: 'Återställ lösenord', done: /lösenord har återställts/ }]]) {
+  test(`bulk views pass axe-core (${lang}, ${scheme})`, async () => {
+    const { page, context } = await openPage(browser, backend.url + '/', { colorScheme: scheme });
+    const widget = await bulkWidget(page, { limit: 4, lang });
+    await widget.getByRole('checkbox').first().waitFor();
+    assert.deepEqual(await axe(page), [], 'users step');
+    await widget.getByRole('button', { name: t.next }).click();
+    assert.deepEqual(await axe(page), [], 'delivery step');
+    await widget.getByRole('button', { name: t.reset }).click();
+    await widget.getByText(t.done).waitFor();
+    assert.deepEqual(await axe(page), [], 'results');
+    if (lang === 'en') await widget.screenshot({ path: join(SHOTS, `${scheme}-bulk-2-results.png`) });
+    await context.close();
+  });
+}

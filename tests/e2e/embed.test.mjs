@@ -151,10 +151,6 @@ test('a reset under a strict CSP reports no violation', async () => {
       await route.fulfill({ response, headers });
     },
   });
-  await page.evaluate(() => {
-    window.__violations = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
-  });
   await page.locator('html[data-ready]').waitFor();
   const widget = page.locator('reset-password');
   // The custom-password path loads the estimator worker too.
@@ -167,12 +163,16 @@ test('a reset under a strict CSP reports no violation', async () => {
   await widget.getByRole('button', { name: 'Reset password' }).click();
   assert.equal(await readResultPassword(widget), password);
   await widget.getByRole('button', { name: 'Copy password' }).click();
-  const violations = await page.evaluate(() => window.__violations);
+  const violations = seen.events.filter((e) => e.name === 'csp-violation').map((e) => e.detail);
   assert.deepEqual(violations, []);
+  const served = await page.evaluate(() => document.documentElement.dataset.ready);
+  assert.equal(served, 'true');
   const cspConsole = seen.console.filter((m) => /Content Security Policy|Refused to/i.test(m));
   assert.deepEqual(cspConsole, []);
-  const header = (await page.request.get(backend.url + '/strict-csp.html')).headers()['content-security-policy'];
-  assert.ok(header, 'the page is served with a CSP');
+  // The check can fail: an inline style is reported under this policy.
+  await page.evaluate(() => { document.body.setAttribute('style', 'color: red'); });
+  await page.waitForTimeout(100);
+  assert.ok(seen.events.some((e) => e.name === 'csp-violation' && e.detail.startsWith('style-src')), 'violations are seen');
   await context.close();
 });
 

@@ -171,7 +171,7 @@ test('an expired session says so and loses nothing; Retry after signing in again
   const { widget, password } = await toDelivery(page, 'u-1044');
   await page.request.delete(backend.url + '/api/session');
   await widget.getByRole('button', { name: 'Reset password' }).click();
-  await widget.getByRole('alert').getByText('Your session has expired', { exact: false }).waitFor();
+  await widget.getByRole('alert').getByText('Sign in again in another tab', { exact: false }).waitFor();
   assert.equal(await widget.getByLabel('Email the new password to').inputValue(), 'adele@contoso.com');
   assert.notEqual((await signIn('u-1044', password)).status, 200, 'nothing was reset');
   // Signing in again gives a new CSRF token; the page hands it to the widget,

@@ -10,11 +10,32 @@ import { chromium } from 'playwright-core';
 const ROOT = resolve(import.meta.dirname, '../..');
 export const BACKEND_BIN = process.env.RESET_BACKEND_BIN || join(ROOT, 'target/server/reset-backend');
 
-/** Starts the backend; resolves once it printed its address. `www` is the folder served at `/`. */
-export async function startBackend({ testMode = true, env = {}, www = join(ROOT, 'www') } = {}) {
+/**
+ * The demo administrator a fresh database is seeded with. The password is
+ * the backend's public demo default (`--admin-password` / `ADMIN_PASSWORD`
+ * change it), shown on the sample's sign-in page.
+ */
+export const DEMO_ADMIN = Object.freeze({
+  userId: 'u-1001',
+  password: 'Contoso-Admin-Demo-2026',
+  name: 'Adele Vance',
+  email: 'adele@contoso.com',
+});
+
+/** The session cookie's name and the header the reset endpoint wants the CSRF token in. */
+export const SESSION_COOKIE = 'reset_session';
+export const CSRF_HEADER = 'X-CSRF-Token';
+
+/**
+ * Starts the backend; resolves once it printed its address. `www` is the
+ * folder served at `/`; `extraArgs` are more command-line flags (e.g.
+ * `['--sign-in-limit', '3']`).
+ */
+export async function startBackend({ testMode = true, env = {}, www = join(ROOT, 'www'), extraArgs = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'reset-e2e-'));
   const args = ['--addr', '127.0.0.1:0', '--db', join(dir, 'e2e.sqlite'), '--www', www, '--dist', join(ROOT, 'dist')];
   if (testMode) args.push('--test-mode');
+  args.push(...extraArgs);
   const child = spawn(BACKEND_BIN, args, { cwd: ROOT, env: { ...process.env, RUST_LOG: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const url = await new Promise((resolveUrl, reject) => {
@@ -35,18 +56,54 @@ export async function startBackend({ testMode = true, env = {}, www = join(ROOT,
       await new Promise((r) => (child.exitCode !== null ? r() : child.on('exit', r)));
       rmSync(dir, { recursive: true, force: true });
     },
-    async api(method, path, body) {
+    /**
+     * A JSON request from Node. `headers` are added as given: pass a
+     * session's `{ cookie, 'X-CSRF-Token': csrfToken }` (see
+     * `sessionHeaders`) to act as a signed-in user.
+     */
+    async api(method, path, body, headers = {}) {
       const res = await fetch(url + path, {
         method,
-        headers: body ? { 'content-type': 'application/json' } : {},
+        headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
         body: body ? JSON.stringify(body) : undefined,
       });
       const text = await res.text();
       let json = null;
       try { json = JSON.parse(text); } catch { /* not JSON */ }
-      return { status: res.status, json, text };
+      return { status: res.status, json, text, headers: res.headers };
     },
   };
+}
+
+/**
+ * Signs a user in through `POST /api/session` from Node. Resolves to
+ * `{ cookie, csrfToken, session }` (`cookie` is `reset_session=…`, ready
+ * for a `Cookie` header); rejects with the answer when it is not a 200.
+ */
+export async function startSession(backend, userId, password) {
+  const res = await fetch(backend.url + '/api/session', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId, password }),
+  });
+  const text = await res.text();
+  if (res.status !== 200) {
+    throw new Error(`sign-in of ${userId} answered ${res.status}: ${text}`);
+  }
+  const pair = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith(SESSION_COOKIE + '='));
+  if (!pair) throw new Error('no session cookie in the answer');
+  const session = JSON.parse(text);
+  return { cookie: pair, csrfToken: session.csrfToken, session };
+}
+
+/** The demo admin's session for Node-side `fetch` calls: `{ cookie, csrfToken, session }`. */
+export function adminSession(backend) {
+  return startSession(backend, DEMO_ADMIN.userId, DEMO_ADMIN.password);
+}
+
+/** Request headers acting as that session: the cookie and the CSRF token. */
+export function sessionHeaders({ cookie, csrfToken }) {
+  return { cookie, [CSRF_HEADER]: csrfToken };
 }
 
 export async function launchBrowser() {
@@ -60,9 +117,22 @@ export async function launchBrowser() {
 /**
  * A page that records what a password must never reach: console messages,
  * every URL requested, and the widget's event details.
+ *
+ * With `signIn` (the default) the demo admin is signed in first, through
+ * the context's request API, which shares its cookies with the page: the
+ * sample page then finds a session instead of sending you to sign in.
+ * Other options (e.g. `acceptDownloads`) go to `browser.newContext`.
  */
-export async function openPage(browser, url) {
-  const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+export async function openPage(browser, url, { signIn = true, route, ...contextOptions } = {}) {
+  const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'], ...contextOptions });
+  if (signIn) {
+    const res = await context.request.post(new URL('/api/session', url).href, {
+      data: { userId: DEMO_ADMIN.userId, password: DEMO_ADMIN.password },
+    });
+    if (res.status() !== 200) {
+      throw new Error(`signing the demo admin in answered ${res.status()}: ${await res.text()}`);
+    }
+  }
   const page = await context.newPage();
   const seen = { console: [], urls: [], events: [], errors: [] };
   page.on('console', (m) => seen.console.push(`${m.type()}: ${m.text()}`));
@@ -73,7 +143,12 @@ export async function openPage(browser, url) {
     for (const name of ['reset-password:done', 'reset-password:error', 'reset-password:strength']) {
       document.addEventListener(name, (e) => window.__recordWidgetEvent(name, JSON.stringify(e.detail)));
     }
+    // Content-Security-Policy violations, from the page, its shadow roots and its workers' loading.
+    document.addEventListener('securitypolicyviolation', (e) =>
+      window.__recordWidgetEvent('csp-violation', `${e.violatedDirective} ${e.blockedURI}`));
   });
+  // `route`: a handler for the page's own URL (e.g. to serve it with another header).
+  if (route) await page.route(url, route);
   await page.goto(url);
   return { page, context, seen };
 }

@@ -1,9 +1,14 @@
 //! The HTTP surface: the JSON API under `/api`, the demo outbox page, the
 //! built widget under `/static/reset-widget/` and the sample intranet page
-//! for everything else.
+//! (with its sign-in page) for everything else.
+//!
+//! Only `POST /api/password-resets` requires a session (an administrator's,
+//! with the CSRF token); the directory listing, the outbox, `/api/sign-in`
+//! and the test-mode `/api/test/*` endpoints do not.
 
 pub mod outbox;
 pub mod resets;
+pub mod session;
 pub mod sign_in;
 pub mod test_support;
 pub mod users;
@@ -39,6 +44,12 @@ pub const CONTENT_SECURITY_POLICY: &str =
 pub fn router(state: AppState, config: &Config) -> Router {
     let mut api = Router::new()
         .route("/password-resets", post(resets::create))
+        .route(
+            "/session",
+            post(session::create)
+                .get(session::read)
+                .delete(session::delete),
+        )
         .route("/sign-in", post(sign_in::sign_in))
         .route("/users", get(users::list))
         .route("/outbox", get(outbox::list));
@@ -56,12 +67,16 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(map_response(no_store));
 
-    Router::new()
+    let mut site = Router::new()
         .nest("/api", api)
         .route("/outbox", get(outbox::page))
         .nest_service("/static/reset-widget", ServeDir::new(&config.dist_dir))
         .fallback_service(ServeDir::new(&config.www_dir))
-        .layer(map_response(security_headers))
+        .layer(map_response(security_headers));
+    if state.test_mode {
+        site = site.layer(map_response(close_connection));
+    }
+    site
         .layer(
             // One line per request: method, path, status, latency. Never
             // bodies, query strings or header values.
@@ -80,6 +95,19 @@ async fn no_store(mut response: Response) -> Response {
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Test mode only: one request per connection. A browser silently resends
+/// a request whose *reused* keep-alive connection died before any byte of
+/// the answer came back (Chromium does, for a POST too), so without this
+/// the `drop-response` fault would be retried by the browser itself and the
+/// page would never see it. On a fresh connection the failure reaches the
+/// page, as a crashed proxy's would.
+async fn close_connection(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
     response
 }
 

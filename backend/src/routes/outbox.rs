@@ -2,11 +2,13 @@
 //! Both show the masked copies only; no password is ever stored.
 
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::response::Html;
 use axum::Json;
 
 use crate::db::{self, OutboxMessage};
 use crate::problem::Problem;
+use crate::sessions;
 use crate::state::AppState;
 
 /// `[{"id","to":[…],"subject","body","status","createdAt"}]`, newest first.
@@ -18,8 +20,15 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<OutboxMessag
 
 /// A plain page styled by the intranet stylesheet (no inline style: the
 /// page is served under the same strict CSP as the rest of the site).
-pub async fn page(State(state): State<AppState>) -> Result<Html<String>, Problem> {
+pub async fn page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Html<String>, Problem> {
     let messages = db::call(&state.db, |conn| db::list_outbox(conn)).await?;
+    let signed_in = match sessions::current(&state, &headers).await {
+        Ok(session) => format!("Signed in as <strong>{}</strong>", escape(&session.name)),
+        Err(_) => "<a href=\"/sign-in.html\">Sign in</a>".to_owned(),
+    };
     let mut items = String::new();
     for message in &messages {
         items.push_str(&format!(
@@ -47,7 +56,7 @@ pub async fn page(State(state): State<AppState>) -> Result<Html<String>, Problem
          <header class=\"topbar\"><span class=\"brand\">Contoso admin</span>\
          <nav class=\"nav\" aria-label=\"Admin sections\"><a href=\"/\">Active users</a> \
          <a href=\"/outbox\" aria-current=\"page\">Outbox</a></nav>\
-         <span class=\"signed-in\">Signed in as <strong>Adele Vance</strong></span></header>\n\
+         <span class=\"signed-in\">{signed_in}</span></header>\n\
          <main>\n<h1>Outbox</h1>\n<p class=\"lede\">Messages the demo would send. Passwords are masked here; \
          with <code>SMTP_URL</code> set, the real e-mail goes to the mail server.</p>\n{list}\n</main>\n</body>\n</html>\n"
     )))

@@ -13,7 +13,14 @@
 //! 200 `application/json`:
 //! `{"results":[{"userId":"u-1042","status":"reset"}],"delivery":{"status":"queued","detail":"…"}}`
 //!
-//! Errors are `application/problem+json`:
+//! Errors are `application/problem+json`. Checked first, before anything
+//! else (validation, idempotency replay, fault injection) and changing nothing:
+//! - 401 "Sign-in required": no live session cookie (`sessions.rs`);
+//! - 403 "Not allowed": the session's user is not an administrator;
+//! - 403 "CSRF token missing or wrong": no `X-CSRF-Token` header equal to
+//!   the session's CSRF token.
+//!
+//! Then:
 //! - 400: not JSON, or not the shape above (unknown fields included);
 //! - 413: more than [`MAX_RESETS`] resets (or a body over 64 KiB);
 //! - 415: not `application/json`;
@@ -55,6 +62,7 @@ use crate::idempotency::{self, Lookup, StoredResponse};
 use crate::json_body;
 use crate::passwords;
 use crate::problem::{FieldError, Problem};
+use crate::sessions;
 use crate::state::AppState;
 
 pub const MAX_RESETS: usize = 40;
@@ -169,10 +177,23 @@ pub async fn create(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    // Who may reset comes first: a refused request must not consume an
+    // armed fault, replay a stored answer or learn anything about the body.
+    let admin = match sessions::require_admin_with_csrf(&state, &headers).await {
+        Ok(session) => session,
+        Err(problem) => {
+            tracing::warn!(title = %problem.title, "password reset refused");
+            return problem.into_response();
+        }
+    };
+    tracing::info!(admin = %admin.user_id, "password reset requested");
+
     // Test mode only: the fault injector can stand in for the directory.
     let fault = state.faults.take();
     match fault {
-        Some(Fault::Status(status)) => return injected_status(status).into_response(),
+        Some(Fault::Status(status, retry_after)) => {
+            return injected_status(status, retry_after).into_response()
+        }
         Some(Fault::Html) => return injected_login_page(),
         Some(Fault::Delay(duration)) => tokio::time::sleep(duration).await,
         Some(Fault::DropResponse) | None => {}
@@ -513,7 +534,7 @@ async fn record_delivery(
 
 // ------------------------------------------------------------ faults
 
-fn injected_status(status: u16) -> Problem {
+fn injected_status(status: u16, retry_after: Option<u64>) -> Problem {
     let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let title = code.canonical_reason().unwrap_or("Error");
     let detail = if code == StatusCode::SERVICE_UNAVAILABLE {
@@ -521,7 +542,11 @@ fn injected_status(status: u16) -> Problem {
     } else {
         "The server failed on purpose (injected fault). Nothing was changed."
     };
-    Problem::new(code, title, detail)
+    let problem = Problem::new(code, title, detail);
+    match retry_after {
+        Some(seconds) => problem.with_retry_after(seconds),
+        None => problem,
+    }
 }
 
 /// What a client sees when an SSO proxy intercepts the call.

@@ -1,4 +1,9 @@
 //! `POST /api/sign-in`: lets a test (or a person) prove that a reset worked.
+//! It checks a password and nothing more: no session is created (that is
+//! `POST /api/session`). Both share [`verify_credentials`], and with it the
+//! per-user rate limit.
+
+use std::sync::OnceLock;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -9,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::{self, Credentials};
 use crate::problem::Problem;
+use crate::rate_limit::retry_after_secs;
 use crate::state::AppState;
 use crate::{json_body, passwords};
 
@@ -30,33 +36,64 @@ pub struct SignInResponse {
 }
 
 /// 200 `{"mustChangePassword": bool}`, or 401 whatever was wrong: the
-/// answer does not reveal whether the user id exists.
+/// answer does not reveal whether the user id exists. 429 (with
+/// `Retry-After`) after too many failures for this user id.
 pub async fn sign_in(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<SignInResponse>, Problem> {
     let SignInRequest { user_id, password } = json_body::parse(&headers, body)?;
-    let credentials = db::call(&state.db, move |conn| db::find_credentials(conn, &user_id)).await?;
+    let credentials = verify_credentials(&state, &user_id, password).await?;
+    Ok(Json(SignInResponse {
+        must_change_password: credentials.must_change_password,
+    }))
+}
 
-    let Some(Credentials {
-        password_hash: Some(hash),
-        must_change_password,
-    }) = credentials
-    else {
-        return Err(incorrect());
-    };
-    // Argon2 verification is deliberately slow: keep it off the async workers.
-    let verified = tokio::task::spawn_blocking(move || passwords::verify(&password, &hash))
-        .await
-        .map_err(Problem::internal)?;
-    if verified {
-        Ok(Json(SignInResponse {
-            must_change_password,
-        }))
-    } else {
-        Err(incorrect())
+/// Checks a user's password under the sign-in rate limit: 429 without
+/// looking at the password when the user id is blocked, 401 when the id or
+/// the password is wrong (the same answer, and about the same time, for
+/// both), the user's credentials when it is right.
+pub async fn verify_credentials(
+    state: &AppState,
+    user_id: &str,
+    password: String,
+) -> Result<Credentials, Problem> {
+    if let Err(wait) = state.sign_in_limiter.begin(user_id) {
+        // No user id in the log: people type passwords into that field too.
+        tracing::warn!("sign-in refused: too many failed attempts");
+        return Err(too_many_attempts(retry_after_secs(wait)));
     }
+    let id = user_id.to_owned();
+    let credentials = db::call(&state.db, move |conn| db::find_credentials(conn, &id)).await?;
+    let stored_hash = credentials.as_ref().and_then(|c| c.password_hash.clone());
+    // Argon2 verification is deliberately slow: keep it off the async
+    // workers, and spend that time on unknown users too (against a dummy
+    // hash), so the answer's timing does not reveal which ids exist.
+    let verified = tokio::task::spawn_blocking(move || match stored_hash {
+        Some(hash) => passwords::verify(&password, &hash),
+        None => {
+            passwords::verify(&password, dummy_hash());
+            false
+        }
+    })
+    .await
+    .map_err(Problem::internal)?;
+    match credentials {
+        Some(credentials) if verified => {
+            state.sign_in_limiter.succeeded(user_id);
+            Ok(credentials)
+        }
+        _ => {
+            tracing::info!("sign-in failed");
+            Err(incorrect())
+        }
+    }
+}
+
+fn dummy_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(passwords::unknown_password_hash)
 }
 
 fn incorrect() -> Problem {
@@ -65,4 +102,20 @@ fn incorrect() -> Problem {
         "Sign-in failed",
         "The user id or password is incorrect.",
     )
+}
+
+fn too_many_attempts(retry_after: u64) -> Problem {
+    let unit = if retry_after == 1 {
+        "second"
+    } else {
+        "seconds"
+    };
+    Problem::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many sign-in attempts",
+        format!(
+            "Too many failed sign-in attempts for this user. Try again in {retry_after} {unit}."
+        ),
+    )
+    .with_retry_after(retry_after)
 }

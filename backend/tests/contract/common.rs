@@ -9,6 +9,9 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
+use reset_backend::config::DEMO_ADMIN_PASSWORD;
+use reset_backend::db::DEMO_ADMIN_ID;
+use reset_backend::sessions;
 use reset_backend::{router, AppState, Config};
 use serde_json::{json, Value};
 use tempfile::TempDir;
@@ -26,6 +29,28 @@ pub struct TestApp {
     pub config: Config,
     pub state: AppState,
     pub router: Router,
+    /// A live session of the demo admin, made directly in the database (a
+    /// real sign-in runs Argon2, slow in debug builds); `tests/session.rs`
+    /// covers the real `POST /api/session`.
+    pub admin: Auth,
+}
+
+/// What a browser would send for a session: its cookie and CSRF token.
+#[derive(Debug, Clone)]
+pub struct Auth {
+    /// `reset_session=…`, ready for a `Cookie` header.
+    pub cookie: String,
+    pub csrf_token: String,
+}
+
+impl Auth {
+    /// `Cookie` and `X-CSRF-Token` headers.
+    pub fn headers(&self) -> [(&str, &str); 2] {
+        [
+            ("cookie", self.cookie.as_str()),
+            ("x-csrf-token", self.csrf_token.as_str()),
+        ]
+    }
 }
 
 impl TestApp {
@@ -34,6 +59,8 @@ impl TestApp {
         TestApp::with_config(|_| {})
     }
 
+    /// The database is always a copy of one seeded with the default admin
+    /// password, whatever `adjust` sets `admin_password` to.
     pub fn with_config(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let db_path = dir.path().join("data").join("demo.sqlite");
@@ -52,11 +79,23 @@ impl TestApp {
         adjust(&mut config);
         let state = AppState::from_config(&config).unwrap();
         let router = router(state.clone(), &config);
+        let admin = TestApp::session_in_db(&state, DEMO_ADMIN_ID);
         TestApp {
             dir,
             config,
             state,
             router,
+            admin,
+        }
+    }
+
+    /// A session for `user_id` straight from the database, no password.
+    pub fn session_in_db(state: &AppState, user_id: &str) -> Auth {
+        let conn = state.db.lock().unwrap();
+        let (token, session) = sessions::create(&conn, user_id).unwrap();
+        Auth {
+            cookie: format!("{}={token}", sessions::COOKIE_NAME),
+            csrf_token: session.csrf_token,
         }
     }
 
@@ -109,8 +148,10 @@ impl TestApp {
         self.request(Method::POST, path, headers, body.into()).await
     }
 
+    /// A reset as the signed-in admin (cookie and CSRF token).
     pub async fn reset(&self, body: &Value) -> TestResponse {
-        self.post_json("/api/password-resets", body).await
+        self.post_reset(&[("content-type", "application/json")], body.to_string())
+            .await
     }
 
     pub async fn reset_with_key(&self, body: &Value, key: &str) -> TestResponse {
@@ -118,8 +159,38 @@ impl TestApp {
             ("content-type", "application/json"),
             ("idempotency-key", key),
         ];
-        self.post_raw("/api/password-resets", &headers, body.to_string())
-            .await
+        self.post_reset(&headers, body.to_string()).await
+    }
+
+    /// `POST /api/password-resets` with these headers plus the admin's
+    /// session cookie and CSRF token.
+    pub async fn post_reset(
+        &self,
+        headers: &[(&str, &str)],
+        body: impl Into<Body>,
+    ) -> TestResponse {
+        self.reset_as(&self.admin, headers, body).await
+    }
+
+    /// `POST /api/password-resets` with the session `auth`.
+    pub async fn reset_as(
+        &self,
+        auth: &Auth,
+        headers: &[(&str, &str)],
+        body: impl Into<Body>,
+    ) -> TestResponse {
+        let mut all = headers.to_vec();
+        all.extend(auth.headers());
+        self.post_raw("/api/password-resets", &all, body).await
+    }
+
+    /// `POST /api/session`: the real sign-in.
+    pub async fn start_session(&self, user_id: &str, password: &str) -> TestResponse {
+        self.post_json(
+            "/api/session",
+            &json!({ "userId": user_id, "password": password }),
+        )
+        .await
     }
 
     pub async fn sign_in(&self, user_id: &str, password: &str) -> TestResponse {
@@ -175,7 +246,7 @@ fn seeded_template() -> &'static Path {
     let (_, path) = TEMPLATE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("template.sqlite");
-        let conn = reset_backend::db::open(&path).unwrap();
+        let conn = reset_backend::db::open(&path, DEMO_ADMIN_PASSWORD).unwrap();
         // Fold the WAL into the main file so a plain copy has everything.
         conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
         drop(conn);
@@ -205,6 +276,11 @@ impl TestResponse {
             .get(name)
             .map(|v| v.to_str().unwrap())
             .unwrap_or("")
+    }
+
+    /// The `Set-Cookie` header's value ("" without one).
+    pub fn set_cookie(&self) -> &str {
+        self.header("set-cookie")
     }
 
     /// Asserts a problem+json answer with this status; returns the body.

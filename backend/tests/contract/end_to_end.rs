@@ -5,9 +5,10 @@ use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use reset_backend::config::DEMO_ADMIN_PASSWORD;
 use serde_json::{json, Value};
 
-use crate::common::{repo_dir, reset_body, TestApp};
+use crate::common::{repo_dir, reset_body, Auth, TestApp};
 
 /// A minimal HTTP/1.1 client: one request per connection. Returns the raw
 /// bytes the server sent before closing (empty if it sent nothing).
@@ -31,6 +32,21 @@ fn http(
     Ok(response)
 }
 
+/// `name=value` of the response's `Set-Cookie` header, as sent.
+fn session_cookie(response: &[u8]) -> String {
+    let text = String::from_utf8_lossy(response);
+    let line = text
+        .lines()
+        .find(|line| line.to_ascii_lowercase().starts_with("set-cookie:"))
+        .expect("a Set-Cookie header");
+    line["set-cookie:".len()..]
+        .trim()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
 /// Status code, lower-cased head, body.
 fn parse(response: &[u8]) -> (u16, String, String) {
     let text = String::from_utf8_lossy(response);
@@ -39,10 +55,17 @@ fn parse(response: &[u8]) -> (u16, String, String) {
     (status, head.to_lowercase(), body.to_owned())
 }
 
-fn reset_request(addr: SocketAddr, key: &str, body: &Value) -> std::io::Result<Vec<u8>> {
+fn reset_request(
+    addr: SocketAddr,
+    auth: &Auth,
+    key: &str,
+    body: &Value,
+) -> std::io::Result<Vec<u8>> {
     let headers = [
         ("Content-Type", "application/json"),
         ("Idempotency-Key", key),
+        ("Cookie", &auth.cookie),
+        ("X-CSRF-Token", &auth.csrf_token),
     ];
     http(
         addr,
@@ -79,9 +102,10 @@ async fn drop_response_applies_the_reset_then_closes_without_answering() {
 
     let key = "7a1d2c3e-0000-4000-8000-00000000d20b";
     let body = reset_body(&["u-1043"], "Drop-Then-Retry-42");
+    let admin = app.admin.clone();
     let dropped = blocking(move || {
         arm(addr, json!({ "fault": "drop-response", "times": 1 }));
-        reset_request(addr, key, &body)
+        reset_request(addr, &admin, key, &body)
     })
     .await;
     // Either a clean close or a reset, but never a single byte of response.
@@ -97,7 +121,8 @@ async fn drop_response_applies_the_reset_then_closes_without_answering() {
     // The reset happened, and the retry with the same key is a replay.
     assert_eq!(app.resets_of("u-1043").await, (1, vec![key.to_owned()]));
     let body = reset_body(&["u-1043"], "Drop-Then-Retry-42");
-    let retry = blocking(move || reset_request(addr, key, &body).unwrap()).await;
+    let admin = app.admin.clone();
+    let retry = blocking(move || reset_request(addr, &admin, key, &body).unwrap()).await;
     let (status, head, text) = parse(&retry);
     assert_eq!(status, 200);
     assert!(head.contains("idempotent-replayed: true"), "{head}");
@@ -168,12 +193,59 @@ fn the_binary_prints_its_address_and_serves_the_contract() {
     assert!(head.contains("content-type: text/html"));
     assert!(body.contains("<reset-password") || body.contains("reset-widget.js"));
 
+    // No session, no reset.
+    let body = reset_body(&["u-1042"], "Binary-Path-Check-7");
+    let (status, _, problem) = parse(
+        &http(
+            addr,
+            "POST",
+            "/api/password-resets",
+            &[("Content-Type", "application/json")],
+            &body.to_string(),
+        )
+        .unwrap(),
+    );
+    assert_eq!(status, 401, "{problem}");
+
+    // The demo admin signs in with the default demo password.
+    let credentials = json!({ "userId": "u-1001", "password": DEMO_ADMIN_PASSWORD }).to_string();
+    let signed_in = http(
+        addr,
+        "POST",
+        "/api/session",
+        &[("Content-Type", "application/json")],
+        &credentials,
+    )
+    .unwrap();
+    let (status, head, session) = parse(&signed_in);
+    assert_eq!(status, 200, "{session}");
+    assert!(
+        head.contains("; httponly; samesite=strict; path=/; max-age=28800\r\n"),
+        "{head}"
+    );
+    let session: Value = serde_json::from_str(&session).unwrap();
+    assert_eq!(session["name"], "Adele Vance");
+    let admin = Auth {
+        cookie: session_cookie(&signed_in),
+        csrf_token: session["csrfToken"].as_str().unwrap().to_owned(),
+    };
+    let (status, _, current) = parse(
+        &http(
+            addr,
+            "GET",
+            "/api/session",
+            &[("Cookie", &admin.cookie)],
+            "",
+        )
+        .unwrap(),
+    );
+    assert_eq!(status, 200, "{current}");
+
     // The full story: drop, retry, sign in.
     arm(addr, json!({ "fault": "drop-response" }));
-    let body = reset_body(&["u-1042"], "Binary-Path-Check-7");
-    let dropped = reset_request(addr, "binary-key", &body);
+    let dropped = reset_request(addr, &admin, "binary-key", &body);
     assert!(dropped.map(|bytes| bytes.is_empty()).unwrap_or(true));
-    let (status, head, _) = parse(&reset_request(addr, "binary-key", &body).unwrap());
+    let (status, head, _) = parse(&reset_request(addr, &admin, "binary-key", &body).unwrap());
     assert_eq!(status, 200);
     assert!(head.contains("idempotent-replayed: true"));
     let sign_in = json!({ "userId": "u-1042", "password": "Binary-Path-Check-7" }).to_string();

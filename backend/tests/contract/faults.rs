@@ -38,6 +38,30 @@ async fn a_status_fault_answers_problem_json_and_resets_nothing() {
 }
 
 #[tokio::test]
+async fn test_mode_answers_one_request_per_connection() {
+    // A browser silently resends a request that failed on a reused
+    // keep-alive connection, which would hide the drop-response fault.
+    let app = TestApp::new();
+    for path in ["/api/users", "/", "/api/nope"] {
+        assert_eq!(app.get(path).await.header("connection"), "close", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_status_fault_can_carry_retry_after() {
+    let app = TestApp::new();
+    app.arm(json!({ "fault": "status", "status": 503, "retryAfter": 2 }))
+        .await;
+    let response = app.reset(&reset_body(&["u-1042"], PASSWORD)).await;
+    response.problem(503);
+    assert_eq!(response.header("retry-after"), "2");
+    app.arm(json!({ "fault": "status", "status": 429 })).await;
+    let response = app.reset(&reset_body(&["u-1042"], PASSWORD)).await;
+    response.problem(429);
+    assert_eq!(response.header("retry-after"), "", "only when asked for");
+}
+
+#[tokio::test]
 async fn times_counts_requests_and_other_statuses_work() {
     let app = TestApp::new();
     app.arm(json!({ "fault": "status", "status": 500, "times": 2 }))
@@ -115,6 +139,8 @@ async fn test_endpoints_do_not_exist_outside_test_mode() {
         .await
         .problem(404);
     app.get("/api/test/resets?userId=u-1042").await.problem(404);
+    // Keep-alive as usual (test mode closes every connection, see routes/mod.rs).
+    assert_eq!(app.get("/api/users").await.header("connection"), "");
     // And the reset endpoint behaves normally.
     assert_eq!(
         app.reset(&reset_body(&["u-1042"], PASSWORD)).await.status,

@@ -45,9 +45,7 @@ async fn the_canonical_request_ignores_formatting_and_key_order() {
         ("content-type", "application/json"),
         ("idempotency-key", KEY),
     ];
-    let replay = app
-        .post_raw("/api/password-resets", &headers, reordered)
-        .await;
+    let replay = app.post_reset(&headers, reordered).await;
     assert_eq!(replay.header("idempotent-replayed"), "true");
     assert_eq!(app.resets_of("u-1042").await.0, 1);
 }

@@ -3,12 +3,15 @@
 
 mod common;
 
+mod authorization;
 mod delivery;
 mod end_to_end;
 mod faults;
 mod idempotency;
+mod rate_limit;
 mod resets;
 mod schema;
+mod session;
 mod sign_in;
 mod site;
 mod validation;

@@ -2,12 +2,14 @@
 
 use serde_json::{json, Value};
 
+use reset_backend::config::DEMO_ADMIN_PASSWORD;
+
 use crate::common::{reset_body, TestApp, ADMIN};
 
 const PASSWORD: &str = "Violet-Anchor-Grove-47";
 
 #[tokio::test]
-async fn seeds_the_demo_users_with_unknown_passwords() {
+async fn seeds_the_demo_users_with_unknown_passwords_but_the_admin() {
     let app = TestApp::new();
     let users = app.get("/api/users").await;
     assert_eq!(users.status, 200);
@@ -43,13 +45,16 @@ async fn seeds_the_demo_users_with_unknown_passwords() {
         .all(|(hash, must_change)| hash.starts_with("$argon2id$") && !must_change));
     assert_eq!(app.sign_in("u-1042", "").await.status, 401);
     assert_eq!(app.sign_in("u-1042", "password").await.status, 401);
+    // Except the demo admin's, which is the documented demo credential.
+    assert_eq!(app.sign_in("u-1001", DEMO_ADMIN_PASSWORD).await.status, 200);
+    assert_eq!(app.sign_in("u-1042", DEMO_ADMIN_PASSWORD).await.status, 401);
 }
 
 #[tokio::test]
 async fn seeding_happens_once_and_creates_parent_directories() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested").join("dirs").join("demo.sqlite");
-    let first = reset_backend::db::open(&path).unwrap();
+    let first = reset_backend::db::open(&path, DEMO_ADMIN_PASSWORD).unwrap();
     let hashes = |conn: &rusqlite::Connection| -> Vec<String> {
         let mut stmt = conn
             .prepare("SELECT password_hash FROM users ORDER BY id")
@@ -61,7 +66,7 @@ async fn seeding_happens_once_and_creates_parent_directories() {
     };
     let before = hashes(&first);
     drop(first);
-    let second = reset_backend::db::open(&path).unwrap();
+    let second = reset_backend::db::open(&path, DEMO_ADMIN_PASSWORD).unwrap();
     assert_eq!(before, hashes(&second), "a second start must not re-seed");
     assert_eq!(before.len(), 6);
 }
@@ -197,7 +202,14 @@ async fn the_outbox_gets_one_masked_message() {
     );
     assert!(!message.to_string().contains(PASSWORD));
 
-    let page = app.get("/outbox").await;
+    let page = app
+        .request(
+            axum::http::Method::GET,
+            "/outbox",
+            &[("cookie", &app.admin.cookie)],
+            axum::body::Body::empty(),
+        )
+        .await;
     assert_eq!(page.status, 200);
     assert!(page.header("content-type").starts_with("text/html"));
     assert!(page
@@ -209,6 +221,13 @@ async fn the_outbox_gets_one_masked_message() {
         !page.text().contains("style="),
         "the outbox page must not use inline styles"
     );
+    assert!(page
+        .text()
+        .contains("Signed in as <strong>Adele Vance</strong>"));
+    // Without a session it says so, and links to the sign-in page.
+    let anonymous = app.get("/outbox").await.text();
+    assert!(!anonymous.contains("Signed in as"));
+    assert!(anonymous.contains(r#"<a href="/sign-in.html">Sign in</a>"#));
 }
 
 #[tokio::test]

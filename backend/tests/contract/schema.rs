@@ -11,6 +11,7 @@ struct Contract {
     request: SchemaIndex,
     response: SchemaIndex,
     problem: SchemaIndex,
+    session: SchemaIndex,
 }
 
 impl Contract {
@@ -34,11 +35,13 @@ impl Contract {
         let request = compile("reset-request.schema.json");
         let response = compile("reset-response.schema.json");
         let problem = compile("problem.schema.json");
+        let session = compile("session.schema.json");
         Contract {
             schemas,
             request,
             response,
             problem,
+            session,
         }
     }
 
@@ -156,10 +159,9 @@ async fn live_problems_match_the_problem_schema() {
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
 
     let mut responses = vec![
-        app.post_raw("/api/password-resets", &json, "{not json")
-            .await,
+        app.post_reset(&json, "{not json").await,
         app.reset(&json!({ "resets": 1 })).await,
-        app.post_raw("/api/password-resets", &[], "{}").await,
+        app.post_reset(&[], "{}").await,
         app.reset(&reset_body(&[], "Correct-Horse-1")).await,
         app.reset(&reset_body(&["u-1042"], "short")).await,
         app.reset(&bad_address).await,
@@ -167,6 +169,14 @@ async fn live_problems_match_the_problem_schema() {
         app.reset(&reset_body(&["u-9999"], "Correct-Horse-1")).await,
         app.sign_in("u-1042", "wrong-password").await,
         app.get("/api/nope").await,
+        app.post_raw("/api/password-resets", &json, "{}").await,
+        app.get("/api/session").await,
+        app.post_raw(
+            "/api/password-resets",
+            &[json[0], ("cookie", &app.admin.cookie)],
+            "{}",
+        )
+        .await,
     ];
     app.reset_with_key(&reset_body(&["u-1042"], "Correct-Horse-1"), "k")
         .await;
@@ -176,6 +186,10 @@ async fn live_problems_match_the_problem_schema() {
     );
     app.arm(json!({ "fault": "status", "status": 503 })).await;
     responses.push(app.reset(&reset_body(&["u-1042"], "Correct-Horse-1")).await);
+    for _ in 0..5 {
+        app.sign_in("u-1044", "wrong-password").await;
+    }
+    responses.push(app.sign_in("u-1044", "wrong-password").await);
 
     let mut statuses = Vec::new();
     for response in &responses {
@@ -190,6 +204,33 @@ async fn live_problems_match_the_problem_schema() {
     }
     assert_eq!(
         statuses,
-        [400, 400, 415, 422, 422, 422, 413, 404, 401, 404, 422, 503]
+        [400, 400, 415, 422, 422, 422, 413, 404, 401, 404, 401, 401, 403, 422, 503, 429]
     );
+}
+
+#[tokio::test]
+async fn live_sessions_match_the_session_schema() {
+    let contract = Contract::load();
+    let app = TestApp::new();
+    let signed_in = app
+        .start_session("u-1001", reset_backend::config::DEMO_ADMIN_PASSWORD)
+        .await;
+    assert_eq!(signed_in.status, 200);
+    contract.assert_valid(contract.session, &signed_in.json());
+    let read = app
+        .request(
+            axum::http::Method::GET,
+            "/api/session",
+            &[("cookie", &app.admin.cookie)],
+            axum::body::Body::empty(),
+        )
+        .await;
+    contract.assert_valid(contract.session, &read.json());
+
+    let mut short_token = read.json();
+    short_token["csrfToken"] = json!("abc");
+    assert!(!contract.valid(contract.session, &short_token));
+    let mut extra = read.json();
+    extra["email"] = json!("adele@contoso.com");
+    assert!(!contract.valid(contract.session, &extra));
 }

@@ -32,7 +32,13 @@ async fn serves_the_sample_page_under_a_strict_csp() {
     assert!(html.contains(r#"<dialog id="reset-dialog""#));
     assert!(html.contains(r#"href="/outbox""#));
 
-    for asset in ["/intranet.css", "/intranet.js"] {
+    assert!(html.contains(r#"id="sign-out""#));
+    assert!(
+        !html.contains("Adele Vance"),
+        "the name comes from the session"
+    );
+
+    for asset in ["/intranet.css", "/intranet.js", "/sign-in.js"] {
         let response = app.get(asset).await;
         assert_eq!(response.status, 200, "{asset}");
     }
@@ -41,6 +47,28 @@ async fn serves_the_sample_page_under_a_strict_csp() {
         "text/javascript"
     );
     assert!(!CONTENT_SECURITY_POLICY.contains("unsafe-inline"));
+}
+
+#[tokio::test]
+async fn serves_the_sign_in_page_with_the_demo_credential() {
+    let app = TestApp::new();
+    let page = app.get("/sign-in.html").await;
+    assert_eq!(page.status, 200);
+    assert!(page.header("content-type").starts_with("text/html"));
+    assert_eq!(
+        page.header("content-security-policy"),
+        CONTENT_SECURITY_POLICY
+    );
+    let html = page.text();
+    assert!(html.contains(r#"<script type="module" src="/sign-in.js"></script>"#));
+    assert!(html.contains(r#"value="u-1001""#));
+    assert!(html.contains(r#"type="password""#));
+    // A POST form: a password never lands in a URL, even without script.
+    assert!(html.contains(r#"<form id="sign-in-form" class="sign-in-form" method="post">"#));
+    assert!(html.contains(reset_backend::config::DEMO_ADMIN_PASSWORD));
+    let script = app.get("/sign-in.js").await;
+    assert_eq!(script.header("content-type"), "text/javascript");
+    assert!(script.text().contains(r#"fetch("/api/session""#));
 }
 
 #[test]

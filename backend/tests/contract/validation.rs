@@ -23,11 +23,7 @@ async fn malformed_json_is_a_400_that_does_not_echo_the_body() {
         r#"{{"resets":[{{"userId":"u-1042","password":"{SECRET}"}}],"passwordSource":"generated","#
     );
     let response = app
-        .post_raw(
-            "/api/password-resets",
-            &[("content-type", "application/json")],
-            body,
-        )
+        .post_reset(&[("content-type", "application/json")], body)
         .await;
     let problem = refused(&app, &response, 400).await;
     assert!(
@@ -39,11 +35,7 @@ async fn malformed_json_is_a_400_that_does_not_echo_the_body() {
     );
 
     let response = app
-        .post_raw(
-            "/api/password-resets",
-            &[("content-type", "application/json")],
-            "",
-        )
+        .post_reset(&[("content-type", "application/json")], "")
         .await;
     refused(&app, &response, 400).await;
 }
@@ -100,24 +92,13 @@ async fn only_json_is_accepted() {
     let app = TestApp::new();
     let body = reset_body(&["u-1042"], SECRET).to_string();
     let response = app
-        .post_raw(
-            "/api/password-resets",
-            &[("content-type", "text/plain")],
-            body.clone(),
-        )
+        .post_reset(&[("content-type", "text/plain")], body.clone())
         .await;
     refused(&app, &response, 415).await;
-    let response = app
-        .post_raw("/api/password-resets", &[], body.clone())
-        .await;
+    let response = app.post_reset(&[], body.clone()).await;
     refused(&app, &response, 415).await;
     let charset = [("content-type", "application/json; charset=utf-8")];
-    assert_eq!(
-        app.post_raw("/api/password-resets", &charset, body)
-            .await
-            .status,
-        200
-    );
+    assert_eq!(app.post_reset(&charset, body).await.status, 200);
 }
 
 #[tokio::test]
@@ -240,11 +221,7 @@ async fn an_oversized_body_is_a_413() {
         "x".repeat(100_000)
     );
     let response = app
-        .post_raw(
-            "/api/password-resets",
-            &[("content-type", "application/json")],
-            huge,
-        )
+        .post_reset(&[("content-type", "application/json")], huge)
         .await;
     response.problem(413);
 }

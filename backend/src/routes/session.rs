@@ -1,0 +1,85 @@
+//! `/api/session`: the administrator's sign-in for the sample page.
+//!
+//! - `POST {"userId","password"}` → 200 `{"userId","name","isAdmin","csrfToken"}`
+//!   and `Set-Cookie: reset_session=…; HttpOnly; SameSite=Strict; Path=/; Max-Age=28800`
+//!   (`; Secure` behind HTTPS, see `sessions.rs`). Wrong credentials: 401
+//!   "Sign-in failed"; too many failures for the user id: 429 with
+//!   `Retry-After` (the limit is shared with `/api/sign-in`). Any user may
+//!   sign in; only an administrator's session may reset passwords.
+//! - `GET` → the same JSON for a live session, else 401 "Sign-in required".
+//! - `DELETE` → 204 and a `Set-Cookie` that removes the cookie; the
+//!   session ends on the server too. Idempotent: fine without a session.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use crate::db;
+use crate::json_body;
+use crate::problem::Problem;
+use crate::routes::sign_in::{verify_credentials, SignInRequest};
+use crate::sessions::{self, Session};
+use crate::state::AppState;
+
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let SignInRequest { user_id, password } = json_body::parse(&headers, body)?;
+    verify_credentials(&state, &user_id, password).await?;
+    // A new session every time; the one the browser had (if any) ends.
+    let previous = sessions::cookie_token(&headers);
+    let (token, session) = db::call(&state.db, move |conn| {
+        if let Some(previous) = previous {
+            sessions::delete(conn, &previous)?;
+        }
+        sessions::create(conn, &user_id)
+    })
+    .await?;
+    tracing::info!(user_id = %session.user_id, admin = session.is_admin, "session started");
+    let mut response = Json(session).into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        sessions::set_cookie(&token, sessions::secure_cookie(&state, &headers)),
+    );
+    Ok(response)
+}
+
+pub async fn read(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match sessions::current(&state, &headers).await {
+        Ok(session) => Json::<Session>(session).into_response(),
+        Err(problem) => {
+            let mut response = problem.into_response();
+            if sessions::cookie_token(&headers).is_some() {
+                // A cookie of a session that is over: drop it.
+                response.headers_mut().insert(
+                    header::SET_COOKIE,
+                    sessions::clear_cookie(sessions::secure_cookie(&state, &headers)),
+                );
+            }
+            response
+        }
+    }
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    if let Some(token) = sessions::cookie_token(&headers) {
+        db::call(&state.db, move |conn| sessions::delete(conn, &token)).await?;
+        tracing::info!("session ended");
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(
+            header::SET_COOKIE,
+            sessions::clear_cookie(sessions::secure_cookie(&state, &headers)),
+        )],
+    )
+        .into_response())
+}

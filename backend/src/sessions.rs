@@ -1,0 +1,318 @@
+//! Administrator sessions: who may reset passwords.
+//!
+//! `POST /api/session` (see `routes/session.rs`) creates a session and sets
+//! the cookie [`COOKIE_NAME`]: 256 random bits, base64url without padding,
+//! `HttpOnly; SameSite=Strict; Path=/`, plus `Secure` when the request came
+//! over HTTPS. This server speaks plain HTTP only, so "over HTTPS" means a
+//! TLS-terminating proxy in front of it that sets `X-Forwarded-Proto: https`
+//! (or `--secure-cookies`, which always adds `Secure`). The header is
+//! trusted blindly, which is harmless: it can only make the cookie stricter.
+//!
+//! The database keeps a SHA-256 of the cookie value, never the value, so a
+//! copy of the database does not hand out live sessions. Sessions last
+//! [`LIFETIME_HOURS`] hours from sign-in; expired rows are deleted whenever
+//! a session is created.
+//!
+//! Each session also has a CSRF token (256 random bits, base64url), returned
+//! in the JSON of `POST`/`GET /api/session`. State-changing requests that a
+//! cross-site page could forge (the password reset) must repeat it in the
+//! [`CSRF_HEADER`] header: a page on another origin cannot read it.
+//! `SameSite=Strict` already keeps the cookie off cross-site requests; the
+//! token is the second, independent line of defence.
+
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::db::{self, NOW};
+use crate::problem::Problem;
+use crate::state::AppState;
+
+/// Name of the session cookie.
+pub const COOKIE_NAME: &str = "reset_session";
+/// The request header that must carry the session's CSRF token.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// A session ends this many hours after sign-in.
+pub const LIFETIME_HOURS: u32 = 8;
+const LIFETIME_SECS: u32 = LIFETIME_HOURS * 60 * 60;
+/// 32 random bytes in unpadded base64url.
+const TOKEN_CHARS: usize = 43;
+
+/// What `POST` and `GET /api/session` answer.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    pub user_id: String,
+    pub name: String,
+    pub is_admin: bool,
+    pub csrf_token: String,
+}
+
+/// The CSRF token is a secret: never print it.
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("user_id", &self.user_id)
+            .field("name", &self.name)
+            .field("is_admin", &self.is_admin)
+            .field("csrf_token", &"<redacted>")
+            .finish()
+    }
+}
+
+/// 256 bits from the operating system's CSPRNG, base64url without padding.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system's random source is available");
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What the database stores instead of the cookie value (SHA-256, hex).
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+// ---------------------------------------------------------------- storage
+
+/// Starts a session for `user_id` (who must exist) and returns the cookie
+/// value with the session. Also forgets expired sessions.
+pub fn create(conn: &Connection, user_id: &str) -> rusqlite::Result<(String, Session)> {
+    conn.execute(
+        &format!("DELETE FROM sessions WHERE expires_at <= {NOW}"),
+        [],
+    )?;
+    let token = new_token();
+    let csrf_token = new_token();
+    conn.execute(
+        &format!(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
+             VALUES (?1, ?2, ?3, {NOW}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+{LIFETIME_HOURS} hours'))"
+        ),
+        params![token_hash(&token), user_id, csrf_token],
+    )?;
+    let session = find(conn, &token)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+    Ok((token, session))
+}
+
+/// The live (unexpired) session of this cookie value, if any.
+pub fn find(conn: &Connection, token: &str) -> rusqlite::Result<Option<Session>> {
+    conn.query_row(
+        &format!(
+            "SELECT users.id, users.name, users.is_admin, sessions.csrf_token
+             FROM sessions JOIN users ON users.id = sessions.user_id
+             WHERE sessions.token_hash = ?1 AND sessions.expires_at > {NOW}"
+        ),
+        [token_hash(token)],
+        |row| {
+            Ok(Session {
+                user_id: row.get(0)?,
+                name: row.get(1)?,
+                is_admin: row.get(2)?,
+                csrf_token: row.get(3)?,
+            })
+        },
+    )
+    .optional()
+}
+
+/// Ends the session of this cookie value (nothing if there is none).
+pub fn delete(conn: &Connection, token: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "DELETE FROM sessions WHERE token_hash = ?1",
+        [token_hash(token)],
+    )?;
+    Ok(())
+}
+
+/// Ends every session of a user: called when their password is reset.
+pub fn delete_all_of(conn: &Connection, user_id: &str) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM sessions WHERE user_id = ?1", [user_id])?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- HTTP
+
+/// The session cookie's value, if the request carries a well-formed one.
+pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE_NAME)
+        .map(|(_, value)| value.trim_matches('"'))
+        .filter(|value| {
+            value.len() == TOKEN_CHARS
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        .map(str::to_owned)
+}
+
+/// True when a proxy says the client used HTTPS (`X-Forwarded-Proto: https`,
+/// the first value if there are several).
+pub fn came_over_https(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(',').next())
+        .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
+}
+
+/// Whether the cookie set in answer to this request gets `Secure`.
+pub fn secure_cookie(state: &AppState, headers: &HeaderMap) -> bool {
+    state.secure_cookies || came_over_https(headers)
+}
+
+/// `Set-Cookie` for a new session.
+pub fn set_cookie(token: &str, secure: bool) -> HeaderValue {
+    cookie_header(token, LIFETIME_SECS, secure)
+}
+
+/// `Set-Cookie` that removes the session cookie.
+pub fn clear_cookie(secure: bool) -> HeaderValue {
+    cookie_header("", 0, secure)
+}
+
+fn cookie_header(value: &str, max_age: u32, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{COOKIE_NAME}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}"
+    ))
+    .expect("a base64url token is a valid header value")
+}
+
+/// The live session of the request, or 401 "Sign-in required".
+pub async fn current(state: &AppState, headers: &HeaderMap) -> Result<Session, Problem> {
+    let token = cookie_token(headers).ok_or_else(sign_in_required)?;
+    db::call(&state.db, move |conn| find(conn, &token))
+        .await?
+        .ok_or_else(sign_in_required)
+}
+
+/// What `POST /api/password-resets` checks before anything else: a live
+/// session (401), of an administrator (403), and the session's CSRF token
+/// in [`CSRF_HEADER`] (403).
+pub async fn require_admin_with_csrf(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Session, Problem> {
+    let session = current(state, headers).await?;
+    if !session.is_admin {
+        return Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "Not allowed",
+            "Only administrators can reset passwords.",
+        ));
+    }
+    let sent = headers
+        .get(CSRF_HEADER)
+        .map(|value| value.as_bytes())
+        .unwrap_or_default();
+    if !constant_time_eq(sent, session.csrf_token.as_bytes()) {
+        return Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "CSRF token missing or wrong",
+            "The request must carry the X-CSRF-Token header with the token of your session (from GET /api/session). Reload the page and try again.",
+        ));
+    }
+    Ok(session)
+}
+
+pub fn sign_in_required() -> Problem {
+    Problem::new(
+        StatusCode::UNAUTHORIZED,
+        "Sign-in required",
+        "Your session has expired or you are not signed in.",
+    )
+}
+
+/// Compares without stopping at the first difference, so the time taken
+/// does not tell an attacker how much of a guessed token was right.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_256_bit_base64url_and_distinct() {
+        let a = new_token();
+        let b = new_token();
+        assert_eq!(a.len(), TOKEN_CHARS);
+        assert_eq!(URL_SAFE_NO_PAD.decode(&a).unwrap().len(), 32);
+        assert_ne!(a, b);
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a);
+    }
+
+    #[test]
+    fn reads_the_cookie_among_others() {
+        let token = new_token();
+        let mut headers = HeaderMap::new();
+        assert_eq!(cookie_token(&headers), None);
+        headers.append(header::COOKIE, HeaderValue::from_static("theme=dark"));
+        headers.append(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("a=1; {COOKIE_NAME}={token}; b=2")).unwrap(),
+        );
+        assert_eq!(cookie_token(&headers), Some(token));
+
+        let mut bad = HeaderMap::new();
+        bad.insert(
+            header::COOKIE,
+            HeaderValue::from_static("reset_session=short"),
+        );
+        assert_eq!(cookie_token(&bad), None);
+        bad.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("x{COOKIE_NAME}={}", new_token())).unwrap(),
+        );
+        assert_eq!(cookie_token(&bad), None);
+    }
+
+    #[test]
+    fn cookie_attributes() {
+        let value = set_cookie("tok", false);
+        assert_eq!(
+            value,
+            "reset_session=tok; HttpOnly; SameSite=Strict; Path=/; Max-Age=28800"
+        );
+        assert!(set_cookie("tok", true)
+            .to_str()
+            .unwrap()
+            .ends_with("; Secure"));
+        assert_eq!(
+            clear_cookie(false),
+            "reset_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"
+        );
+    }
+
+    #[test]
+    fn https_is_read_from_x_forwarded_proto() {
+        let mut headers = HeaderMap::new();
+        assert!(!came_over_https(&headers));
+        headers.insert("x-forwarded-proto", HeaderValue::from_static("HTTPS, http"));
+        assert!(came_over_https(&headers));
+        headers.insert("x-forwarded-proto", HeaderValue::from_static("http"));
+        assert!(!came_over_https(&headers));
+    }
+
+    #[test]
+    fn constant_time_eq_is_eq() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+        assert!(!constant_time_eq(b"", b"a"));
+    }
+}
