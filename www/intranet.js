@@ -1,5 +1,7 @@
 // The sample intranet page: lists the directory's users and opens the
-// password-reset widget in a modal dialog.
+// password-reset widget in a modal dialog, for one user (a row's button) or
+// for everyone at once ("Reset passwords for all users": the widget's bulk
+// mode, which leaves the signed-in admin out and sends batches of 40).
 //
 // It runs under a strict Content-Security-Policy (no inline script or
 // style), so the DOM is built with createElement/textContent only.
@@ -18,6 +20,7 @@ const closeButton = document.getElementById("reset-dialog-close");
 const signedInName = document.getElementById("signed-in-name");
 const adminEmail = document.getElementById("admin-email");
 const signOutButton = document.getElementById("sign-out");
+const resetAllButton = document.getElementById("reset-all");
 
 const SIGN_IN_PAGE = "/sign-in.html";
 
@@ -25,6 +28,10 @@ const SIGN_IN_PAGE = "/sign-in.html";
 let session = null;
 // The signed-in administrator's address: reset notifications go there.
 let deliverTo = null;
+// Everyone GET /api/users listed: [{ id, name, email, isAdmin }].
+let directory = [];
+// Bulk widget → the ids it has reset so far ("done" fires once per batch).
+const bulkResets = new WeakMap();
 
 async function start() {
   let response;
@@ -57,6 +64,7 @@ async function loadUsers() {
       throw new Error(`the server answered ${response.status}`);
     }
     const users = await response.json();
+    directory = users;
     const me = users.find((user) => user.id === session.userId);
     if (me) {
       deliverTo = me.email;
@@ -69,7 +77,12 @@ async function loadUsers() {
     }
   } catch (error) {
     showPlaceholder(`Could not load the users: ${error.message}.`);
+    return;
   }
+  // The bulk widget gets its users through the element's `users` property,
+  // which exists once the widget's script has defined the element.
+  await customElements.whenDefined("reset-password");
+  resetAllButton.disabled = !directory.some((user) => user.id !== session.userId);
 }
 
 function userRow(user) {
@@ -120,37 +133,74 @@ function showStatus(message) {
 }
 
 // A new element for every opening, so no state (and no password) survives
-// from one reset to the next.
-function openResetDialog(user) {
+// from one reset to the next. What the single and the bulk widget share:
+function newWidget() {
   const widget = document.createElement("reset-password");
   widget.setAttribute("endpoint", "/api/password-resets");
   // The backend refuses a reset without the session's CSRF token (403).
   widget.setAttribute("headers", JSON.stringify({ "X-CSRF-Token": session.csrfToken }));
-  widget.setAttribute("user-id", user.id);
-  widget.setAttribute("user-name", user.name);
-  widget.setAttribute("user-email", user.email);
   if (deliverTo) {
     widget.setAttribute("deliver-to", deliverTo);
   }
   // The organisation's words make a password weaker; its banned list refuses it.
   widget.setAttribute("context-words", "Contoso");
   widget.setAttribute("blocklist-url", "/banned-passwords.txt");
+  return widget;
+}
 
-  dialog.setAttribute("aria-label", `Reset password for ${user.name}`);
+function openResetDialog(user) {
+  const widget = newWidget();
+  widget.setAttribute("user-id", user.id);
+  widget.setAttribute("user-name", user.name);
+  widget.setAttribute("user-email", user.email);
+  showDialog(widget, `Reset password for ${user.name}`, false);
+}
+
+// Bulk mode: every user, except the signed-in admin (the widget leaves
+// `current-user-id` out and says so). The list is set before the element
+// joins the page, so it starts in bulk mode straight away.
+function openBulkDialog() {
+  const widget = newWidget();
+  widget.setAttribute("current-user-id", session.userId);
+  widget.users = directory.map(({ id, name, email }) => ({ id, name, email }));
+  bulkResets.set(widget, new Set());
+  showDialog(widget, "Reset passwords for all users", true);
+}
+
+function showDialog(widget, label, wide) {
+  dialog.setAttribute("aria-label", label);
+  dialog.classList.toggle("dialog-wide", wide);
   dialogBody.replaceChildren(widget);
   dialog.showModal();
 }
 
+resetAllButton.addEventListener("click", openBulkDialog);
+
 closeButton.addEventListener("click", () => dialog.close());
 
-// "close" fires for the Close button and for Escape alike.
-dialog.addEventListener("close", () => dialogBody.replaceChildren());
+// The widget's Done button (on its result view) asks to be closed.
+dialog.addEventListener("reset-password:close", () => dialog.close());
+
+// "close" fires for the Close button, Done and Escape alike.
+dialog.addEventListener("close", () => {
+  dialogBody.replaceChildren();
+  dialog.classList.remove("dialog-wide");
+});
 
 // The widget announces a finished reset with
 // { userIds: [...], delivery: { status, detail } }: never a password.
+// In bulk mode it fires once per request (up to 40 users): count them all.
 document.addEventListener("reset-password:done", (event) => {
-  const userIds = event.detail?.userIds ?? [event.target.getAttribute("user-id")];
-  showStatus(`Password reset for ${userIds.join(", ")}`);
+  const userIds = event.detail?.userIds ?? [];
+  const resetSoFar = bulkResets.get(event.target);
+  if (resetSoFar) {
+    userIds.forEach((id) => resetSoFar.add(id));
+    const count = resetSoFar.size;
+    showStatus(`Passwords reset for ${count} ${count === 1 ? "user" : "users"}`);
+  } else {
+    const ids = userIds.length > 0 ? userIds : [event.target.getAttribute("user-id")];
+    showStatus(`Password reset for ${ids.join(", ")}`);
+  }
 });
 
 signOutButton.addEventListener("click", async () => {

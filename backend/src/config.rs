@@ -27,6 +27,9 @@ Options (each also read from the environment variable in brackets):
   --admin-password P the demo admin's (u-1001) password, set when the database is
                      first created [ADMIN_PASSWORD] (default Contoso-Admin-Demo-2026,
                      a public demo credential: change it anywhere but on your own machine)
+  --seed-users N     also create N generated demo users (u-2001, u-2002, …, not
+                     admins, no usable password) when the database is first
+                     created [SEED_USERS] (default 0, at most 2000)
   --sign-in-limit N  failed sign-ins per user id before 429 [SIGN_IN_LIMIT] (default 5)
   --sign-in-window-secs S
                      ...within this many seconds [SIGN_IN_WINDOW_SECS] (default 300)
@@ -50,6 +53,8 @@ pub struct Config {
     pub smtp_from: Option<String>,
     /// The demo admin's password when the database is seeded.
     pub admin_password: String,
+    /// Generated demo users added when the database is seeded (`db.rs`).
+    pub seed_users: u32,
     /// Failed sign-ins per user id within `sign_in_window_secs` before 429.
     pub sign_in_limit: u32,
     pub sign_in_window_secs: u64,
@@ -69,6 +74,7 @@ impl std::fmt::Debug for Config {
             .field("smtp_url", &self.smtp_url.as_ref().map(|_| "<set>"))
             .field("smtp_from", &self.smtp_from)
             .field("admin_password", &"<redacted>")
+            .field("seed_users", &self.seed_users)
             .field("sign_in_limit", &self.sign_in_limit)
             .field("sign_in_window_secs", &self.sign_in_window_secs)
             .field("secure_cookies", &self.secure_cookies)
@@ -96,6 +102,7 @@ impl Config {
             smtp_url: None,
             smtp_from: None,
             admin_password: DEMO_ADMIN_PASSWORD.to_owned(),
+            seed_users: 0,
             sign_in_limit: crate::rate_limit::DEFAULT_LIMIT,
             sign_in_window_secs: crate::rate_limit::DEFAULT_WINDOW.as_secs(),
             secure_cookies: false,
@@ -131,6 +138,10 @@ impl Config {
             smtp_from: non_empty("SMTP_FROM"),
             admin_password: non_empty("ADMIN_PASSWORD")
                 .unwrap_or_else(|| DEMO_ADMIN_PASSWORD.to_owned()),
+            seed_users: match non_empty("SEED_USERS") {
+                Some(value) => seed_count("SEED_USERS", &value)?,
+                None => 0,
+            },
             sign_in_limit: match non_empty("SIGN_IN_LIMIT") {
                 Some(value) => positive("SIGN_IN_LIMIT", &value)?,
                 None => crate::rate_limit::DEFAULT_LIMIT,
@@ -165,6 +176,7 @@ impl Config {
                 "--test-mode" if inline_value.is_none() => config.test_mode = true,
                 "--secure-cookies" if inline_value.is_none() => config.secure_cookies = true,
                 "--admin-password" => config.admin_password = value()?,
+                "--seed-users" => config.seed_users = seed_count(&flag, &value()?)?,
                 "--sign-in-limit" => config.sign_in_limit = positive(&flag, &value()?)?,
                 "--sign-in-window-secs" => config.sign_in_window_secs = positive(&flag, &value()?)?,
                 "-h" | "--help" => return Ok(Command::Help),
@@ -192,6 +204,17 @@ fn positive<T: std::str::FromStr + PartialOrd + From<u8>>(
         Ok(number) if number >= T::from(1) => Ok(number),
         _ => Err(format!(
             "{what} needs a whole number of at least 1, not {value:?}"
+        )),
+    }
+}
+
+/// A number of generated users: 0 to [`crate::db::MAX_EXTRA_USERS`].
+fn seed_count(what: &str, value: &str) -> Result<u32, String> {
+    let max = crate::db::MAX_EXTRA_USERS;
+    match value.parse::<u32>() {
+        Ok(count) if count <= max => Ok(count),
+        _ => Err(format!(
+            "{what} needs a whole number from 0 to {max}, not {value:?}"
         )),
     }
 }
@@ -229,6 +252,25 @@ mod tests {
         assert_eq!(config.admin_password, DEMO_ADMIN_PASSWORD);
         assert_eq!((config.sign_in_limit, config.sign_in_window_secs), (5, 300));
         assert!(!config.secure_cookies);
+        assert_eq!(config.seed_users, 0);
+    }
+
+    #[test]
+    fn seed_users() {
+        assert_eq!(run(&["--seed-users", "89"], &[]).seed_users, 89);
+        assert_eq!(run(&["--seed-users=0"], &[]).seed_users, 0);
+        assert_eq!(run(&[], &[("SEED_USERS", "12")]).seed_users, 12);
+        assert_eq!(
+            run(&["--seed-users", "3"], &[("SEED_USERS", "12")]).seed_users,
+            3,
+            "the flag wins"
+        );
+        assert_eq!(run(&["--seed-users", "2000"], &[]).seed_users, 2000);
+        for bad in ["2001", "-1", "many", ""] {
+            assert!(parse(&["--seed-users", bad], &[]).is_err(), "{bad:?}");
+        }
+        assert!(parse(&["--seed-users"], &[]).is_err());
+        assert!(parse(&[], &[("SEED_USERS", "lots")]).is_err());
     }
 
     #[test]

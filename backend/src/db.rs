@@ -81,6 +81,17 @@ pub fn open(
     path: &Path,
     admin_password: &str,
 ) -> Result<Connection, Box<dyn std::error::Error + Send + Sync>> {
+    open_with_extra_users(path, admin_password, 0)
+}
+
+/// [`open`], also seeding `extra_users` generated demo users (see
+/// [`extra_user`]) when the database is new. An existing database is left
+/// as it is, whatever `extra_users` says.
+pub fn open_with_extra_users(
+    path: &Path,
+    admin_password: &str,
+    extra_users: u32,
+) -> Result<Connection, Box<dyn std::error::Error + Send + Sync>> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
     }
@@ -90,7 +101,12 @@ pub fn open(
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.execute_batch(SCHEMA)?;
-    seed(&mut conn, admin_password)?;
+    if !seed(&mut conn, admin_password, extra_users)? && extra_users > 0 {
+        tracing::warn!(
+            extra_users,
+            "the database already has users: --seed-users only applies to a new database"
+        );
+    }
     Ok(conn)
 }
 
@@ -98,28 +114,88 @@ pub fn shared(conn: Connection) -> Db {
     Arc::new(Mutex::new(conn))
 }
 
-/// Inserts the demo users when the table is empty. The admin gets
-/// `admin_password`; every other user the hash of a random password nobody
-/// knows, so their sign-in fails until a reset.
-fn seed(conn: &mut Connection, admin_password: &str) -> rusqlite::Result<()> {
+/// Inserts the demo users, and `extra_users` generated ones, when the table
+/// is empty; returns whether it did. The admin gets `admin_password`.
+///
+/// Every other user gets the *same* placeholder hash: the Argon2id hash of
+/// a random 128-bit secret that is generated here and never stored, so
+/// nobody (the server included) knows a password that matches it, and each
+/// of these users' sign-in fails until an administrator resets it. Sharing
+/// one hash reveals only that these users have the same unusable password;
+/// it cannot be guessed (the secret is random and discarded), and a reset
+/// replaces it with the user's own salted hash. Hashing once keeps seeding
+/// fast: Argon2 is slow on purpose, and `--seed-users` may ask for hundreds.
+fn seed(conn: &mut Connection, admin_password: &str, extra_users: u32) -> rusqlite::Result<bool> {
     let count: i64 = conn.query_row("SELECT COUNT(*) FROM users", [], |row| row.get(0))?;
     if count > 0 {
-        return Ok(());
+        return Ok(false);
     }
+    let placeholder = passwords::unknown_password_hash();
     let tx = conn.transaction()?;
     for (id, name, email, is_admin) in SEED_USERS {
         let hash = if *id == DEMO_ADMIN_ID {
             passwords::hash(admin_password)
         } else {
-            passwords::unknown_password_hash()
+            placeholder.clone()
         };
-        tx.execute(
-            "INSERT INTO users (id, name, email, password_hash, must_change_password, is_admin)
-             VALUES (?1, ?2, ?3, ?4, 0, ?5)",
-            params![id, name, email, hash, is_admin],
-        )?;
+        insert_user(&tx, id, name, email, &hash, *is_admin)?;
     }
-    tx.commit()
+    for index in 0..extra_users.min(MAX_EXTRA_USERS) {
+        let user = extra_user(index);
+        insert_user(&tx, &user.id, &user.name, &user.email, &placeholder, false)?;
+    }
+    tx.commit()?;
+    Ok(true)
+}
+
+// ------------------------------------------------------- generated users
+
+/// First and last names the generated demo users (`--seed-users`) are made
+/// of. None is a demo user's, so no generated name or address clashes with
+/// theirs; every combination is a distinct name and address.
+const FIRST_NAMES: &[&str] = &[
+    "Isaiah", "Grady", "Henrietta", "Johanna", "Lidia", "Lynne", "Miriam", "Nestor", "Patti",
+    "Pradeep", "Allan", "Debra", "Emily", "Enrico", "Irvin", "Christie", "Cameron", "Nadia",
+    "Omar", "Priya", "Quinn", "Rosa", "Samuel", "Tomas", "Ulrike", "Valerie", "Wesley", "Yara",
+    "Zoe", "Aaron", "Beatrice", "Carlos", "Dmitri", "Elena", "Farah", "Gustav", "Hannah",
+    "Ingrid", "Jamal", "Keiko", "Liam", "Maya", "Noah", "Olivia", "Paolo", "Rahul", "Sofia",
+    "Theo", "Amara", "Felix",
+];
+
+const LAST_NAMES: &[&str] = &[
+    "Langer", "Archie", "Mueller", "Lorenz", "Holloway", "Robbins", "Graham", "Wilke",
+    "Fernandez", "Gupta", "Deyoung", "Berger", "Braun", "Cattaneo", "Sayer", "Cline", "Okafor",
+    "Nakamura", "Lindqvist", "Moreau", "Kowalski", "Haddad", "Brennan", "Castillo", "Novak",
+    "Petrov", "Quintero", "Svensson", "Tanaka", "Abbott", "Whitfield", "Ramirez", "Osei",
+    "Fischer", "Dalton", "Iyer", "Jansen", "Kerr", "Mendez", "Sato",
+];
+
+/// How many distinct generated users there can be (the most `--seed-users`
+/// accepts).
+pub const MAX_EXTRA_USERS: u32 = (FIRST_NAMES.len() * LAST_NAMES.len()) as u32;
+
+/// Multiplier walking the name combinations in a scattered but fixed order
+/// (coprime with [`MAX_EXTRA_USERS`], so no combination comes up twice).
+const NAME_STRIDE: usize = 1237;
+
+/// A generated user's id, name and address (ids `u-2001`, `u-2002`, …; the
+/// address is `firstname.lastname@contoso.com`). Deterministic: the same
+/// `index` (0-based, below [`MAX_EXTRA_USERS`]) always gives the same user.
+pub struct ExtraUser {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+}
+
+pub fn extra_user(index: u32) -> ExtraUser {
+    let combination = (index as usize * NAME_STRIDE) % MAX_EXTRA_USERS as usize;
+    let first = FIRST_NAMES[combination % FIRST_NAMES.len()];
+    let last = LAST_NAMES[combination / FIRST_NAMES.len()];
+    ExtraUser {
+        id: format!("u-{}", 2001 + index),
+        name: format!("{first} {last}"),
+        email: format!("{first}.{last}@contoso.com").to_lowercase(),
+    }
 }
 
 /// Runs `f` with the connection on Tokio's blocking pool, so neither SQLite
@@ -209,6 +285,24 @@ pub fn find_credentials(conn: &Connection, id: &str) -> rusqlite::Result<Option<
         },
     )
     .optional()
+}
+
+/// Adds a user; `false` (and nothing written) when the id is taken.
+pub fn insert_user(
+    conn: &Connection,
+    id: &str,
+    name: &str,
+    email: &str,
+    password_hash: &str,
+    is_admin: bool,
+) -> rusqlite::Result<bool> {
+    let inserted = conn.execute(
+        "INSERT INTO users (id, name, email, password_hash, must_change_password, is_admin)
+         VALUES (?1, ?2, ?3, ?4, 0, ?5)
+         ON CONFLICT (id) DO NOTHING",
+        params![id, name, email, password_hash, is_admin],
+    )?;
+    Ok(inserted == 1)
 }
 
 // ---------------------------------------------------------------- resets
@@ -317,4 +411,38 @@ pub fn list_outbox(conn: &Connection) -> rusqlite::Result<Vec<OutboxMessage>> {
         })
     })?;
     rows.collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn generated_users_are_distinct_and_well_formed() {
+        let demo_names: HashSet<&str> = SEED_USERS.iter().map(|u| u.1).collect();
+        let demo_emails: HashSet<&str> = SEED_USERS.iter().map(|u| u.2).collect();
+        let mut names = HashSet::new();
+        let mut emails = HashSet::new();
+        for index in 0..MAX_EXTRA_USERS {
+            let user = extra_user(index);
+            assert_eq!(user.id, format!("u-{}", 2001 + index));
+            let (first, last) = user.name.split_once(' ').unwrap();
+            assert_eq!(
+                user.email,
+                format!("{}.{}@contoso.com", first.to_lowercase(), last.to_lowercase())
+            );
+            assert!(user.email.parse::<lettre::Address>().is_ok(), "{}", user.email);
+            assert!(!demo_names.contains(user.name.as_str()));
+            assert!(!demo_emails.contains(user.email.as_str()));
+            assert!(names.insert(user.name), "repeated name at {index}");
+            assert!(emails.insert(user.email), "repeated address at {index}");
+        }
+        // Neighbours differ in both names: the list looks like a directory.
+        let (a, b) = (extra_user(0), extra_user(1));
+        assert_eq!(a.name, "Isaiah Langer");
+        let split = |n: &str| n.split_once(' ').map(|(f, l)| (f.to_owned(), l.to_owned()));
+        let ((fa, la), (fb, lb)) = (split(&a.name).unwrap(), split(&b.name).unwrap());
+        assert!(fa != fb && la != lb, "{} / {}", a.name, b.name);
+    }
 }

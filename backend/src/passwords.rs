@@ -27,7 +27,10 @@ pub fn verify(password: &str, stored: &str) -> bool {
 }
 
 /// The hash of a random password that is immediately forgotten: seeded users
-/// cannot sign in until an administrator resets their password.
+/// cannot sign in until an administrator resets their password. The secret
+/// is 128 random bits from the OS, never stored or returned, so no password
+/// matches the hash that anyone could know or guess; one such hash can
+/// therefore stand for many users (see `db::seed`).
 pub fn unknown_password_hash() -> String {
     let secret = argon2::password_hash::generate_salt();
     let hash: PasswordHash = Argon2::default()

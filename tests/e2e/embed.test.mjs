@@ -237,3 +237,32 @@ test('focus is visible and the strength is announced politely, once the admin pa
   await page.waitForFunction((el) => el.textContent.startsWith('Password strength:'), await live.elementHandle(), { timeout: 5000 });
   await context.close();
 });
+
+test('a host page themes the widget with custom properties and ::part(), in both schemes', async () => {
+  for (const scheme of ['light', 'dark']) {
+    const { page, context } = await openPage(browser, backend.url + '/theming.html', { colorScheme: scheme });
+    await page.locator('html[data-ready]').waitFor();
+    const next = page.locator('reset-password').getByRole('button', { name: 'Next' });
+    const style = await next.evaluate((el) => {
+      const s = getComputedStyle(el);
+      return { bg: s.backgroundColor, radius: s.borderTopLeftRadius, font: s.fontFamily };
+    });
+    assert.equal(style.bg, 'rgb(91, 42, 134)', `the host's --reset-accent wins (${scheme})`);
+    assert.equal(style.radius, '2px');
+    assert.match(style.font, /Georgia/);
+    const header = await page.locator('reset-password').evaluate((el) =>
+      getComputedStyle(el.shadowRoot.querySelector('[part~="header"]')).borderBottomWidth);
+    assert.equal(header, '4px', '::part(header) is styled by the host');
+    await context.close();
+  }
+});
+
+test('Escape closes the modal dialog the sample page shows the widget in', async () => {
+  const { page, context } = await openPage(browser, backend.url + '/');
+  const widget = await openDialogFor(page, 'u-1042');
+  await widget.getByRole('radio', { name: 'Auto-generate a password' }).focus();
+  assert.equal(await page.locator('dialog#reset-dialog').evaluate((d) => d.open), true);
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => !document.querySelector('dialog#reset-dialog').open);
+  await context.close();
+});

@@ -215,3 +215,73 @@ test('the JavaScript transport completes a reset without any HTTP request to the
   assert.ok(!seen.urls.some((u) => u.includes('/api/password-resets')), 'no HTTP request to an endpoint');
   await context.close();
 });
+
+test('connection refused (the backend stopped) keeps the dialog; Retry after it is back succeeds', async () => {
+  // A backend of its own, so stopping it leaves the others' alone.
+  let own = await startBackend();
+  const { page, context, seen } = await openPage(browser, own.url + '/');
+  const { widget, password } = await toDelivery(page, 'u-1045');
+  const addr = new URL(own.url).host;
+  const dir = own.dir;
+  await own.stop({ keepData: true });
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  await widget.getByRole('alert').getByText("The server couldn't be reached.").waitFor();
+  await widget.getByRole('alert').getByText('The reset may or may not have happened.', { exact: false }).waitFor();
+  own = await startBackend({ addr, dir });
+  try {
+    await widget.getByRole('button', { name: 'Retry', exact: true }).click();
+    assert.equal(await readResultPassword(widget), password);
+    assert.equal((await own.api('POST', '/api/sign-in', { userId: 'u-1045', password })).status, 200);
+    const surface = await leakSurface(page, seen);
+    assert.ok(!surface.includes(password));
+  } finally {
+    await context.close();
+    await own.stop();
+  }
+});
+
+test('the demo page with a JavaScript transport completes a reset', async () => {
+  const { page, context, seen } = await openPage(browser, backend.url + '/transport.html');
+  const widget = page.locator('#via-transport');
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  const password = await readResultPassword(widget);
+  await page.getByText('The backend answered 200.').waitFor();
+  assert.equal((await signIn('u-1044', password)).status, 200);
+  assert.ok(!(await leakSurface(page, seen)).includes(password));
+  await context.close();
+});
+
+test('an http: endpoint is refused on a page that is not on localhost', async () => {
+  // intranet.test resolves to this machine, but the page is not "localhost".
+  const { chromium } = await import('playwright-core');
+  const port = new URL(backend.url).port;
+  const other = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP intranet.test 127.0.0.1',
+      // The name maps to loopback; let this insecure test page reach it.
+      '--disable-features=BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,LocalNetworkAccessChecks'],
+  });
+  try {
+    // A bare host page (the demo's pages need a session, which Node cannot get for this host name).
+    const { page, seen } = await openPage(other, `http://intranet.test:${port}/bare.html`, {
+      signIn: false,
+      route: (r) => r.fulfill({ contentType: 'text/html',
+        body: '<!doctype html><title>Bare</title><script type="module" src="/static/reset-widget/reset-widget.js"></script>' }),
+    });
+    await page.waitForFunction(() => customElements.get('reset-password'));
+    await page.evaluate(() => {
+      const el = document.createElement('reset-password');
+      el.id = 'plain-http';
+      el.setAttribute('endpoint', '/api/password-resets');
+      el.setAttribute('user-id', 'u-1042');
+      document.body.append(el);
+    });
+    await page.locator('#plain-http').getByText('passwords are sent only over HTTPS', { exact: false }).waitFor();
+    assert.ok(seen.console.some((m) => m.startsWith('error:') && m.includes('HTTPS')));
+  } finally {
+    await other.close();
+  }
+});

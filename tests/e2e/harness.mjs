@@ -31,9 +31,11 @@ export const CSRF_HEADER = 'X-CSRF-Token';
  * folder served at `/`; `extraArgs` are more command-line flags (e.g.
  * `['--sign-in-limit', '3']`).
  */
-export async function startBackend({ testMode = true, env = {}, www = join(ROOT, 'www'), extraArgs = [] } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'reset-e2e-'));
-  const args = ['--addr', '127.0.0.1:0', '--db', join(dir, 'e2e.sqlite'), '--www', www, '--dist', join(ROOT, 'dist')];
+export async function startBackend({ testMode = true, env = {}, www = join(ROOT, 'www'), extraArgs = [], addr = '127.0.0.1:0', dir } = {}) {
+  // `addr` and `dir` let a test start the same backend again (same port, same database).
+  const ownDir = !dir;
+  dir ??= mkdtempSync(join(tmpdir(), 'reset-e2e-'));
+  const args = ['--addr', addr, '--db', join(dir, 'e2e.sqlite'), '--www', www, '--dist', join(ROOT, 'dist')];
   if (testMode) args.push('--test-mode');
   args.push(...extraArgs);
   const child = spawn(BACKEND_BIN, args, { cwd: ROOT, env: { ...process.env, RUST_LOG: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -50,11 +52,13 @@ export async function startBackend({ testMode = true, env = {}, www = join(ROOT,
   });
   return {
     url,
+    dir,
     log: () => log,
-    async stop() {
+    /** Stops the server; `keepData` keeps its database for a restart. */
+    async stop({ keepData = false } = {}) {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r() : child.on('exit', r)));
-      rmSync(dir, { recursive: true, force: true });
+      if (ownDir && !keepData) rmSync(dir, { recursive: true, force: true });
     },
     /**
      * A JSON request from Node. `headers` are added as given: pass a

@@ -59,7 +59,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
                 "/test/faults",
                 post(test_support::arm_fault).delete(test_support::disarm_faults),
             )
-            .route("/test/resets", get(test_support::resets));
+            .route("/test/resets", get(test_support::resets))
+            .route("/test/users", post(test_support::create_user));
     }
     let api = api
         .fallback(problem::api_not_found)

@@ -7,11 +7,12 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::db;
+use crate::db::{self, User};
 use crate::faults::ArmRequest;
 use crate::json_body;
+use crate::passwords;
 use crate::problem::{FieldError, Problem};
 use crate::state::AppState;
 
@@ -55,4 +56,89 @@ pub async fn resets(
     })?;
     let (count, keys) = db::call(&state.db, move |conn| db::resets_of(conn, &user_id)).await?;
     Ok(Json(ResetCount { count, keys }))
+}
+
+/// The body of `POST /api/test/users`. Every field is optional to the
+/// parser so that a missing one is a 422 naming it, like an empty one.
+#[derive(Debug, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "an object with id, name and email"
+)]
+pub struct NewUser {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+}
+
+/// Longest accepted user id and name, in characters.
+const MAX_FIELD_CHARS: usize = 200;
+
+/// `POST /api/test/users` with `{"id","name","email"}`: adds a user who is
+/// not an administrator and has no usable password (the hash of a random
+/// secret nobody keeps, as the seeded users have). 201 with the user as
+/// `GET /api/users` lists it; 409 when the id exists; 422 when a field is
+/// missing, empty or (the address) not an e-mail address; 400/415 for a body
+/// that is not such JSON.
+pub async fn create_user(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<User>), Problem> {
+    let request: NewUser = json_body::parse(&headers, body)?;
+    let user = validate_new_user(request)?;
+
+    // Argon2 is slow on purpose: off the async workers, before the lock.
+    let hash = tokio::task::spawn_blocking(passwords::unknown_password_hash)
+        .await
+        .map_err(Problem::internal)?;
+    let created = {
+        let user = user.clone();
+        db::call(&state.db, move |conn| {
+            db::insert_user(conn, &user.id, &user.name, &user.email, &hash, false)
+        })
+        .await?
+    };
+    if !created {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "User exists",
+            "A user with this id already exists. Nothing was changed.",
+        )
+        .with_error("id", "A user with this id already exists."));
+    }
+    tracing::info!(user = %user.id, "test user created");
+    Ok((StatusCode::CREATED, Json(user)))
+}
+
+fn validate_new_user(request: NewUser) -> Result<User, Problem> {
+    let mut errors = Vec::new();
+    let mut required = |field: &str, value: Option<String>| -> String {
+        let value = value.unwrap_or_default().trim().to_owned();
+        if value.is_empty() {
+            errors.push(FieldError::new(field, "This field is required."));
+        } else if value.chars().count() > MAX_FIELD_CHARS {
+            errors.push(FieldError::new(
+                field,
+                format!("Must be at most {MAX_FIELD_CHARS} characters."),
+            ));
+        }
+        value
+    };
+    let id = required("id", request.id);
+    let name = required("name", request.name);
+    let email = required("email", request.email);
+    if !email.is_empty() && email.parse::<lettre::Address>().is_err() {
+        errors.push(FieldError::new("email", "Not a valid e-mail address."));
+    }
+    if errors.is_empty() {
+        Ok(User {
+            id,
+            name,
+            email,
+            is_admin: false,
+        })
+    } else {
+        Err(Problem::invalid_fields(errors))
+    }
 }

@@ -62,12 +62,25 @@ impl TestApp {
     /// The database is always a copy of one seeded with the default admin
     /// password, whatever `adjust` sets `admin_password` to.
     pub fn with_config(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        TestApp::build(true, adjust)
+    }
+
+    /// A test-mode app whose database is created and seeded by the app
+    /// itself, from the configuration (`seed_users`, `admin_password`), as
+    /// on a real first start. Slower than [`TestApp::new`]: it hashes.
+    pub fn with_new_database(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        TestApp::build(false, adjust)
+    }
+
+    fn build(copy_template: bool, adjust: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let db_path = dir.path().join("data").join("demo.sqlite");
-        // Seeding hashes six random passwords with Argon2, which is slow in
-        // debug builds: seed once per test binary and copy the file.
-        std::fs::create_dir_all(db_path.parent().unwrap()).unwrap();
-        std::fs::copy(seeded_template(), &db_path).unwrap();
+        // Seeding runs Argon2, which is slow in debug builds: seed once per
+        // test binary and copy the file.
+        if copy_template {
+            std::fs::create_dir_all(db_path.parent().unwrap()).unwrap();
+            std::fs::copy(seeded_template(), &db_path).unwrap();
+        }
 
         let dist = dir.path().join("dist");
         std::fs::create_dir_all(&dist).unwrap();

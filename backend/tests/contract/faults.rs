@@ -139,6 +139,12 @@ async fn test_endpoints_do_not_exist_outside_test_mode() {
         .await
         .problem(404);
     app.get("/api/test/resets?userId=u-1042").await.problem(404);
+    app.post_json(
+        "/api/test/users",
+        &json!({ "id": "u-5000", "name": "Nova Reyes", "email": "nova.reyes@contoso.com" }),
+    )
+    .await
+    .problem(404);
     // Keep-alive as usual (test mode closes every connection, see routes/mod.rs).
     assert_eq!(app.get("/api/users").await.header("connection"), "");
     // And the reset endpoint behaves normally.

@@ -4,6 +4,7 @@
 mod common;
 
 mod authorization;
+mod bulk;
 mod delivery;
 mod end_to_end;
 mod faults;
@@ -11,6 +12,7 @@ mod idempotency;
 mod rate_limit;
 mod resets;
 mod schema;
+mod seed_users;
 mod session;
 mod sign_in;
 mod site;
