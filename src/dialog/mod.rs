@@ -13,6 +13,7 @@ mod components {
     pub mod delivery_step;
     pub mod dialog;
     pub mod failure_message;
+    pub mod hooks;
     pub mod password_step;
     pub mod result_view;
     pub mod secret_field;

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::rc::Rc;
 
-use web_sys::{HtmlElement, HtmlInputElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::bulk_results::BulkResults;
@@ -16,9 +16,8 @@ use crate::core::policy::UserWords;
 use crate::core::random::OsRandom;
 use crate::core::recipients::parse_recipients;
 use crate::core::secret::Secret;
-use crate::core::wire::ResultStatus;
 use crate::dialog::bulk_state::{keys_needed, BulkAction, BulkState, BulkStep, Run};
-use crate::dialog::services::{OutgoingRequest, Services, WidgetEvent};
+use crate::dialog::services::{OutgoingRequest, Services};
 use crate::i18n::texts_for;
 
 impl Reducible for BulkState {
@@ -89,32 +88,16 @@ pub fn bulk_dialog(props: &BulkDialogProps) -> Html {
             if let Some((batch, attempt)) = *sending {
                 if let Some(request) = state.request(batch) {
                     let body = serde_json::to_string(&request).expect("the request serialises");
-                    let future = services.transport.send(OutgoingRequest {
+                    let request = OutgoingRequest {
                         endpoint: state.config.endpoint.clone(),
                         idempotency_key: state.batches[batch].key.clone(),
                         body,
-                    });
+                    };
                     let dispatcher = state.dispatcher();
-                    let on_event = services.on_event.clone();
+                    let services = services.clone();
                     let texts = texts_for(&state.config.lang);
                     wasm_bindgen_futures::spawn_local(async move {
-                        let outcome = future.await;
-                        match &outcome {
-                            Ok(response) => on_event.emit(WidgetEvent::Done {
-                                user_ids: response
-                                    .results
-                                    .iter()
-                                    .filter(|r| r.status == ResultStatus::Reset)
-                                    .map(|r| r.user_id.clone())
-                                    .collect(),
-                                delivery_status: response.delivery.status,
-                                delivery_detail: response.delivery.detail.clone(),
-                            }),
-                            Err(failure) => on_event.emit(WidgetEvent::Error {
-                                status: failure.status(),
-                                title: super::failure_message::title(failure, texts),
-                            }),
-                        }
+                        let outcome = super::hooks::send_and_report(services, request, texts).await;
                         dispatcher.dispatch(BulkAction::BatchFinished {
                             batch,
                             attempt,
@@ -127,32 +110,15 @@ pub fn bulk_dialog(props: &BulkDialogProps) -> Html {
     }
 
     // A `Retry-After` answer: count the wait down.
-    {
-        let state = state.clone();
-        let wait = (state.attempts, state.retry_wait > 0);
-        use_effect_with(wait, move |(_, waiting)| {
-            if *waiting {
-                let dispatcher = state.dispatcher();
-                let seconds = state.retry_wait;
-                wasm_bindgen_futures::spawn_local(async move {
-                    for _ in 0..seconds {
-                        yew::platform::time::sleep(std::time::Duration::from_secs(1)).await;
-                        dispatcher.dispatch(BulkAction::RetryTick);
-                    }
-                });
-            }
-        });
-    }
+    super::hooks::use_retry_countdown(
+        &state,
+        state.attempts,
+        state.retry_wait,
+        BulkAction::RetryTick,
+    );
 
     // Each step moves focus to its heading.
-    {
-        let heading = heading.clone();
-        use_effect_with(state.step, move |_| {
-            if let Some(h) = heading.cast::<HtmlElement>() {
-                let _ = h.focus();
-            }
-        });
-    }
+    super::hooks::use_focus_on_change(&heading, state.step);
 
     let dispatch = |action: BulkAction| {
         let state = state.clone();

@@ -3,7 +3,6 @@
 
 use std::rc::Rc;
 
-use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use super::delivery_step::DeliveryStep;
@@ -120,27 +119,16 @@ pub fn dialog(props: &DialogProps) -> Html {
                 (*attempt, state.request(), state.idempotency_key.clone())
             {
                 let body = serde_json::to_string(&request).expect("the request serialises");
-                let future = services.transport.send(OutgoingRequest {
+                let request = OutgoingRequest {
                     endpoint: state.config.endpoint.clone(),
                     idempotency_key: key,
                     body,
-                });
+                };
                 let dispatcher = state.dispatcher();
-                let on_event = services.on_event.clone();
+                let services = services.clone();
                 let texts = texts_for(&state.config.lang);
                 wasm_bindgen_futures::spawn_local(async move {
-                    let outcome = future.await;
-                    match &outcome {
-                        Ok(response) => on_event.emit(WidgetEvent::Done {
-                            user_ids: response.results.iter().map(|r| r.user_id.clone()).collect(),
-                            delivery_status: response.delivery.status,
-                            delivery_detail: response.delivery.detail.clone(),
-                        }),
-                        Err(failure) => on_event.emit(WidgetEvent::Error {
-                            status: failure.status(),
-                            title: super::failure_message::title(failure, texts),
-                        }),
-                    }
+                    let outcome = super::hooks::send_and_report(services, request, texts).await;
                     dispatcher.dispatch(Action::Finished { attempt, outcome });
                 });
             }
@@ -148,34 +136,10 @@ pub fn dialog(props: &DialogProps) -> Html {
     }
 
     // A `Retry-After` answer: count the wait down, one tick a second.
-    {
-        let state = state.clone();
-        let wait = (state.attempts, state.retry_wait > 0);
-        use_effect_with(wait, move |(_, waiting)| {
-            if *waiting {
-                let dispatcher = state.dispatcher();
-                let seconds = state.retry_wait;
-                wasm_bindgen_futures::spawn_local(async move {
-                    for _ in 0..seconds {
-                        yew::platform::time::sleep(std::time::Duration::from_secs(1)).await;
-                        dispatcher.dispatch(Action::RetryTick);
-                    }
-                });
-            }
-        });
-    }
+    super::hooks::use_retry_countdown(&state, state.attempts, state.retry_wait, Action::RetryTick);
 
-    // Each new step (and the result view) moves focus to its heading, so a
-    // screen reader announces where the admin is.
-    {
-        let heading = heading.clone();
-        let view = (state.step, state.succeeded().is_some());
-        use_effect_with(view, move |_| {
-            if let Some(h) = heading.cast::<HtmlElement>() {
-                let _ = h.focus();
-            }
-        });
-    }
+    // Each new step (and the result view) moves focus to its heading.
+    super::hooks::use_focus_on_change(&heading, (state.step, state.succeeded().is_some()));
 
     let dispatch = |action: fn() -> Action| {
         let state = state.clone();
