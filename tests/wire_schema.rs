@@ -6,7 +6,7 @@
 use boon::{Compiler, SchemaIndex, Schemas};
 use password_reset_widget::core::secret::Secret;
 use password_reset_widget::core::wire::{
-    interpret, PasswordSource, ResetEntry, ResetRequest, ResultStatus, DeliveryStatus,
+    interpret, DeliveryStatus, PasswordSource, ResetEntry, ResetRequest, ResultStatus,
 };
 use serde_json::{json, Value};
 
@@ -24,7 +24,10 @@ fn schema(name: &str) -> (Schemas, SchemaIndex) {
 fn request(n: usize, source: PasswordSource, deliver_to: &[&str]) -> ResetRequest {
     ResetRequest {
         resets: (0..n)
-            .map(|i| ResetEntry { user_id: format!("u-{i}"), password: Secret::new(format!("Quokka-Tundra-{i:03}")) })
+            .map(|i| ResetEntry {
+                user_id: format!("u-{i}"),
+                password: Secret::new(format!("Quokka-Tundra-{i:03}")),
+            })
             .collect(),
         password_source: source,
         force_change_password_next_sign_in: true,
@@ -38,7 +41,11 @@ fn the_requests_the_widget_sends_match_the_request_schema() {
     for r in [
         request(1, PasswordSource::Generated, &["admin@contoso.com"]),
         request(1, PasswordSource::Custom, &[]),
-        request(40, PasswordSource::Generated, &["admin@contoso.com", "it@contoso.com"]),
+        request(
+            40,
+            PasswordSource::Generated,
+            &["admin@contoso.com", "it@contoso.com"],
+        ),
     ] {
         let value = serde_json::to_value(&r).unwrap();
         if let Err(e) = schemas.validate(&value, index) {
@@ -72,6 +79,7 @@ fn the_widget_reads_every_answer_the_response_schemas_allow() {
         "errors": [{"field": "deliverTo", "detail": "\"x\" is not an e-mail address."}]
     });
     problems.validate(&refused, problem).unwrap();
-    let failure = interpret(422, Some("application/problem+json"), &refused.to_string()).unwrap_err();
+    let failure =
+        interpret(422, Some("application/problem+json"), &refused.to_string()).unwrap_err();
     assert_eq!(failure.problem().unwrap().errors[0].field, "deliverTo");
 }

@@ -27,9 +27,12 @@ pub struct AppState {
 impl AppState {
     /// Opens (creating and seeding if needed) the database and the mailer.
     pub fn from_config(config: &Config) -> Result<AppState, String> {
-        let connection =
-            db::open_with_extra_users(&config.db_path, &config.admin_password, config.seed_users)
-            .map_err(|e| format!("cannot open the database {}: {e}", config.db_path.display()))?;
+        let connection = db::open_with_extra_users(
+            &config.db_path,
+            &config.admin_password,
+            config.seed_users,
+        )
+        .map_err(|e| format!("cannot open the database {}: {e}", config.db_path.display()))?;
         let mailer = match &config.smtp_url {
             Some(url) => Some(Arc::new(Mailer::from_url(
                 url,

@@ -61,10 +61,7 @@ pub async fn resets(
 /// The body of `POST /api/test/users`. Every field is optional to the
 /// parser so that a missing one is a 422 naming it, like an empty one.
 #[derive(Debug, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "an object with id, name and email"
-)]
+#[serde(deny_unknown_fields, expecting = "an object with id, name and email")]
 pub struct NewUser {
     pub id: Option<String>,
     pub name: Option<String>,

@@ -60,7 +60,11 @@ async fn forty_resets_with_one_unknown_user_reset_the_others_in_one_message() {
     let results = json["results"].as_array().unwrap();
     assert_eq!(results.len(), 40);
     for (result, id) in results.iter().zip(&ids) {
-        assert_eq!(result["userId"], id.as_str(), "results keep the request's order");
+        assert_eq!(
+            result["userId"],
+            id.as_str(),
+            "results keep the request's order"
+        );
         if id == "u-9999" {
             assert_eq!(
                 *result,
@@ -86,7 +90,10 @@ async fn forty_resets_with_one_unknown_user_reset_the_others_in_one_message() {
     let mut listed = HashSet::new();
     for user in users.as_array().unwrap() {
         let id = user["id"].as_str().unwrap();
-        let line = format!("The password for {} ({id}) has been reset.", user["name"].as_str().unwrap());
+        let line = format!(
+            "The password for {} ({id}) has been reset.",
+            user["name"].as_str().unwrap()
+        );
         if body.contains(&line) {
             listed.insert(id.to_owned());
         }
@@ -94,7 +101,11 @@ async fn forty_resets_with_one_unknown_user_reset_the_others_in_one_message() {
     let expected: HashSet<String> = ids.iter().filter(|id| *id != "u-9999").cloned().collect();
     assert_eq!(listed, expected);
     assert!(!listed.contains(DEMO_ADMIN_ID));
-    assert_eq!(body.matches("Temporary password: •••••••• (omitted from the demo outbox)").count(), 39);
+    assert_eq!(
+        body.matches("Temporary password: •••••••• (omitted from the demo outbox)")
+            .count(),
+        39
+    );
     assert!(!body.contains("u-9999"));
     for id in &ids {
         assert!(!message.to_string().contains(&password_of(id)));
@@ -104,5 +115,8 @@ async fn forty_resets_with_one_unknown_user_reset_the_others_in_one_message() {
     for id in ["u-1042", "u-2001", "u-2034"] {
         assert_eq!(app.sign_in(id, &password_of(id)).await.status, 200, "{id}");
     }
-    assert_eq!(app.sign_in("u-2001", &password_of("u-2002")).await.status, 401);
+    assert_eq!(
+        app.sign_in("u-2001", &password_of("u-2002")).await.status,
+        401
+    );
 }

@@ -37,7 +37,10 @@ async fn seed_users_adds_generated_users_to_a_new_database() {
         .iter()
         .filter(|u| u["id"].as_str().unwrap().starts_with("u-2"))
         .collect();
-    let mut ids: Vec<&str> = generated.iter().map(|u| u["id"].as_str().unwrap()).collect();
+    let mut ids: Vec<&str> = generated
+        .iter()
+        .map(|u| u["id"].as_str().unwrap())
+        .collect();
     ids.sort_unstable();
     let expected: Vec<String> = (2001..=2089).map(|n| format!("u-{n}")).collect();
     assert_eq!(ids, expected);
@@ -67,7 +70,10 @@ async fn seed_users_adds_generated_users_to_a_new_database() {
     assert_eq!(placeholders.len(), 1, "hashed once, not once per user");
     let placeholder = *placeholders.iter().next().unwrap();
     assert!(placeholder.starts_with("$argon2id$v=19$"), "{placeholder}");
-    let admin = stored.iter().find(|(id, _, _)| id == DEMO_ADMIN_ID).unwrap();
+    let admin = stored
+        .iter()
+        .find(|(id, _, _)| id == DEMO_ADMIN_ID)
+        .unwrap();
     assert_ne!(admin.1, placeholder);
     assert_eq!(
         stored.iter().filter(|(_, _, is_admin)| *is_admin).count(),
@@ -80,7 +86,10 @@ async fn seed_users_adds_generated_users_to_a_new_database() {
     // Nobody can sign in as a generated user until a reset.
     assert_eq!(app.sign_in("u-2001", "").await.status, 401);
     assert_eq!(app.sign_in("u-2001", DEMO_ADMIN_PASSWORD).await.status, 401);
-    assert_eq!(app.sign_in(DEMO_ADMIN_ID, DEMO_ADMIN_PASSWORD).await.status, 200);
+    assert_eq!(
+        app.sign_in(DEMO_ADMIN_ID, DEMO_ADMIN_PASSWORD).await.status,
+        200
+    );
     let response = app.reset(&reset_body(&["u-2045"], PASSWORD)).await;
     assert_eq!(response.status, 200, "{}", response.text());
     assert_eq!(app.sign_in("u-2045", PASSWORD).await.status, 200);
@@ -175,12 +184,24 @@ async fn test_users_validates_the_body() {
     assert_eq!(missing_id.error_fields(), ["id"]);
 
     for (body, fields) in [
-        (json!({ "id": " ", "name": "Blank Id", "email": "b@contoso.com" }), vec!["id"]),
-        (json!({ "id": "u-5001", "email": "n@contoso.com" }), vec!["name"]),
+        (
+            json!({ "id": " ", "name": "Blank Id", "email": "b@contoso.com" }),
+            vec!["id"],
+        ),
+        (
+            json!({ "id": "u-5001", "email": "n@contoso.com" }),
+            vec!["name"],
+        ),
         (json!({ "id": "u-5001", "name": "No Mail" }), vec!["email"]),
-        (json!({ "id": "u-5001", "name": "Bad Mail", "email": "not an address" }), vec!["email"]),
+        (
+            json!({ "id": "u-5001", "name": "Bad Mail", "email": "not an address" }),
+            vec!["email"],
+        ),
         (json!({}), vec!["id", "name", "email"]),
-        (json!({ "id": null, "name": "", "email": "x@contoso.com" }), vec!["id", "name"]),
+        (
+            json!({ "id": null, "name": "", "email": "x@contoso.com" }),
+            vec!["id", "name"],
+        ),
     ] {
         let response = app.post_json("/api/test/users", &body).await;
         response.problem(422);
@@ -194,11 +215,18 @@ async fn test_users_validates_the_body() {
     )
     .await
     .problem(400);
-    app.post_json("/api/test/users", &json!({ "id": 5001, "name": "X Y", "email": "x@contoso.com" }))
-        .await
-        .problem(400);
-    app.post_raw("/api/test/users", &[("content-type", "text/plain")], "u-5001")
-        .await
-        .problem(415);
+    app.post_json(
+        "/api/test/users",
+        &json!({ "id": 5001, "name": "X Y", "email": "x@contoso.com" }),
+    )
+    .await
+    .problem(400);
+    app.post_raw(
+        "/api/test/users",
+        &[("content-type", "text/plain")],
+        "u-5001",
+    )
+    .await
+    .problem(415);
     assert!(stored_users(&app).iter().all(|(id, _, _)| id != "u-5001"));
 }

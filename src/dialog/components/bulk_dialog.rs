@@ -17,7 +17,7 @@ use crate::core::random::OsRandom;
 use crate::core::recipients::parse_recipients;
 use crate::core::secret::Secret;
 use crate::dialog::bulk_state::{keys_needed, BulkAction, BulkState, BulkStep, Run};
-use crate::dialog::services::{OutgoingRequest, Services};
+use crate::dialog::services::{OutgoingRequest, Services, WidgetEvent};
 use crate::i18n::texts_for;
 
 impl Reducible for BulkState {
@@ -133,6 +133,10 @@ pub fn bulk_dialog(props: &BulkDialogProps) -> Html {
             })
         })
     };
+    let on_close = {
+        let on_event = props.services.on_event.clone();
+        Callback::from(move |_: MouseEvent| on_event.emit(WidgetEvent::Close))
+    };
     let step_number = match state.step {
         BulkStep::Users => 1,
         BulkStep::Delivery => 2,
@@ -205,6 +209,9 @@ pub fn bulk_dialog(props: &BulkDialogProps) -> Html {
                     <button type="button" class="primary" onclick={on_start} disabled={!state.can_start()}>
                         { t.reset_password }
                     </button>
+                }
+                if state.run == Run::Finished {
+                    <button type="button" class="primary" onclick={on_close}>{ t.reset_another }</button>
                 }
                 if state.step == BulkStep::Users {
                     <button type="button" class="primary" onclick={dispatch(BulkAction::Next)}
