@@ -1,5 +1,7 @@
-//! The Web Worker entry point: answers `EstimateRequest`s (JSON text) with
-//! `EstimateReply`s (JSON text), one at a time, off the page's main thread.
+//! The estimator's JavaScript entry points (feature `worker`). The same module
+//! serves two places: a Web Worker (`startWorker`), which answers requests off
+//! the page's main thread, and the page itself (`estimateJson`), which scores
+//! short passwords at once, in the keystroke's own task.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -7,29 +9,36 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::{estimate, EstimateReply, EstimateRequest};
 
-#[wasm_bindgen(start)]
-pub fn start() {
+/// Answers one `EstimateRequest` (JSON text) with an `EstimateReply` (JSON
+/// text); `None` for text that is not a request.
+fn answer(text: &str) -> Option<String> {
+    let request = serde_json::from_str::<EstimateRequest>(text).ok()?;
+    let reply = EstimateReply {
+        id: request.id,
+        estimate: estimate(&request.password, &request.user_inputs),
+    };
+    serde_json::to_string(&reply).ok()
+}
+
+/// Scores one request in the calling thread.
+#[wasm_bindgen(js_name = estimateJson)]
+pub fn estimate_json(request: &str) -> Option<String> {
+    answer(request)
+}
+
+/// Makes this worker answer requests, one at a time, and says it is ready.
+#[wasm_bindgen(js_name = startWorker)]
+pub fn start_worker() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let reply_scope = scope.clone();
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
         // A message that is not a request is ignored: nothing to answer.
-        let Some(text) = event.data().as_string() else {
-            return;
-        };
-        let Ok(request) = serde_json::from_str::<EstimateRequest>(&text) else {
-            return;
-        };
-        let reply = EstimateReply {
-            id: request.id,
-            estimate: estimate(&request.password, &request.user_inputs),
-        };
-        if let Ok(json) = serde_json::to_string(&reply) {
+        if let Some(json) = event.data().as_string().and_then(|text| answer(&text)) {
             let _ = reply_scope.post_message(&JsValue::from_str(&json));
         }
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
     on_message.forget();
-    // Tell the page the module is compiled and ready.
     let _ = scope.post_message(&JsValue::from_str("{\"ready\":true}"));
 }

@@ -35,7 +35,8 @@ function failAll(message) {
 
 function estimatorWorker() {
   if (ready) return ready;
-  worker = new Worker(new URL('./estimator-worker.js', import.meta.url));
+  worker = new Worker(new URL('./estimator-worker.js', import.meta.url), { type: 'module' });
+  startLocalEstimator();
   ready = new Promise((resolve) => {
     worker.onmessage = (event) => {
       const reply = JSON.parse(event.data);
@@ -54,12 +55,44 @@ function estimatorWorker() {
   return ready;
 }
 
-// The worker's raw JSON reply; what the dialog uses.
+// --- The same module on the page's own thread, for short passwords -------
+// A worker's answer to a keystroke is handled only after the frame the
+// keystroke causes (Chromium renders before other tasks after input), which
+// costs up to a frame. Up to LOCAL_MAX_CHARS characters zxcvbn takes well
+// under a millisecond, so the page scores those itself, at once. It starts
+// with the worker and is warmed up (zxcvbn builds its dictionaries on first
+// use) when the page is idle; until then the worker answers everything.
+const LOCAL_MAX_CHARS = 32;
+let local = null; // the module, once warmed up
+let localStarted = false;
+
+function startLocalEstimator() {
+  if (localStarted) return;
+  localStarted = true;
+  import('./reset-estimator.js')
+    .then(async (module) => {
+      await module.default();
+      const idle = window.requestIdleCallback ?? ((fn) => setTimeout(fn, 50));
+      idle(() => {
+        module.estimateJson(JSON.stringify({ id: 0, password: 'warm-up', userInputs: [] }));
+        local = module;
+      });
+    })
+    .catch(() => {
+      /* the worker still answers everything */
+    });
+}
+
+// The estimator's raw JSON reply; what the dialog uses.
 function estimateJson(password, userInputs) {
+  const id = nextId++;
+  const message = JSON.stringify({ id, password, userInputs: [...userInputs] });
+  if (local && [...password].length <= LOCAL_MAX_CHARS) {
+    const reply = local.estimateJson(message);
+    if (reply) return Promise.resolve(reply);
+  }
   return new Promise((resolve, reject) => {
-    const id = nextId++;
     pending.set(id, { resolve, reject });
-    const message = JSON.stringify({ id, password, userInputs: [...userInputs] });
     estimatorWorker().then((w) => w.postMessage(message));
   });
 }
