@@ -1,8 +1,12 @@
-// The estimator worker's entry point (a module worker): loads the zxcvbn
-// module next to it and starts answering; the page queues requests until
-// it says it is ready.
+// The estimator worker's entry point (a module worker). The page compiles the
+// zxcvbn module once and sends it as the first message, so the worker and the
+// page share one download and one compilation; the worker then starts
+// answering and says it is ready (the page queues requests until then).
 import init, { startWorker } from './reset-estimator.js';
 
-init()
-  .then(startWorker)
-  .catch((error) => postMessage(JSON.stringify({ failed: String(error) })));
+self.onmessage = (event) => {
+  self.onmessage = null;
+  init({ module_or_path: event.data })
+    .then(startWorker)
+    .catch((error) => postMessage(JSON.stringify({ failed: String(error) })));
+};

@@ -17,30 +17,45 @@ await init();
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(stylesheet());
 
-// --- The estimator worker, started on first use ---------------------------
-// Requests wait for the worker's "ready" message: a message posted before the
-// module has installed its handler would be lost.
+// --- The estimator, loaded on first use -----------------------------------
+// The zxcvbn module is downloaded and compiled once, then instantiated twice:
+// in a worker, which scores long passwords off the page's thread, and on the
+// page, for short ones. A worker's answer to a keystroke is handled only after
+// the frame the keystroke causes (Chromium renders before other tasks after
+// input), which costs up to a frame; up to LOCAL_MAX_CHARS characters zxcvbn
+// takes well under a millisecond, so the page scores those itself, at once.
+// The page's instance is warmed up (zxcvbn builds its dictionaries on first
+// use) when the page is idle; until then the worker answers everything.
+const LOCAL_MAX_CHARS = 32;
+let compiled = null; // Promise<WebAssembly.Module>
 let worker = null;
-let ready = null;
+let ready = null; // Promise<Worker>, resolved on its "ready" message
+let local = null; // the page's instance, once warmed up
 let nextId = 1;
 const pending = new Map();
+
+function estimatorModule() {
+  compiled ??= WebAssembly.compileStreaming(fetch(new URL('./reset-estimator_bg.wasm', import.meta.url)));
+  return compiled;
+}
 
 function failAll(message) {
   for (const waiting of pending.values()) waiting.reject(new Error(message));
   pending.clear();
   worker?.terminate();
-  worker = null; // the next request starts a new worker
+  worker = null; // the next request starts again
   ready = null;
+  compiled = null;
 }
 
 function estimatorWorker() {
   if (ready) return ready;
   worker = new Worker(new URL('./estimator-worker.js', import.meta.url), { type: 'module' });
-  startLocalEstimator();
+  const starting = worker;
   ready = new Promise((resolve) => {
-    worker.onmessage = (event) => {
+    starting.onmessage = (event) => {
       const reply = JSON.parse(event.data);
-      if (reply.ready) return resolve(worker);
+      if (reply.ready) return resolve(starting);
       if (reply.failed) return failAll('The strength estimator could not be loaded.');
       const waiting = pending.get(reply.id);
       if (!waiting) return;
@@ -48,34 +63,30 @@ function estimatorWorker() {
       waiting.resolve(event.data);
     };
   });
-  worker.onerror = (event) => {
+  starting.onerror = (event) => {
     event.preventDefault();
     failAll('The strength estimator could not be loaded.');
   };
+  estimatorModule()
+    .then((module) => {
+      starting.postMessage(module);
+      startLocalEstimator(module);
+    })
+    .catch(() => failAll('The strength estimator could not be loaded.'));
   return ready;
 }
 
-// --- The same module on the page's own thread, for short passwords -------
-// A worker's answer to a keystroke is handled only after the frame the
-// keystroke causes (Chromium renders before other tasks after input), which
-// costs up to a frame. Up to LOCAL_MAX_CHARS characters zxcvbn takes well
-// under a millisecond, so the page scores those itself, at once. It starts
-// with the worker and is warmed up (zxcvbn builds its dictionaries on first
-// use) when the page is idle; until then the worker answers everything.
-const LOCAL_MAX_CHARS = 32;
-let local = null; // the module, once warmed up
 let localStarted = false;
-
-function startLocalEstimator() {
+function startLocalEstimator(module) {
   if (localStarted) return;
   localStarted = true;
   import('./reset-estimator.js')
-    .then(async (module) => {
-      await module.default();
+    .then(async (glue) => {
+      await glue.default({ module_or_path: module });
       const idle = window.requestIdleCallback ?? ((fn) => setTimeout(fn, 50));
       idle(() => {
-        module.estimateJson(JSON.stringify({ id: 0, password: 'warm-up', userInputs: [] }));
-        local = module;
+        glue.estimateJson(JSON.stringify({ id: 0, password: 'warm-up', userInputs: [] }));
+        local = glue;
       });
     })
     .catch(() => {
