@@ -182,3 +182,23 @@ for (const [scheme, lang, t] of [['dark', 'en', { next: 'Next', reset: 'Reset pa
     await context.close();
   });
 }
+
+test("the sample page's bulk button resets everyone but the admin, and Done closes the dialog", async () => {
+  const { page, context } = await openPage(browser, backend.url + '/');
+  await page.getByRole('button', { name: 'Reset passwords for all users' }).click();
+  const widget = page.locator('dialog#reset-dialog reset-password');
+  await widget.getByText(/^\d+ of \d+ users selected$/).waitFor();
+  const text = await widget.getByText(/^\d+ of \d+ users selected$/).textContent();
+  const users = (await backend.api('GET', '/api/users')).json;
+  const others = users.filter((u) => u.id !== 'u-1001').length;
+  assert.equal(text, `${others} of ${others} users selected`);
+  await widget.getByText("You can't reset your own password at the same time as everyone else's.").waitFor();
+  await widget.getByRole('button', { name: 'Clear selection' }).click();
+  await widget.getByRole('checkbox').first().check();
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  await widget.getByText('1 of 1 passwords reset.').waitFor();
+  await widget.getByRole('button', { name: 'Done' }).click();
+  await page.waitForFunction(() => !document.querySelector('dialog#reset-dialog').open);
+  await context.close();
+});
