@@ -5,17 +5,26 @@
 //
 // It loads the widget's WebAssembly (found next to this file, so the folder
 // can live at any path), defines <reset-password>, and re-exports the
-// JavaScript API. The strength estimator is a Web Worker of its own, fetched
-// only when a custom password (or a call to estimateStrength) needs it.
+// JavaScript API. The strength estimator is a module of its own, fetched only
+// when a custom password (or a call to estimateStrength) needs it.
 
 import init, { mount, stylesheet, generatePasswordJson, checkPolicyJson, crackTimeDisplay } from './password-reset-widget.js';
 
-await init();
+// If the WebAssembly cannot load (a policy without 'wasm-unsafe-eval', a
+// missing file), each element says so instead of staying empty, and the
+// page hears one console error: nothing is thrown into the page.
+let loaded = true;
+try {
+  await init();
+} catch (error) {
+  loaded = false;
+  console.error("<reset-password> could not load its WebAssembly (the page's Content-Security-Policy must allow 'wasm-unsafe-eval'):", error);
+}
 
 // One constructable stylesheet shared by every element: no inline <style>,
 // so the widget runs under `style-src 'self'`.
 const sheet = new CSSStyleSheet();
-sheet.replaceSync(stylesheet());
+if (loaded) sheet.replaceSync(stylesheet());
 
 // --- The estimator, loaded on first use -----------------------------------
 // The zxcvbn module is downloaded and compiled once, then instantiated twice:
@@ -214,6 +223,13 @@ class ResetPasswordElement extends HTMLElement {
     this._unmount();
     const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
     root.adoptedStyleSheets = [sheet];
+    if (!loaded) {
+      const message = document.createElement('p');
+      message.setAttribute('role', 'alert');
+      message.textContent = 'The password reset widget could not be loaded.';
+      root.replaceChildren(message);
+      return;
+    }
     const container = document.createElement('div');
     root.replaceChildren(container);
     try {

@@ -266,3 +266,18 @@ test('Escape closes the modal dialog the sample page shows the widget in', async
   await page.waitForFunction(() => !document.querySelector('dialog#reset-dialog').open);
   await context.close();
 });
+
+test("a policy without 'wasm-unsafe-eval' gets a message in the element and one console error, nothing thrown", async () => {
+  const { page, context, seen } = await openPage(browser, backend.url + '/strict-csp.html', {
+    route: async (route) => {
+      const response = await route.fetch();
+      const headers = { ...response.headers(), 'content-security-policy': STRICT_CSP.replace(" 'wasm-unsafe-eval'", '') };
+      await route.fulfill({ response, headers });
+    },
+  });
+  await page.locator('reset-password').getByRole('alert').getByText('The password reset widget could not be loaded.').waitFor();
+  const errors = seen.console.filter((m) => m.startsWith('error:') && m.includes('<reset-password>'));
+  assert.equal(errors.length, 1, seen.console.join('\n'));
+  assert.deepEqual(seen.errors, []);
+  await context.close();
+});
