@@ -1,20 +1,9 @@
 // The JavaScript API and the policy's page-level parts, end to end.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBackend, launchBrowser, openPage, openDialogFor } from './harness.mjs';
+import { openPage, openDialogFor, useBackendAndBrowser } from './harness.mjs';
 
-let backend;
-let browser;
-
-before(async () => {
-  backend = await startBackend();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await backend?.stop();
-});
+const env = useBackendAndBrowser();
 
 /** Calls an export of reset-widget.js in the page; `{ value }` or `{ error }`. */
 const call = (page, name, ...args) =>
@@ -34,7 +23,7 @@ const api = async (page, name, ...args) => {
 };
 
 test('generatePassword makes the passwords it is asked for', async () => {
-  const { page, context } = await openPage(browser, backend.url + '/');
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
   const plain = await api(page, 'generatePassword');
   assert.equal(plain.password.length, 16);
   assert.ok(plain.entropyBits > 100 && plain.entropyBits < 102, String(plain.entropyBits));
@@ -51,7 +40,7 @@ test('generatePassword makes the passwords it is asked for', async () => {
 });
 
 test('estimateStrength and checkPolicy use the estimator worker', async () => {
-  const { page, context, seen } = await openPage(browser, backend.url + '/');
+  const { page, context, seen } = await openPage(env.browser, env.backend.url + '/');
   const weak = await api(page, 'estimateStrength', 'password1');
   assert.equal(weak.score, 0);
   assert.equal(weak.warning, 'thisIsACommonPassword');
@@ -77,7 +66,7 @@ test('estimateStrength and checkPolicy use the estimator worker', async () => {
 });
 
 test("the dialog refuses a password on the organisation's blocklist", async () => {
-  const { page, context, seen } = await openPage(browser, backend.url + '/');
+  const { page, context, seen } = await openPage(env.browser, env.backend.url + '/');
   const widget = await openDialogFor(page, 'u-1042');
   await widget.getByRole('radio', { name: 'Let me create the password' }).check();
   await widget.getByLabel('New password').fill('Contoso-Spring-2026!');
@@ -89,7 +78,7 @@ test("the dialog refuses a password on the organisation's blocklist", async () =
 });
 
 test('a pasted 256-character password is scored on its first 100 characters', async () => {
-  const { page, context } = await openPage(browser, backend.url + '/');
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
   const widget = await openDialogFor(page, 'u-1042');
   await widget.getByRole('radio', { name: 'Let me create the password' }).check();
   const long = 'correct-Horse7battery!staple-Quokka9-'.repeat(7).slice(0, 256);

@@ -2,29 +2,18 @@
 // sign-in, the session cookie, and the reference backend's refusals (401
 // without a session, 403 for a non-admin or without the CSRF token, 429
 // after too many failed sign-ins), with no password changed by a refusal.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startBackend, launchBrowser, openPage, openDialogFor,
+  useBackendAndBrowser, openPage, openDialogFor,
   DEMO_ADMIN, SESSION_COOKIE, CSRF_HEADER, adminSession, startSession, sessionHeaders,
 } from './harness.mjs';
 
-let backend;
-let browser;
-
-before(async () => {
-  backend = await startBackend();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await backend?.stop();
-});
+const env = useBackendAndBrowser();
 
 const ATTEMPTED = 'Attempted-Reset-Pass-81';
 
-const signIn = (userId, password) => backend.api('POST', '/api/sign-in', { userId, password });
+const signIn = (userId, password) => env.backend.api('POST', '/api/sign-in', { userId, password });
 
 let keys = 0;
 /** `POST /api/password-resets` of `userId` to `password`, with these extra headers. */
@@ -35,7 +24,7 @@ function reset(userId, password, headers = {}) {
     forceChangePasswordNextSignIn: false,
     deliverTo: [],
   };
-  return backend.api('POST', '/api/password-resets', body, { 'Idempotency-Key': `auth-test-${++keys}`, ...headers });
+  return env.backend.api('POST', '/api/password-resets', body, { 'Idempotency-Key': `auth-test-${++keys}`, ...headers });
 }
 
 /** A refused reset: this status and title as problem+json, and nothing changed. */
@@ -44,16 +33,16 @@ async function assertRefused(response, status, title, userId) {
   assert.equal(response.headers.get('content-type'), 'application/problem+json');
   assert.equal(response.json.title, title);
   assert.ok(!response.text.includes(ATTEMPTED));
-  const count = await backend.api('GET', `/api/test/resets?userId=${userId}`);
+  const count = await env.backend.api('GET', `/api/test/resets?userId=${userId}`);
   assert.equal(count.json.count, 0, `no reset of ${userId} was recorded`);
   const attempted = await signIn(userId, ATTEMPTED);
   assert.equal(attempted.status, 401, `the attempted password must not work for ${userId}`);
-  assert.ok(!backend.log().includes(ATTEMPTED), "the attempted password is not in the backend's log");
+  assert.ok(!env.backend.log().includes(ATTEMPTED), "the attempted password is not in the backend's log");
 }
 
 test('the sample page without a session goes to the sign-in page', async () => {
-  const { page, context, seen } = await openPage(browser, backend.url + '/', { signIn: false });
-  await page.waitForURL(backend.url + '/sign-in.html');
+  const { page, context, seen } = await openPage(env.browser, env.backend.url + '/', { signIn: false });
+  await page.waitForURL(env.backend.url + '/sign-in.html');
   assert.equal(await page.getByLabel('User id').inputValue(), DEMO_ADMIN.userId);
   await page.getByText(DEMO_ADMIN.password, { exact: true }).waitFor();
   // No users were listed on the way.
@@ -63,22 +52,22 @@ test('the sample page without a session goes to the sign-in page', async () => {
 });
 
 test('a wrong password on the sign-in form says so and keeps you there', async () => {
-  const { page, context } = await openPage(browser, backend.url + '/sign-in.html', { signIn: false });
+  const { page, context } = await openPage(env.browser, env.backend.url + '/sign-in.html', { signIn: false });
   await page.getByLabel('Password').fill('Not-The-Admin-Password-1');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('alert').getByText('The user id or password is incorrect.').waitFor();
-  assert.equal(page.url(), backend.url + '/sign-in.html');
+  assert.equal(page.url(), env.backend.url + '/sign-in.html');
   assert.equal(await page.getByLabel('Password').inputValue(), '', 'the password field is cleared');
   assert.equal((await context.cookies()).length, 0);
   await context.close();
 });
 
 test('signing in through the form shows the users table; the widget gets the CSRF token; Sign out ends it', async () => {
-  const { page, context, seen } = await openPage(browser, backend.url + '/', { signIn: false });
-  await page.waitForURL(backend.url + '/sign-in.html');
+  const { page, context, seen } = await openPage(env.browser, env.backend.url + '/', { signIn: false });
+  await page.waitForURL(env.backend.url + '/sign-in.html');
   await page.getByLabel('Password').fill(DEMO_ADMIN.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(backend.url + '/');
+  await page.waitForURL(env.backend.url + '/');
   await page.locator('tr', { has: page.locator('text=u-1042') }).waitFor();
   await page.locator('.signed-in').getByText(DEMO_ADMIN.name).waitFor();
   assert.equal(await page.locator('#admin-email').textContent(), DEMO_ADMIN.email);
@@ -104,15 +93,15 @@ test('signing in through the form shows the users table; the widget gets the CSR
   await page.locator('#reset-dialog-close').click();
 
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.waitForURL(backend.url + '/sign-in.html');
+  await page.waitForURL(env.backend.url + '/sign-in.html');
   assert.ok(!(await context.cookies()).some((c) => c.name === SESSION_COOKIE), 'the cookie is gone');
   const after = await page.evaluate(async () => (await fetch('/api/session')).status);
   assert.equal(after, 401);
   // And the old cookie is dead on the server too.
-  const replayed = await backend.api('GET', '/api/session', undefined, { cookie: `${SESSION_COOKIE}=${cookie.value}` });
+  const replayed = await env.backend.api('GET', '/api/session', undefined, { cookie: `${SESSION_COOKIE}=${cookie.value}` });
   assert.equal(replayed.status, 401);
-  await page.goto(backend.url + '/');
-  await page.waitForURL(backend.url + '/sign-in.html');
+  await page.goto(env.backend.url + '/');
+  await page.waitForURL(env.backend.url + '/sign-in.html');
   assert.deepEqual(seen.errors, []);
   await context.close();
 });
@@ -125,11 +114,11 @@ test('the backend refuses a reset without a session (401) and changes nothing', 
 
 test('the backend refuses a reset from a non-admin (403) and changes nothing', async () => {
   // The admin gives Diane a password she knows; she signs in with it.
-  const admin = await adminSession(backend);
+  const admin = await adminSession(env.backend);
   const dianePassword = 'Diane-Knows-This-One-5';
   const given = await reset('u-1042', dianePassword, sessionHeaders(admin));
   assert.equal(given.status, 200, given.text);
-  const diane = await startSession(backend, 'u-1042', dianePassword);
+  const diane = await startSession(env.backend, 'u-1042', dianePassword);
   assert.equal(diane.session.isAdmin, false);
 
   const response = await reset('u-1044', ATTEMPTED, sessionHeaders(diane));
@@ -143,12 +132,12 @@ test('the backend refuses a reset from a non-admin (403) and changes nothing', a
 });
 
 test('the backend refuses a reset without the CSRF token or with a wrong one (403)', async () => {
-  const admin = await adminSession(backend);
+  const admin = await adminSession(env.backend);
   const missing = await reset('u-1045', ATTEMPTED, { cookie: admin.cookie });
   await assertRefused(missing, 403, 'CSRF token missing or wrong', 'u-1045');
   assert.match(missing.json.detail, /X-CSRF-Token/);
 
-  const other = await adminSession(backend); // another session's token does not fit
+  const other = await adminSession(env.backend); // another session's token does not fit
   for (const token of ['wrong', other.csrfToken, admin.csrfToken.slice(0, -1) + (admin.csrfToken.endsWith('A') ? 'B' : 'A')]) {
     const wrong = await reset('u-1045', ATTEMPTED, { cookie: admin.cookie, [CSRF_HEADER]: token });
     assert.equal(wrong.status, 403, wrong.text);
@@ -165,10 +154,10 @@ test('the backend refuses a reset without the CSRF token or with a wrong one (40
 test('sign-in attempts beyond the limit get 429 with Retry-After, on both endpoints and in the form', async () => {
   const userId = 'u-1046';
   for (let i = 0; i < 5; i++) {
-    const wrong = await backend.api('POST', '/api/session', { userId, password: `Wrong-Guess-${i}` });
+    const wrong = await env.backend.api('POST', '/api/session', { userId, password: `Wrong-Guess-${i}` });
     assert.equal(wrong.status, 401, wrong.text);
   }
-  const blocked = await backend.api('POST', '/api/session', { userId, password: `Wrong-Guess-5` });
+  const blocked = await env.backend.api('POST', '/api/session', { userId, password: `Wrong-Guess-5` });
   assert.equal(blocked.status, 429, blocked.text);
   assert.equal(blocked.headers.get('content-type'), 'application/problem+json');
   assert.equal(blocked.json.title, 'Too many sign-in attempts');
@@ -180,7 +169,7 @@ test('sign-in attempts beyond the limit get 429 with Retry-After, on both endpoi
   assert.equal(viaSignIn.status, 429);
   assert.ok(Number(viaSignIn.headers.get('retry-after')) > 0);
 
-  const { page, context } = await openPage(browser, backend.url + '/sign-in.html', { signIn: false });
+  const { page, context } = await openPage(env.browser, env.backend.url + '/sign-in.html', { signIn: false });
   await page.getByLabel('User id').fill(userId);
   await page.getByLabel('Password').fill('Wrong-Guess-7');
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -188,5 +177,5 @@ test('sign-in attempts beyond the limit get 429 with Retry-After, on both endpoi
   await context.close();
 
   // Other users are not affected.
-  assert.equal((await adminSession(backend)).session.userId, DEMO_ADMIN.userId);
+  assert.equal((await adminSession(env.backend)).session.userId, DEMO_ADMIN.userId);
 });

@@ -2,27 +2,16 @@
 // results, CSV, retry of a failed user, and sign-in with the CSV's passwords.
 // The backend seeds 89 extra demo users (--seed-users 89): with the five
 // demo users that makes 94, plus one id the backend does not know.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startBackend, launchBrowser, openPage } from './harness.mjs';
+import { openPage, useBackendAndBrowser } from './harness.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 
-let backend;
-let browser;
-
-before(async () => {
-  backend = await startBackend({ extraArgs: ['--seed-users', '89'] });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await backend?.stop();
-});
+const env = useBackendAndBrowser({ extraArgs: ['--seed-users', '89'] });
 
 const SHOTS = join(ROOT, 'tests/artifacts/screenshots');
 
@@ -85,7 +74,7 @@ function parseCsv(text) {
 }
 
 test('95 users: three requests of 40, 40 and 15, one failure retried alone, CSV matches, sign-in works', async () => {
-  const { page, context, seen } = await openPage(browser, backend.url + '/', { acceptDownloads: true });
+  const { page, context, seen } = await openPage(env.browser, env.backend.url + '/', { acceptDownloads: true });
   const posts = [];
   page.on('request', (r) => {
     if (r.method() === 'POST' && r.url().endsWith('/api/password-resets')) {
@@ -128,12 +117,12 @@ test('95 users: three requests of 40, 40 and 15, one failure retried alone, CSV 
   }
   // Sign-in works for a sample of the users with the passwords from the CSV.
   for (const [id, , password] of [csv.rows[0], csv.rows[41], csv.rows[93]]) {
-    const r = await backend.api('POST', '/api/sign-in', { userId: id, password });
+    const r = await env.backend.api('POST', '/api/sign-in', { userId: id, password });
     assert.equal(r.status, 200, `${id}: ${r.text}`);
   }
 
   // The unknown user exists now: retry them alone.
-  const created = await backend.api('POST', '/api/test/users', { id: 'u-9999', name: 'Ghost User', email: 'ghost@contoso.com' });
+  const created = await env.backend.api('POST', '/api/test/users', { id: 'u-9999', name: 'Ghost User', email: 'ghost@contoso.com' });
   assert.ok(created.status < 300, created.text);
   await widget.getByRole('button', { name: 'Retry failed users' }).click();
   await widget.getByText('95 of 95 passwords reset.').waitFor();
@@ -142,7 +131,7 @@ test('95 users: three requests of 40, 40 and 15, one failure retried alone, CSV 
   assert.notEqual(posts[3].key, posts[0].key);
   await widget.getByRole('button', { name: 'Show password for Ghost User' }).click();
   const ghostPassword = (await ghost.locator('code').textContent()).trim();
-  assert.equal((await backend.api('POST', '/api/sign-in', { userId: 'u-9999', password: ghostPassword })).status, 200);
+  assert.equal((await env.backend.api('POST', '/api/sign-in', { userId: 'u-9999', password: ghostPassword })).status, 200);
 
   const everything = [page.url(), ...seen.console, ...seen.events.map((e) => e.detail)].join('\n');
   for (const [, , password] of csv.rows) assert.ok(!everything.includes(password));
@@ -150,7 +139,7 @@ test('95 users: three requests of 40, 40 and 15, one failure retried alone, CSV 
 });
 
 test('bulk mode with the keyboard alone', async () => {
-  const { page, context } = await openPage(browser, backend.url + '/');
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
   const widget = await bulkWidget(page);
   await widget.getByText('95 of 95 users selected').waitFor();
   await widget.getByRole('button', { name: 'Select all' }).focus();
@@ -169,7 +158,7 @@ test('bulk mode with the keyboard alone', async () => {
 for (const [scheme, lang, t] of [['dark', 'en', { next: 'Next', reset: 'Reset password', done: /passwords reset/ }],
   ['light', 'sv', { next: 'Nästa', reset: 'Återställ lösenord', done: /lösenord har återställts/ }]]) {
   test(`bulk views pass axe-core (${lang}, ${scheme})`, async () => {
-    const { page, context } = await openPage(browser, backend.url + '/', { colorScheme: scheme });
+    const { page, context } = await openPage(env.browser, env.backend.url + '/', { colorScheme: scheme });
     const widget = await bulkWidget(page, { limit: 4, lang });
     await widget.getByRole('checkbox').first().waitFor();
     assert.deepEqual(await axe(page), [], 'users step');
@@ -184,12 +173,12 @@ for (const [scheme, lang, t] of [['dark', 'en', { next: 'Next', reset: 'Reset pa
 }
 
 test("the sample page's bulk button resets everyone but the admin, and Done closes the dialog", async () => {
-  const { page, context } = await openPage(browser, backend.url + '/');
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
   await page.getByRole('button', { name: 'Reset passwords for all users' }).click();
   const widget = page.locator('dialog#reset-dialog reset-password');
   await widget.getByText(/^\d+ of \d+ users selected$/).waitFor();
   const text = await widget.getByText(/^\d+ of \d+ users selected$/).textContent();
-  const users = (await backend.api('GET', '/api/users')).json;
+  const users = (await env.backend.api('GET', '/api/users')).json;
   const others = users.filter((u) => u.id !== 'u-1001').length;
   assert.equal(text, `${others} of ${others} users selected`);
   await widget.getByText("You can't reset your own password at the same time as everyone else's.").waitFor();

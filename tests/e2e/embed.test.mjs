@@ -1,11 +1,11 @@
 // Embeds anywhere: Shadow DOM isolation from hostile CSS, a strict CSP,
 // accessibility (axe-core on every view, keyboard only), English and Swedish,
 // both color schemes; screenshots of every view as test artifacts.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startBackend, launchBrowser, openPage, openDialogFor, readResultPassword } from './harness.mjs';
+import { openPage, openDialogFor, readResultPassword, useBackendAndBrowser } from './harness.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
@@ -13,21 +13,11 @@ const SHOTS = join(ROOT, 'tests/artifacts/screenshots');
 // The CSP the issue names; the README states it as what the widget needs.
 const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'";
 
-let backend;
-let browser;
-
-before(async () => {
+const env = useBackendAndBrowser({}, { beforeStart: () => {
   mkdirSync(SHOTS, { recursive: true });
-  backend = await startBackend();
-  browser = await launchBrowser();
-});
+} });
 
-after(async () => {
-  await browser?.close();
-  await backend?.stop();
-});
-
-const arm = (fault) => backend.api('POST', '/api/test/faults', fault);
+const arm = (fault) => env.backend.api('POST', '/api/test/faults', fault);
 
 /** axe-core on the widget (it reaches into open shadow roots); returns violation summaries. */
 async function axe(page, selector = 'reset-password') {
@@ -75,7 +65,7 @@ const SV = { custom: 'Låt mig skapa lösenordet', auto: 'Generera ett lösenord
 for (const scheme of ['light', 'dark']) {
   for (const [lang, t, path] of [['en', EN, '/strict-csp.html'], ['sv', SV, '/svenska.html']]) {
     test(`axe-core finds no violations on any view (${lang}, ${scheme})`, async () => {
-      const { page, context } = await openPage(browser, backend.url + path, { colorScheme: scheme });
+      const { page, context } = await openPage(env.browser, env.backend.url + path, { colorScheme: scheme });
       await page.emulateMedia({ colorScheme: scheme });
       await page.locator('html[data-ready]').waitFor();
       const widget = page.locator('reset-password');
@@ -93,7 +83,7 @@ for (const scheme of ['light', 'dark']) {
 }
 
 test('Swedish labels and Swedish zxcvbn feedback', async () => {
-  const { page, context } = await openPage(browser, backend.url + '/svenska.html');
+  const { page, context } = await openPage(env.browser, env.backend.url + '/svenska.html');
   await page.locator('html[data-ready]').waitFor();
   const widget = page.locator('reset-password');
   await widget.getByRole('heading', { name: 'Återställ lösenord' }).waitFor();
@@ -118,7 +108,7 @@ test('Swedish labels and Swedish zxcvbn feedback', async () => {
 });
 
 test('hostile page CSS neither breaks the widget nor is changed by it', async () => {
-  const { page, context } = await openPage(browser, backend.url + '/hostile.html');
+  const { page, context } = await openPage(env.browser, env.backend.url + '/hostile.html');
   const hostButtonStyle = () => page.evaluate(() => {
     const s = getComputedStyle(document.getElementById('host-button'));
     return [s.display, s.fontSize, s.color, s.backgroundColor, s.borderTopWidth, s.padding, s.fontFamily, s.lineHeight].join('|');
@@ -136,7 +126,7 @@ test('hostile page CSS neither breaks the widget nor is changed by it', async ()
   await next.click();
   await widget.getByRole('button', { name: 'Reset password' }).click();
   const password = await readResultPassword(widget);
-  assert.equal((await backend.api('POST', '/api/sign-in', { userId: 'u-1045', password })).status, 200);
+  assert.equal((await env.backend.api('POST', '/api/sign-in', { userId: 'u-1045', password })).status, 200);
   await widget.screenshot({ path: join(SHOTS, 'hostile-page-result.png') });
   await page.evaluate(() => document.querySelector('reset-password').remove());
   assert.equal(await hostButtonStyle(), withWidget, 'the host button looks the same with and without the widget');
@@ -144,7 +134,7 @@ test('hostile page CSS neither breaks the widget nor is changed by it', async ()
 });
 
 test('a reset under a strict CSP reports no violation', async () => {
-  const { page, context, seen } = await openPage(browser, backend.url + '/strict-csp.html', {
+  const { page, context, seen } = await openPage(env.browser, env.backend.url + '/strict-csp.html', {
     route: async (route) => {
       const response = await route.fetch();
       const headers = { ...response.headers(), 'content-security-policy': STRICT_CSP };
@@ -177,7 +167,7 @@ test('a reset under a strict CSP reports no violation', async () => {
 });
 
 test('the whole flow with the keyboard alone', async () => {
-  const { page, context } = await openPage(browser, backend.url + '/strict-csp.html');
+  const { page, context } = await openPage(env.browser, env.backend.url + '/strict-csp.html');
   await page.locator('html[data-ready]').waitFor();
   // The deepest focused element, through shadow roots.
   const focused = () => page.evaluate(() => {
@@ -216,14 +206,14 @@ test('the whole flow with the keyboard alone', async () => {
   await tabTo('button:Show password');
   await page.keyboard.press('Enter');
   const password = await widget.getByLabel('New password').inputValue();
-  const signIn = await backend.api('POST', '/api/sign-in', { userId: 'u-1046', password });
+  const signIn = await env.backend.api('POST', '/api/sign-in', { userId: 'u-1046', password });
   assert.equal(signIn.status, 200);
   assert.deepEqual(signIn.json, { mustChangePassword: true });
   await context.close();
 });
 
 test('focus is visible and the strength is announced politely, once the admin pauses', async () => {
-  const { page, context } = await openPage(browser, backend.url + '/strict-csp.html');
+  const { page, context } = await openPage(env.browser, env.backend.url + '/strict-csp.html');
   await page.locator('html[data-ready]').waitFor();
   const widget = page.locator('reset-password');
   await widget.getByRole('radio', { name: 'Let me create the password' }).check();
@@ -240,7 +230,7 @@ test('focus is visible and the strength is announced politely, once the admin pa
 
 test('a host page themes the widget with custom properties and ::part(), in both schemes', async () => {
   for (const scheme of ['light', 'dark']) {
-    const { page, context } = await openPage(browser, backend.url + '/theming.html', { colorScheme: scheme });
+    const { page, context } = await openPage(env.browser, env.backend.url + '/theming.html', { colorScheme: scheme });
     await page.locator('html[data-ready]').waitFor();
     const next = page.locator('reset-password').getByRole('button', { name: 'Next' });
     const style = await next.evaluate((el) => {
@@ -258,7 +248,7 @@ test('a host page themes the widget with custom properties and ::part(), in both
 });
 
 test('Escape closes the modal dialog the sample page shows the widget in', async () => {
-  const { page, context } = await openPage(browser, backend.url + '/');
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
   const widget = await openDialogFor(page, 'u-1042');
   await widget.getByRole('radio', { name: 'Auto-generate a password' }).focus();
   assert.equal(await page.locator('dialog#reset-dialog').evaluate((d) => d.open), true);
@@ -268,7 +258,7 @@ test('Escape closes the modal dialog the sample page shows the widget in', async
 });
 
 test("a policy without 'wasm-unsafe-eval' gets a message in the element and one console error, nothing thrown", async () => {
-  const { page, context, seen } = await openPage(browser, backend.url + '/strict-csp.html', {
+  const { page, context, seen } = await openPage(env.browser, env.backend.url + '/strict-csp.html', {
     route: async (route) => {
       const response = await route.fetch();
       const headers = { ...response.headers(), 'content-security-policy': STRICT_CSP.replace(" 'wasm-unsafe-eval'", '') };

@@ -1,28 +1,17 @@
 // A reset is never lost or applied twice: the dialog under injected faults,
 // against the real backend (started with --test-mode).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBackend, launchBrowser, openPage, openDialogFor, leakSurface, readResultPassword } from './harness.mjs';
+import { startBackend, openPage, openDialogFor, leakSurface, readResultPassword, useBackendAndBrowser } from './harness.mjs';
 
-let backend;
-let browser;
-
-before(async () => {
-  backend = await startBackend();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await backend?.stop();
-});
+const env = useBackendAndBrowser();
 
 const arm = async (fault) => {
-  const r = await backend.api('POST', '/api/test/faults', fault);
+  const r = await env.backend.api('POST', '/api/test/faults', fault);
   assert.ok(r.status < 300, r.text);
 };
-const resetsOf = async (userId) => (await backend.api('GET', `/api/test/resets?userId=${userId}`)).json;
-const signIn = (userId, password) => backend.api('POST', '/api/sign-in', { userId, password });
+const resetsOf = async (userId) => (await env.backend.api('GET', `/api/test/resets?userId=${userId}`)).json;
+const signIn = (userId, password) => env.backend.api('POST', '/api/sign-in', { userId, password });
 
 /** Opens the dialog, reveals and reads the generated password, goes to the Delivery step. */
 async function toDelivery(page, userId) {
@@ -47,11 +36,11 @@ function countResetPosts(page) {
 async function assertClean(page, seen, password) {
   const surface = await leakSurface(page, seen);
   assert.ok(!surface.includes(password), 'the password leaked into the URL, console, storage or an event');
-  assert.ok(!backend.log().includes(password), "the password leaked into the backend's log");
+  assert.ok(!env.backend.log().includes(password), "the password leaked into the backend's log");
 }
 
 test('a dropped response after the reset was applied: Retry returns the stored success, one reset', async () => {
-  const { page, context, seen } = await openPage(browser, backend.url + '/');
+  const { page, context, seen } = await openPage(env.browser, env.backend.url + '/');
   const posts = countResetPosts(page);
   const before = (await resetsOf('u-1042')).count;
   const { widget, password } = await toDelivery(page, 'u-1042');
@@ -80,7 +69,7 @@ test('a dropped response after the reset was applied: Retry returns the stored s
 });
 
 test('a double click on Reset sends one request and resets once', async () => {
-  const { page, context } = await openPage(browser, backend.url + '/');
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
   const posts = countResetPosts(page);
   const before = (await resetsOf('u-1043')).count;
   const { widget } = await toDelivery(page, 'u-1043');
@@ -93,7 +82,7 @@ test('a double click on Reset sends one request and resets once', async () => {
 });
 
 test('503 with Retry-After: 2 counts down, then Retry succeeds', async () => {
-  const { page, context, seen } = await openPage(browser, backend.url + '/');
+  const { page, context, seen } = await openPage(env.browser, env.backend.url + '/');
   const { widget, password } = await toDelivery(page, 'u-1044');
   await arm({ fault: 'status', status: 503, retryAfter: 2, times: 1 });
   await widget.getByRole('button', { name: 'Reset password' }).click();
@@ -109,7 +98,7 @@ test('503 with Retry-After: 2 counts down, then Retry succeeds', async () => {
 });
 
 test('429 says so and keeps the password', async () => {
-  const { page, context } = await openPage(browser, backend.url + '/');
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
   const { widget, password } = await toDelivery(page, 'u-1045');
   await arm({ fault: 'status', status: 429, retryAfter: 1, times: 1 });
   await widget.getByRole('button', { name: 'Reset password' }).click();
@@ -120,7 +109,7 @@ test('429 says so and keeps the password', async () => {
 });
 
 test('a timeout says so; the retry replays the stored answer', async () => {
-  const { page, context } = await openPage(browser, backend.url + '/');
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
   const before = (await resetsOf('u-1046')).count;
   const widget = await openDialogFor(page, 'u-1046');
   await widget.evaluate((el) => el.setAttribute('timeout-ms', '1500'));
@@ -139,7 +128,7 @@ test('a timeout says so; the retry replays the stored answer', async () => {
 });
 
 test('an HTML answer is a backend error, never a crash', async () => {
-  const { page, context, seen } = await openPage(browser, backend.url + '/');
+  const { page, context, seen } = await openPage(env.browser, env.backend.url + '/');
   const { widget, password } = await toDelivery(page, 'u-1042');
   await arm({ fault: 'html', times: 1 });
   await widget.getByRole('button', { name: 'Reset password' }).click();
@@ -151,7 +140,7 @@ test('an HTML answer is a backend error, never a crash', async () => {
 });
 
 test("a field error from the backend is shown at its field", async () => {
-  const { page, context } = await openPage(browser, backend.url + '/');
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
   const { widget } = await toDelivery(page, 'u-1043');
   // 21 valid addresses: the widget accepts them, the reference backend allows 20.
   const many = Array.from({ length: 21 }, (_, i) => `it${i}@contoso.com`).join(', ');
@@ -167,16 +156,16 @@ test("a field error from the backend is shown at its field", async () => {
 });
 
 test('an expired session says so and loses nothing; Retry after signing in again works', async () => {
-  const { page, context } = await openPage(browser, backend.url + '/');
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
   const { widget, password } = await toDelivery(page, 'u-1044');
-  await page.request.delete(backend.url + '/api/session');
+  await page.request.delete(env.backend.url + '/api/session');
   await widget.getByRole('button', { name: 'Reset password' }).click();
   await widget.getByRole('alert').getByText('Sign in again in another tab', { exact: false }).waitFor();
   assert.equal(await widget.getByLabel('Email the new password to').inputValue(), 'adele@contoso.com');
   assert.notEqual((await signIn('u-1044', password)).status, 200, 'nothing was reset');
   // Signing in again gives a new CSRF token; the page hands it to the widget,
   // which reads its headers for every request and keeps its state.
-  const session = await page.request.post(backend.url + '/api/session', { data: { userId: 'u-1001', password: 'Contoso-Admin-Demo-2026' } });
+  const session = await page.request.post(env.backend.url + '/api/session', { data: { userId: 'u-1001', password: 'Contoso-Admin-Demo-2026' } });
   const { csrfToken } = await session.json();
   await widget.evaluate((el, token) => el.setAttribute('headers', JSON.stringify({ 'X-CSRF-Token': token })), csrfToken);
   await widget.getByRole('button', { name: 'Retry', exact: true }).click();
@@ -186,7 +175,7 @@ test('an expired session says so and loses nothing; Retry after signing in again
 });
 
 test('the JavaScript transport completes a reset without any HTTP request to the endpoint', async () => {
-  const { page, context, seen } = await openPage(browser, backend.url + '/');
+  const { page, context, seen } = await openPage(env.browser, env.backend.url + '/');
   await page.waitForFunction(() => customElements.get('reset-password'));
   await page.evaluate(() => {
     const el = document.createElement('reset-password');
@@ -219,7 +208,7 @@ test('the JavaScript transport completes a reset without any HTTP request to the
 test('connection refused (the backend stopped) keeps the dialog; Retry after it is back succeeds', async () => {
   // A backend of its own, so stopping it leaves the others' alone.
   let own = await startBackend();
-  const { page, context, seen } = await openPage(browser, own.url + '/');
+  const { page, context, seen } = await openPage(env.browser, own.url + '/');
   const { widget, password } = await toDelivery(page, 'u-1045');
   const addr = new URL(own.url).host;
   const dir = own.dir;
@@ -241,7 +230,7 @@ test('connection refused (the backend stopped) keeps the dialog; Retry after it 
 });
 
 test('the demo page with a JavaScript transport completes a reset', async () => {
-  const { page, context, seen } = await openPage(browser, backend.url + '/transport.html');
+  const { page, context, seen } = await openPage(env.browser, env.backend.url + '/transport.html');
   const widget = page.locator('#via-transport');
   await widget.getByRole('button', { name: 'Next' }).click();
   await widget.getByRole('button', { name: 'Next' }).click();
@@ -256,7 +245,7 @@ test('the demo page with a JavaScript transport completes a reset', async () => 
 test('an http: endpoint is refused on a page that is not on localhost', async () => {
   // intranet.test resolves to this machine, but the page is not "localhost".
   const { chromium } = await import('playwright-core');
-  const port = new URL(backend.url).port;
+  const port = new URL(env.backend.url).port;
   const other = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',

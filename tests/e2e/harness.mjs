@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -177,4 +178,22 @@ export async function readResultPassword(widget) {
   await widget.getByRole('heading', { name: 'Password reset' }).waitFor();
   await widget.getByRole('button', { name: 'Show password' }).click();
   return widget.getByLabel('New password').inputValue();
+}
+
+/**
+ * One backend and one browser for a test file: started before its tests,
+ * stopped after them. Read `env.backend` and `env.browser` inside tests.
+ */
+export function useBackendAndBrowser(backendOptions = {}, { beforeStart } = {}) {
+  const env = {};
+  before(async () => {
+    await beforeStart?.();
+    env.backend = await startBackend(backendOptions);
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.backend?.stop();
+  });
+  return env;
 }

@@ -1,24 +1,13 @@
 // The reset dialog end to end: the built bundle on the sample intranet page,
 // served by the real backend, in real Chromium.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBackend, launchBrowser, openPage, openDialogFor, leakSurface, readResultPassword } from './harness.mjs';
+import { openPage, openDialogFor, leakSurface, readResultPassword, useBackendAndBrowser } from './harness.mjs';
 
-let backend;
-let browser;
-
-before(async () => {
-  backend = await startBackend();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await backend?.stop();
-});
+const env = useBackendAndBrowser();
 
 async function signIn(userId, password) {
-  return backend.api('POST', '/api/sign-in', { userId, password });
+  return env.backend.api('POST', '/api/sign-in', { userId, password });
 }
 
 function assertNoLeak(surface, password, where) {
@@ -27,7 +16,7 @@ function assertNoLeak(surface, password, where) {
 }
 
 test('reset a demo user with a generated password, then sign in with it', async () => {
-  const { page, context, seen } = await openPage(browser, backend.url + '/');
+  const { page, context, seen } = await openPage(env.browser, env.backend.url + '/');
   const widget = await openDialogFor(page, 'u-1042');
   assert.equal(await widget.getByRole('radio', { name: 'Auto-generate a password' }).isChecked(), true);
   await assert.doesNotReject(widget.getByText('Step 1 of 3').waitFor());
@@ -58,17 +47,17 @@ test('reset a demo user with a generated password, then sign in with it', async 
   assert.equal(strength[0].source, 'generated');
 
   // The demo's outbox has the message, masked.
-  const outbox = await backend.api('GET', '/api/outbox');
+  const outbox = await env.backend.api('GET', '/api/outbox');
   assert.ok(outbox.text.includes('adele@contoso.com'));
   assertNoLeak(outbox.text, password, 'the outbox');
 
   assertNoLeak(await leakSurface(page, seen), password, 'the URL, console, storage or an event');
-  assertNoLeak(backend.log(), password, "the backend's log");
+  assertNoLeak(env.backend.log(), password, "the backend's log");
   await context.close();
 });
 
 test('reset with a custom password typed key by key', async () => {
-  const { page, context, seen } = await openPage(browser, backend.url + '/');
+  const { page, context, seen } = await openPage(env.browser, env.backend.url + '/');
   const widget = await openDialogFor(page, 'u-1043');
   await widget.getByRole('radio', { name: 'Let me create the password' }).check();
   const field = widget.getByLabel('New password');
@@ -95,12 +84,12 @@ test('reset with a custom password typed key by key', async () => {
   // The estimator was fetched only now, for the custom password.
   assert.ok(seen.urls.some((u) => u.endsWith('reset-estimator_bg.wasm')));
   assertNoLeak(await leakSurface(page, seen), password, 'the URL, console, storage or an event');
-  assertNoLeak(backend.log(), password, "the backend's log");
+  assertNoLeak(env.backend.log(), password, "the backend's log");
   await context.close();
 });
 
 test('a generated-password reset never downloads the estimator', async () => {
-  const { page, context, seen } = await openPage(browser, backend.url + '/');
+  const { page, context, seen } = await openPage(env.browser, env.backend.url + '/');
   const widget = await openDialogFor(page, 'u-1045');
   await widget.getByRole('button', { name: 'Next' }).click();
   await widget.getByRole('button', { name: 'Next' }).click();
@@ -111,9 +100,9 @@ test('a generated-password reset never downloads the estimator', async () => {
 });
 
 test('a backend failure shows its message, keeps the password, and Retry succeeds', async () => {
-  const armed = await backend.api('POST', '/api/test/faults', { fault: 'status', status: 503, times: 1 });
+  const armed = await env.backend.api('POST', '/api/test/faults', { fault: 'status', status: 503, times: 1 });
   assert.ok(armed.status < 300, armed.text);
-  const { page, context, seen } = await openPage(browser, backend.url + '/');
+  const { page, context, seen } = await openPage(env.browser, env.backend.url + '/');
   const widget = await openDialogFor(page, 'u-1044');
   await widget.getByRole('button', { name: 'Show password' }).click();
   const shown = await widget.getByLabel('New password').inputValue();
@@ -136,7 +125,7 @@ test('a backend failure shows its message, keeps the password, and Retry succeed
 });
 
 test('several elements on one page work independently, and a bad configuration is shown in the element', async () => {
-  const { page, context, seen } = await openPage(browser, backend.url + '/');
+  const { page, context, seen } = await openPage(env.browser, env.backend.url + '/');
   await page.waitForFunction(() => customElements.get('reset-password'));
   await page.evaluate(() => {
     for (const id of ['u-1045', 'u-1046']) {
