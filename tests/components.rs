@@ -44,7 +44,9 @@ async fn settle() {
     yew::platform::time::sleep(Duration::from_millis(30)).await;
 }
 
-async fn mount(extra: &[(&str, &str)]) -> Mounted {
+/// A host element on the page with an open shadow root, and the element
+/// inside it that the dialog renders into (as `reset-widget.js` sets it up).
+fn shadow_container() -> (ShadowRoot, Element) {
     let document = web_sys::window().unwrap().document().unwrap();
     let host = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&host).unwrap();
@@ -53,6 +55,11 @@ async fn mount(extra: &[(&str, &str)]) -> Mounted {
         .unwrap();
     let container = document.create_element("div").unwrap();
     root.append_child(&container).unwrap();
+    (root, container)
+}
+
+async fn mount(extra: &[(&str, &str)]) -> Mounted {
+    let (root, container) = shadow_container();
     let mut attrs = vec![
         ("endpoint", "/api/password-resets"),
         ("user-id", "u-1042"),
@@ -349,14 +356,7 @@ async fn a_bad_configuration_is_shown_in_the_element() {
 #[wasm_bindgen_test]
 async fn bulk_mode_lists_the_users_and_leaves_the_admin_out() {
     use password_reset_widget::dialog::{BulkDialog, BulkDialogProps};
-    let document = web_sys::window().unwrap().document().unwrap();
-    let host = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&host).unwrap();
-    let root = host
-        .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
-        .unwrap();
-    let container = document.create_element("div").unwrap();
-    root.append_child(&container).unwrap();
+    let (root, container) = shadow_container();
     let users: Vec<String> = (0..45)
         .map(|i| format!(r#"{{"id":"u-{i}","name":"User {i}"}}"#))
         .collect();

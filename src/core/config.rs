@@ -353,16 +353,32 @@ fn generator_options<F: Fn(&str) -> Option<String>>(
     Ok(options)
 }
 
+/// What the configuration depends on besides the element's own attributes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Surroundings {
+    /// The closest ancestor's `lang` (or the document's), when the element has none.
+    pub inherited_lang: Option<String>,
+    /// The element has a JavaScript `transport`, which replaces HTTP, so no
+    /// `endpoint` is needed.
+    pub has_transport: bool,
+}
+
 impl Config {
     /// Reads the configuration through `attr`, which returns an attribute's value
-    /// (`None` when the attribute is absent).
+    /// (`None` when the attribute is absent), for an element on its own.
     pub fn from_attributes(attr: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        Self::read(attr, &Surroundings::default())
+    }
+
+    /// Reads the configuration of an element in its page.
+    pub fn read(
+        attr: impl Fn(&str) -> Option<String>,
+        around: &Surroundings,
+    ) -> Result<Self, ConfigError> {
         let a = Attributes(attr);
-        // A JavaScript transport (the element's `transport` property) replaces HTTP.
-        let has_transport = a.text("has-transport").is_some();
         let endpoint = match a.text("endpoint") {
             Some(e) => e,
-            None if has_transport => String::new(),
+            None if around.has_transport => String::new(),
             None => {
                 return Err(error(
                     "endpoint",
@@ -414,7 +430,10 @@ impl Config {
             })
             .unwrap_or_default();
         Ok(Config {
-            lang: a.text("lang").unwrap_or_else(|| "en".into()),
+            lang: a
+                .text("lang")
+                .or_else(|| around.inherited_lang.clone())
+                .unwrap_or_else(|| "en".into()),
             endpoint,
             user: UserWords {
                 user_id,
@@ -588,8 +607,50 @@ mod tests {
     #[test]
     fn a_javascript_transport_makes_the_endpoint_optional() {
         assert_eq!(read(&[("user-id", "u")]).unwrap_err().attribute, "endpoint");
-        let c = read(&[("user-id", "u"), ("has-transport", "on")]).unwrap();
+        let around = Surroundings {
+            has_transport: true,
+            ..Default::default()
+        };
+        let c = Config::read(|n| (n == "user-id").then(|| "u".to_string()), &around).unwrap();
         assert_eq!(c.endpoint, "");
+        assert_eq!(
+            with(&[("has-transport", "on")]).unwrap().endpoint,
+            "/x",
+            "not an attribute"
+        );
+        assert_eq!(
+            read(&[("user-id", "u"), ("has-transport", "on")])
+                .unwrap_err()
+                .attribute,
+            "endpoint"
+        );
+    }
+
+    #[test]
+    fn the_language_is_the_elements_own_else_inherited_else_english() {
+        let around = Surroundings {
+            inherited_lang: Some("sv".into()),
+            ..Default::default()
+        };
+        let attrs = |lang: Option<&'static str>| {
+            move |n: &str| match n {
+                "endpoint" => Some("/x".to_string()),
+                "user-id" => Some("u".to_string()),
+                "lang" => lang.map(String::from),
+                _ => None,
+            }
+        };
+        assert_eq!(Config::read(attrs(None), &around).unwrap().lang, "sv");
+        assert_eq!(
+            Config::read(attrs(Some("en-GB")), &around).unwrap().lang,
+            "en-GB"
+        );
+        assert_eq!(
+            Config::read(attrs(None), &Surroundings::default())
+                .unwrap()
+                .lang,
+            "en"
+        );
     }
 
     #[test]

@@ -316,9 +316,18 @@ pub const DEFAULT_WORDS: usize = 5;
 /// Foundation): five dice choose one word, so each word adds log2(7776) = 12.9 bits.
 pub const EFF_WORDS: &str = include_str!("data/eff_large_wordlist.txt");
 
-pub fn eff_words() -> impl Iterator<Item = &'static str> {
-    EFF_WORDS.lines()
+/// The list, split once (a bulk reset draws hundreds of words).
+fn eff_list() -> &'static [&'static str] {
+    static LIST: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| EFF_WORDS.lines().collect())
 }
+
+pub fn eff_words() -> impl Iterator<Item = &'static str> {
+    eff_list().iter().copied()
+}
+
+/// The shortest EFF word is three letters ("aim", "zoo", ...).
+const EFF_SHORTEST_WORD: usize = 3;
 
 const EFF_WORD_COUNT: usize = 7776;
 
@@ -369,7 +378,7 @@ pub fn generate_passphrase(
     rng: &mut impl RandomSource,
 ) -> Result<Generated, GeneratorError> {
     let entropy_bits = options.entropy_bits()?;
-    let list: Vec<&str> = eff_words().collect();
+    let list = eff_list();
     debug_assert_eq!(list.len(), EFF_WORD_COUNT);
     let mut words: Vec<String> = (0..options.words)
         .map(|_| {
@@ -420,8 +429,7 @@ impl GeneratorOptions {
         match self {
             Self::Characters(o) => o.length,
             Self::Passphrase(o) => {
-                let shortest = eff_words().map(|w| w.chars().count()).min().unwrap_or(3);
-                o.words * shortest
+                o.words * EFF_SHORTEST_WORD
                     + (o.words - 1) * o.separator.chars().count()
                     + usize::from(o.append_digit)
             }
@@ -596,6 +604,10 @@ mod tests {
     #[test]
     fn passphrases_are_words_from_the_eff_list() {
         assert_eq!(eff_words().count(), 7776);
+        assert_eq!(
+            eff_words().map(|w| w.chars().count()).min(),
+            Some(EFF_SHORTEST_WORD)
+        );
         // A space: unlike "-", no EFF word holds one ("t-shirt" does hold a hyphen).
         let o = PassphraseOptions {
             separator: " ".into(),

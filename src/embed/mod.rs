@@ -21,7 +21,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlElement};
 use yew::AppHandle;
 
-use crate::core::config::Config;
+use crate::core::config::{Config, Surroundings};
 use crate::dialog::services::Services;
 use crate::dialog::{
     BulkDialog, BulkDialogProps, ConfigErrorView, Dialog, DialogProps, STYLESHEET,
@@ -56,15 +56,14 @@ impl WidgetHandle {
     }
 }
 
-/// The language of the element: its `lang`, else the closest ancestor's, else
-/// the document's, else English.
-fn language_of(host: &Element) -> String {
+/// The language around the element: its own `lang`, else the closest
+/// ancestor's (the document's `<html lang>` included).
+fn language_of(host: &Element) -> Option<String> {
     host.closest("[lang]")
         .ok()
         .flatten()
         .and_then(|e| e.get_attribute("lang"))
         .filter(|l| !l.trim().is_empty())
-        .unwrap_or_else(|| "en".into())
 }
 
 /// Refuses an `http:` endpoint unless the page is on localhost (the URL is
@@ -89,15 +88,13 @@ fn check_endpoint(endpoint: &str) -> Result<(), crate::core::config::ConfigError
 /// Never throws: a bad configuration is shown inside the element and logged once.
 #[wasm_bindgen]
 pub fn mount(host: HtmlElement, container: Element, estimate: js_sys::Function) -> WidgetHandle {
-    let lang = language_of(&host);
-    let has_transport = js_transport::page_transport(&host).is_some();
-    let attr = |name: &str| match name {
-        "lang" => Some(lang.clone()),
-        "has-transport" => has_transport.then(|| "on".to_string()),
-        _ => host.get_attribute(name),
+    let around = Surroundings {
+        inherited_lang: language_of(&host),
+        has_transport: js_transport::page_transport(&host).is_some(),
     };
-    let checked = Config::from_attributes(attr).and_then(|config| {
-        if !has_transport {
+    let lang = around.inherited_lang.clone().unwrap_or_else(|| "en".into());
+    let checked = Config::read(|name| host.get_attribute(name), &around).and_then(|config| {
+        if !around.has_transport {
             check_endpoint(&config.endpoint)?;
         }
         Ok(config)

@@ -118,7 +118,7 @@ function estimateJson(password, userInputs) {
 }
 
 /**
- * Scores a password with zxcvbn, in the estimator worker (fetched on first use).
+ * Scores a password with zxcvbn (the estimator module, fetched on first use).
  * Only the first 100 characters are analysed (zxcvbn's own cap).
  * @param {string} password
  * @param {string[]} [userInputs] words the password should not be made of (name, e-mail, ...)
@@ -169,10 +169,6 @@ const LIVE_ATTRIBUTES = ['headers', 'credentials', 'timeout-ms'];
 class ResetPasswordElement extends HTMLElement {
   static observedAttributes = ATTRIBUTES;
 
-  /**
-   * A JavaScript transport replaces HTTP: `async (request) => ({ status, body, headers })`.
-   * `request` is `{ endpoint, method, headers, idempotencyKey, body }`.
-   */
   /** Bulk mode: the users to reset, `[{ id, name, email }]` (the `users` attribute as JSON). */
   get users() {
     try {
@@ -187,6 +183,10 @@ class ResetPasswordElement extends HTMLElement {
     else this.setAttribute('users', JSON.stringify(list));
   }
 
+  /**
+   * A JavaScript transport replaces HTTP: `async (request) => ({ status, body, headers })`.
+   * `request` is `{ endpoint, method, headers, idempotencyKey, body }`.
+   */
   get transport() {
     return this._transport ?? null;
   }

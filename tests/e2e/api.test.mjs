@@ -1,7 +1,7 @@
 // The JavaScript API and the policy's page-level parts, end to end.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, openDialogFor, useBackendAndBrowser } from './harness.mjs';
+import { openPage, openDialogFor, readResultPassword, useBackendAndBrowser } from './harness.mjs';
 
 const env = useBackendAndBrowser();
 
@@ -87,5 +87,44 @@ test('a pasted 256-character password is scored on its first 100 characters', as
   await widget.getByText('Only the first 100 characters were analysed.').waitFor();
   assert.equal(await widget.getByRole('meter', { name: 'Password strength' }).getAttribute('aria-valuenow'), '4');
   assert.equal(await widget.getByRole('button', { name: 'Next' }).isDisabled(), false);
+  await context.close();
+});
+
+test('generator and policy attributes shape the dialog: a passphrase, and 3 of 4 classes', async () => {
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
+  await page.waitForFunction(() => customElements.get('reset-password'));
+  await page.evaluate(async () => {
+    const { csrfToken } = await (await fetch('/api/session')).json();
+    const el = document.createElement('reset-password');
+    el.id = 'phrase';
+    for (const [k, v] of Object.entries({
+      endpoint: '/api/password-resets', 'user-id': 'u-1046', 'user-name': 'Alex Wilber',
+      generator: 'passphrase', words: '6', separator: ' ', 'require-classes': '3',
+      headers: JSON.stringify({ 'X-CSRF-Token': csrfToken }),
+    })) el.setAttribute(k, v);
+    document.body.append(el);
+  });
+  const widget = page.locator('#phrase');
+  await widget.getByRole('button', { name: 'Show password' }).click();
+  const phrase = await widget.getByLabel('New password').inputValue();
+  const words = phrase.split(' ');
+  assert.equal(words.length, 6, phrase);
+  assert.match(words[0], /^[A-Z][a-z-]+$/, 'capitalised EFF words');
+  assert.match(words[5], /[0-9]$/, 'a digit at the end');
+  await widget.getByText('bits of entropy', { exact: false }).waitFor();
+  // A custom password with one class is refused with the reason in words.
+  await widget.getByRole('radio', { name: 'Let me create the password' }).check();
+  await widget.getByLabel('New password').fill('quokka marmalade tundra quiver');
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByText('Use at least 3 of these: lowercase letters, uppercase letters, digits, symbols.').waitFor();
+  assert.equal(await widget.getByRole('button', { name: 'Next' }).isDisabled(), true);
+  // The generated passphrase goes all the way through and works.
+  await widget.getByRole('button', { name: 'Back' }).click();
+  await widget.getByRole('radio', { name: 'Auto-generate a password' }).check();
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  assert.equal(await readResultPassword(widget), phrase);
+  assert.equal((await env.backend.api('POST', '/api/sign-in', { userId: 'u-1046', password: phrase })).status, 200);
   await context.close();
 });

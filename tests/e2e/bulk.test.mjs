@@ -110,6 +110,11 @@ test('95 users: three requests of 40, 40 and 15, one failure retried alone, CSV 
   assert.deepEqual(csv.header, ['user id', 'name', 'password']);
   assert.equal(csv.rows.length, 94);
   assert.equal(new Set(csv.rows.map((r) => r[2])).size, 94, 'unique passwords');
+  // Copy all puts the same users and passwords on the clipboard, one per line.
+  await widget.getByRole('button', { name: 'Copy all' }).click();
+  await widget.getByText('Copied to the clipboard.').waitFor();
+  const copied = (await page.evaluate(() => navigator.clipboard.readText())).trim().split('\n').map((l) => l.split('\t'));
+  assert.deepEqual(copied.map(([id, , p]) => [id, p]), csv.rows.map(([id, , p]) => [id, p]));
   // The table shows the same passwords as the CSV.
   for (const [id, name, password] of csv.rows.slice(0, 5)) {
     await widget.getByRole('button', { name: `Show password for ${name}` }).click();
@@ -189,5 +194,41 @@ test("the sample page's bulk button resets everyone but the admin, and Done clos
   await widget.getByText('1 of 1 passwords reset.').waitFor();
   await widget.getByRole('button', { name: 'Done' }).click();
   await page.waitForFunction(() => !document.querySelector('dialog#reset-dialog').open);
+  await context.close();
+});
+
+test('a bulk request whose answer is lost pauses; Retry resends the same batch and nobody is reset twice', async () => {
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
+  const posts = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith('/api/password-resets')) {
+      posts.push({ key: r.headers()['idempotency-key'], body: r.postData() });
+    }
+  });
+  const widget = await bulkWidget(page, { limit: 4 });
+  await widget.getByRole('checkbox', { name: /Ghost User/ }).uncheck();
+  // The listed users, less the signed-in admin and the unknown one.
+  const users = await page.evaluate(() =>
+    document.querySelector('#bulk').users.map((u) => u.id).filter((id) => id !== 'u-1001' && id !== 'u-9999'));
+  assert.equal(await widget.locator('input[type=checkbox]:checked').count(), users.length);
+  await widget.getByRole('button', { name: 'Next' }).click();
+  const before = await Promise.all(users.map(async (id) => (await env.backend.api('GET', `/api/test/resets?userId=${id}`)).json.count));
+  const armed = await env.backend.api('POST', '/api/test/faults', { fault: 'drop-response', times: 1 });
+  assert.ok(armed.status < 300, armed.text);
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  await widget.getByRole('alert').getByText('The reset may or may not have happened.', { exact: false }).waitFor();
+  assert.match(await widget.locator(`tr[data-user-id="${users[0]}"]`).textContent(), /Unknown/);
+  await widget.getByRole('button', { name: 'Retry', exact: true }).click();
+  await widget.getByText(`${users.length} of ${users.length} passwords reset.`).waitFor();
+  assert.equal(posts.length, 2);
+  assert.equal(posts[0].key, posts[1].key, 'the same Idempotency-Key');
+  assert.equal(posts[0].body, posts[1].body, 'the same users and passwords');
+  for (const [i, id] of users.entries()) {
+    const after = (await env.backend.api('GET', `/api/test/resets?userId=${id}`)).json.count;
+    assert.equal(after, before[i] + 1, `${id} was reset exactly once`);
+  }
+  await widget.locator(`tr[data-user-id="${users[0]}"]`).getByRole('button', { name: /^Show password for / }).click();
+  const first = (await widget.locator(`tr[data-user-id="${users[0]}"] code`).textContent()).trim();
+  assert.equal((await env.backend.api('POST', '/api/sign-in', { userId: users[0], password: first })).status, 200);
   await context.close();
 });

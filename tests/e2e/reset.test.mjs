@@ -32,6 +32,9 @@ test('reset a demo user with a generated password, then sign in with it', async 
 
   const password = await readResultPassword(widget);
   assert.equal(password.length, 16);
+  await widget.getByRole('button', { name: 'Copy password' }).click();
+  await widget.getByText('Copied to the clipboard.').waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), password, 'Copy password copies it');
   await widget.getByText('The e-mail with the new password is queued.').waitFor();
 
   const ok = await signIn('u-1042', password);
