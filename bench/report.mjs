@@ -30,6 +30,8 @@ export function targets(r) {
     ['keystroke p99 at most 16 ms up to 256 characters', rows.map((x) => `${x.length}: ${ms(x.ours.p99Ms)}`).join(', '), rows.every((x) => x.ours.p99Ms !== null && x.ours.p99Ms <= 16)],
     ['keystroke median at least 4x faster than zxcvbn.js (every row)', rows.map((x) => `${x.length}: ${rx(x.ratioOursToZxcvbnJs.median)}`).join(', '), rows.every((x) => x.ratioOursToZxcvbnJs.median !== null && x.ratioOursToZxcvbnJs.median <= 0.25)],
     ['faster than zxcvbn.js on every row (median and p99)', `${rows.filter((x) => x.ratioOursToZxcvbnJs.median < 1 && x.ratioOursToZxcvbnJs.p99 < 1).length}/${rows.length} rows`, rows.every((x) => x.ratioOursToZxcvbnJs.median < 1 && x.ratioOursToZxcvbnJs.p99 < 1)],
+    ['no input event blocked longer than one frame (Event Timing)', r.blocking && r.blocking.supported ? `${r.blocking.keyAndInputEventsOver16ms} events >= 16 ms, max input delay ${ms(r.blocking.maxInputDelayMs)} ms` : 'not measured',
+      !!(r.blocking && r.blocking.supported && r.blocking.maxInputDelayMs <= 16 && r.blocking.maxProcessingMs <= 16)],
     ['faster than zxcvbn.js in throughput (awaited one by one)', `${rx(tp.ratioToZxcvbnJs.oursSequential)}x`, tp.ratioToZxcvbnJs.oursSequential > 1],
   ];
 }
@@ -81,6 +83,17 @@ export function formatReport(r) {
   out.push(odd.length === 0
     ? '   Every answer the dialog showed matched estimateStrength for the text it was paired with; dropped = answered to a newer text instead (coalesced).'
     : `   WARNING: ${odd.map((x) => `${x.length} chars: ${x.mismatched_answers} mismatched, ${x.duplicate_answers} duplicate, ${x.unanswered_last_keystroke} unanswered`).join('; ')}`);
+
+  // 3b. pastes and blocked input
+  if (r.pastes) {
+    out.push('', '   Pasted (one input event, Playwright fill) -> meter, ms: ' + r.pastes.map((x) => `${x.length} chars: median ${ms(x.latency.medianMs)}, max ${ms(x.latency.maxMs)} (${x.answered}/${x.pasted})`).join('; '));
+  }
+  const b = r.blocking;
+  if (b && b.supported) {
+    const c = b.eventCounts;
+    out.push(`   Blocked input (Event Timing, the whole keystroke and paste session: ${c.keydown} keydown, ${c.input} input events): ${b.keyAndInputEventsOver16ms} key/input events took 16 ms or more to their next paint;`);
+    out.push(`   max duration ${ms(b.maxDurationMs)} ms (8 ms granularity), max input delay ${ms(b.maxInputDelayMs)} ms, max handler time ${ms(b.maxProcessingMs)} ms; long tasks (>= 50 ms): ${b.longTasks.length ? b.longTasks.map((t) => `${ms(t.duration)} ms`).join(', ') : 'none'}.`);
+  }
 
   // 4. throughput
   const tp = r.throughput;

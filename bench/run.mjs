@@ -34,6 +34,9 @@ export const CONFIG = {
   // Passes over a length, so that each row has at least 64 keystrokes.
   repsFor: (length) => Math.max(1, Math.ceil(64 / length)),
   throughputPasses: 3,
+  // Pasted passwords (one input event each), a few times each.
+  pasteLengths: [256, 1000, 10000],
+  pasteReps: 5,
   customPassword: 'Marmalade-Tundra-48-Quiver',
   timeoutMs: 120_000,
 };
@@ -274,6 +277,36 @@ async function measureKeystrokes(browser, url) {
     rows.push(row);
   }
 
+  // A pasted password is one input event, however long: the latency to its
+  // meter, and (below) whether any event of the session waited over a frame.
+  log('pastes: one input event per password');
+  const pastes = [];
+  for (const length of CONFIG.pasteLengths) {
+    const latencies = [];
+    for (let r = 0; r < CONFIG.pasteReps; r++) {
+      await page.evaluate(() => window.benchLab.startRecording());
+      await field.fill(textOf(length));
+      try {
+        await page.waitForFunction(() => window.benchLab.attribute().lastAnswered, null, { timeout: CONFIG.timeoutMs, polling: 10 });
+      } catch {
+        /* counted as unanswered */
+      }
+      const res = await page.evaluate(() => window.benchLab.stopRecording());
+      latencies.push(...res.latencies);
+      await field.fill('');
+      await sleep(200);
+    }
+    pastes.push({ length, pasted: CONFIG.pasteReps, answered: latencies.length, latency: summary(latencies) });
+    log(`pastes: ${length} characters, median ${median(latencies)?.toFixed(2)} ms to the meter`);
+  }
+  // Everything the widget did on this page so far (the libraries are loaded next).
+  const blocking = await page.evaluate(() => ({
+    supported: PerformanceObserver.supportedEntryTypes.includes('event'),
+    counts: Object.fromEntries(['keydown', 'beforeinput', 'input', 'keyup', 'pointerdown', 'click'].map((n) => [n, performance.eventCounts.get(n) ?? 0])),
+    slowEvents: window.__bench.slowEvents,
+    longTasks: window.__bench.longTasks,
+  }));
+
   log('keystrokes: estimateStrength prefix by prefix (the worker without the dialog)');
   for (const row of rows) {
     const { times, guessesLog10 } = await page.evaluate(([t, reps]) => window.benchLab.oursPrefixTimes(t, reps), [textOf(row.length), row.reps]);
@@ -307,7 +340,7 @@ async function measureKeystrokes(browser, url) {
 
   const errors = p.errors;
   await p.context.close();
-  return { coldFirstEstimateMs, rows, libLoad, throughput, errors };
+  return { coldFirstEstimateMs, rows, pastes, blocking, libLoad, throughput, errors };
 }
 
 // --- results ---------------------------------------------------------------------------
@@ -365,11 +398,32 @@ function results({ weight, tti, keys, libs, chromium, startedAt }) {
     },
     timeToInteractive: tti,
     keystroke: { coldFirstEstimateMs: keys.coldFirstEstimateMs, libraryLoad: roundDeep(keys.libLoad), rows: keystroke },
+    pastes: keys.pastes,
+    blocking: blockingSummary(keys.blocking),
     throughput: {
       ...t,
       ratioToZxcvbnJs: { oursSequential: ratio(t.oursSequential.perSecond, t.zxcvbnJs.perSecond), oursPipelined: ratio(t.oursPipelined.perSecond, t.zxcvbnJs.perSecond), zxcvbnTs: ratio(t.zxcvbnTs.perSecond, t.zxcvbnJs.perSecond) },
     },
     pageErrors: keys.errors,
+  };
+}
+
+// Input events that waited over a frame, from Event Timing (see probe.js).
+function blockingSummary(b) {
+  if (!b.supported) return { supported: false };
+  const inputs = b.slowEvents.filter((e) => ['keydown', 'keypress', 'beforeinput', 'input', 'keyup'].includes(e.name));
+  const max = (xs, k) => (xs.length ? round(Math.max(...xs.map((e) => e[k])), 1) : 0);
+  return {
+    supported: true,
+    eventCounts: b.counts,
+    keyAndInputEventsOver16ms: inputs.length,
+    // An event's duration runs to the next paint and is rounded to 8 ms by the browser.
+    maxDurationMs: max(inputs, 'duration'),
+    maxInputDelayMs: max(inputs, 'inputDelay'),
+    maxProcessingMs: max(inputs, 'processing'),
+    slowest: [...inputs].sort((a, c) => c.duration - a.duration).slice(0, 5).map((e) => roundDeep(e)),
+    otherSlowEvents: b.slowEvents.filter((e) => !inputs.includes(e)).map((e) => roundDeep(e)),
+    longTasks: b.longTasks.map((t) => roundDeep(t)),
   };
 }
 

@@ -19,6 +19,25 @@
   });
   performance.mark('bench:probe');
 
+  // Whether any input waited longer than a frame: Event Timing reports every
+  // trusted event whose duration (hardware timestamp to the next paint after
+  // its handlers) is at least 16 ms, and Long Tasks every task of 50 ms or
+  // more; both from the page's first moment (buffered).
+  bench.slowEvents = [];
+  bench.longTasks = [];
+  const observe = (type, options, take) => {
+    try {
+      new PerformanceObserver((list) => list.getEntries().forEach(take)).observe({ type, buffered: true, ...options });
+    } catch {
+      /* not supported: run.mjs reports null */
+    }
+  };
+  observe('event', { durationThreshold: 16 }, (e) => bench.slowEvents.push({
+    name: e.name, startTime: e.startTime, duration: e.duration,
+    inputDelay: e.processingStart - e.startTime, processing: e.processingEnd - e.processingStart,
+  }));
+  observe('longtask', {}, (e) => bench.longTasks.push({ startTime: e.startTime, duration: e.duration }));
+
   // Where a keystroke's time goes (a breakdown only, not the measure): every
   // message posted to a Web Worker and every message a worker sends back,
   // time-stamped while recording. The listener is added in the constructor,
