@@ -166,10 +166,62 @@ impl Failure {
 
 pub type Outcome = Result<ResetResponse, Failure>;
 
-/// Reads a `Retry-After` value given in seconds (the form 429 and 503 answers
-/// use in practice). An HTTP date is not read: the dialog then just offers Retry.
-pub fn parse_retry_after(value: Option<&str>) -> Option<u32> {
-    value?.trim().parse::<u32>().ok().map(|s| s.min(3600))
+/// The longest wait the dialog counts down; a longer one is shown as an hour.
+const MAX_RETRY_AFTER: u32 = 3600;
+
+/// Reads a `Retry-After` value: seconds, or an HTTP date (IMF-fixdate, e.g.
+/// `Wed, 21 Oct 2026 07:28:00 GMT`, the form RFC 9110 says senders use),
+/// which becomes the seconds from `now_unix_seconds` until then (0 when it
+/// has passed). Capped at an hour; `None` for anything else.
+pub fn parse_retry_after(value: Option<&str>, now_unix_seconds: u64) -> Option<u32> {
+    let value = value?.trim();
+    if let Ok(seconds) = value.parse::<u32>() {
+        return Some(seconds.min(MAX_RETRY_AFTER));
+    }
+    let until = parse_http_date(value)?;
+    let wait = until.saturating_sub(now_unix_seconds);
+    Some(wait.min(u64::from(MAX_RETRY_AFTER)) as u32)
+}
+
+/// Seconds since 1970 of an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
+fn parse_http_date(text: &str) -> Option<u64> {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let parts: Vec<&str> = text.split(' ').collect();
+    let [day_name, day, month, year, time, "GMT"] = parts[..] else {
+        return None;
+    };
+    let day_name = day_name.strip_suffix(',')?;
+    if !DAYS.contains(&day_name) || day.len() != 2 || year.len() != 4 || time.len() != 8 {
+        return None;
+    }
+    let number = |t: &str| -> Option<u64> {
+        t.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| t.parse().ok())
+            .flatten()
+    };
+    let (day, year) = (number(day)?, number(year)?);
+    let month = MONTHS.iter().position(|m| *m == month)? as u64 + 1;
+    let mut clock = time.split(':').map(number);
+    let (h, m, s) = (clock.next()??, clock.next()??, clock.next()??);
+    if !(1..=31).contains(&day) || year < 1970 || h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    Some(days_since_epoch(year, month, day) * 86_400 + h * 3600 + m * 60 + s)
+}
+
+/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar
+/// (Howard Hinnant's `days_from_civil`, for years from 1970).
+fn days_since_epoch(year: u64, month: u64, day: u64) -> u64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y / 400;
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
 }
 
 /// The parts of an HTTP answer the dialog reads.
@@ -179,6 +231,8 @@ pub struct Answer<'a> {
     pub content_type: Option<&'a str>,
     pub retry_after: Option<&'a str>,
     pub body: &'a str,
+    /// The clock when the answer arrived, for a `Retry-After` given as a date.
+    pub now_unix_seconds: u64,
 }
 
 /// Turns an HTTP answer into an [`Outcome`].
@@ -190,7 +244,7 @@ pub fn interpret_answer(answer: Answer<'_>) -> Outcome {
         ..
     } = answer;
     let retry_after = if status == 429 || status == 503 {
-        parse_retry_after(answer.retry_after)
+        parse_retry_after(answer.retry_after, answer.now_unix_seconds)
     } else {
         None
     };
@@ -323,6 +377,8 @@ mod tests {
             content_type: Some("application/problem+json"),
             retry_after,
             body: r#"{"title":"Busy","status":503}"#,
+            // Wed, 21 Oct 2026 07:26:00 GMT
+            now_unix_seconds: 1_792_567_560,
         };
         assert_eq!(
             interpret_answer(answer(503, Some("2")))
@@ -346,13 +402,59 @@ mod tests {
             interpret_answer(answer(503, Some("Wed, 21 Oct 2026 07:28:00 GMT")))
                 .unwrap_err()
                 .retry_after(),
-            None
+            Some(120),
+            "an HTTP date: the seconds until then"
         );
         assert_eq!(
-            parse_retry_after(Some("999999")),
+            parse_retry_after(Some("999999"), 0),
             Some(3600),
             "capped at an hour"
         );
+    }
+
+    #[test]
+    fn retry_after_dates_are_read_exactly() {
+        // RFC 9110's own example, and the epoch.
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777)
+        );
+        assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+        // 29 February of a leap year, and the first day after it.
+        assert_eq!(
+            parse_http_date("Thu, 01 Mar 2029 00:00:00 GMT").unwrap()
+                - parse_http_date("Wed, 28 Feb 2029 00:00:00 GMT").unwrap(),
+            86_400
+        );
+        assert_eq!(
+            parse_http_date("Wed, 01 Mar 2028 00:00:00 GMT").unwrap()
+                - parse_http_date("Mon, 28 Feb 2028 00:00:00 GMT").unwrap(),
+            2 * 86_400
+        );
+        let now = parse_http_date("Wed, 21 Oct 2026 07:28:00 GMT").unwrap();
+        assert_eq!(
+            parse_retry_after(Some("Wed, 21 Oct 2026 07:27:00 GMT"), now),
+            Some(0),
+            "a date that has passed: retry now"
+        );
+        assert_eq!(
+            parse_retry_after(Some("Thu, 22 Oct 2026 07:28:00 GMT"), now),
+            Some(3600),
+            "a day away: capped at an hour"
+        );
+        for bad in [
+            "21 Oct 2026 07:28:00 GMT",
+            "Wed, 21 Oct 2026 07:28:00 UTC",
+            "Wed, 21 Oct 2026 7:28:00 GMT",
+            "Wed, 32 Oct 2026 07:28:00 GMT",
+            "Wed, 21 Okt 2026 07:28:00 GMT",
+            "Wed, 21 Oct 2026 24:00:00 GMT",
+            "Wednesday, 21-Oct-26 07:28:00 GMT",
+            "soon",
+            "-5",
+        ] {
+            assert_eq!(parse_retry_after(Some(bad), now), None, "{bad}");
+        }
     }
 
     #[test]

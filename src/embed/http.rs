@@ -89,6 +89,7 @@ impl Transport for HttpTransport {
                             content_type: content_type.as_deref(),
                             retry_after: retry_after.as_deref(),
                             body: &body,
+                            now_unix_seconds: super::now_unix_seconds(),
                         }),
                         Err(_) if signal.aborted() => Err(Failure::Timeout),
                         Err(_) => Err(Failure::Network),

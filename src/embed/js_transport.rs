@@ -115,6 +115,7 @@ fn read_answer(answer: &JsValue) -> Outcome {
         content_type: Some(&content_type),
         retry_after: retry_after.as_deref(),
         body: &text,
+        now_unix_seconds: super::now_unix_seconds(),
     })
 }
 

@@ -56,6 +56,11 @@ impl WidgetHandle {
     }
 }
 
+/// The page's clock, for a `Retry-After` given as a date.
+fn now_unix_seconds() -> u64 {
+    (js_sys::Date::now() / 1000.0) as u64
+}
+
 /// The language around the element: its own `lang`, else the closest
 /// ancestor's (the document's `<html lang>` included).
 fn language_of(host: &Element) -> Option<String> {

@@ -174,6 +174,42 @@ test('an expired session says so and loses nothing; Retry after signing in again
   await context.close();
 });
 
+test('a Retry-After given as an HTTP date counts down too, and Retry sends the same key', async () => {
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
+  await page.waitForFunction(() => customElements.get('reset-password'));
+  await page.evaluate(() => {
+    const el = document.createElement('reset-password');
+    el.id = 'busy-transport';
+    el.setAttribute('user-id', 'u-2002');
+    window.__keys = [];
+    el.transport = async (request) => {
+      window.__keys.push(request.headers['Idempotency-Key']);
+      if (window.__keys.length === 1) {
+        // Four seconds from now, to the second (an HTTP date has no fractions).
+        const until = new Date(Date.now() + 4000).toUTCString();
+        return { status: 503, headers: { 'Retry-After': until }, body: { title: 'Busy', status: 503 } };
+      }
+      return { status: 200, body: { results: [{ userId: 'u-2002', status: 'reset' }], delivery: { status: 'queued' } } };
+    };
+    document.body.append(el);
+  });
+  const widget = page.locator('#busy-transport');
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  const waiting = widget.getByRole('button', { name: /Retry in [234] s/ });
+  await waiting.waitFor();
+  assert.equal(await waiting.isDisabled(), true);
+  const retry = widget.getByRole('button', { name: 'Retry', exact: true });
+  await retry.waitFor({ timeout: 6000 });
+  await retry.click();
+  await readResultPassword(widget);
+  const keys = await page.evaluate(() => window.__keys);
+  assert.equal(keys.length, 2);
+  assert.equal(keys[0], keys[1], 'the retry carries the same Idempotency-Key');
+  await context.close();
+});
+
 test('the JavaScript transport completes a reset without any HTTP request to the endpoint', async () => {
   const { page, context, seen } = await openPage(env.browser, env.backend.url + '/');
   await page.waitForFunction(() => customElements.get('reset-password'));
