@@ -52,7 +52,7 @@ impl std::fmt::Display for BulkError {
 /// Reads the `users` attribute and leaves out `current_user_id`.
 pub fn parse_users(json: &str, current_user_id: Option<&str>) -> Result<BulkUsers, BulkError> {
     let all: Vec<BulkUser> =
-        serde_json::from_str(json).map_err(|e| BulkError::NotJson(e.to_string()))?;
+        super::json::from_str(json).map_err(|e| BulkError::NotJson(e.to_string()))?;
     let mut seen = std::collections::HashSet::new();
     for (i, u) in all.iter().enumerate() {
         if u.id.trim().is_empty() {

@@ -68,19 +68,23 @@ const RESERVED_HEADERS: [&str; 4] = [
     "content-length",
 ];
 
+/// A header's value as written in the `headers` attribute: only a string is a
+/// header value; anything else is reported by the header's name.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum HeaderValue {
+    Text(String),
+    Other(serde::de::IgnoredAny),
+}
+
 fn parse_headers(text: &str) -> Result<Vec<(String, String)>, ConfigError> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|_| {
-        error(
-            "headers",
-            "must be a JSON object such as {\"X-CSRF-Token\": \"…\"}",
-        )
-    })?;
-    let object = value.as_object().ok_or_else(|| {
-        error(
-            "headers",
-            "must be a JSON object of header names to strings",
-        )
-    })?;
+    let object: std::collections::BTreeMap<String, HeaderValue> = super::json::from_str(text)
+        .map_err(|_| {
+            error(
+                "headers",
+                "must be a JSON object of header names to strings, such as {\"X-CSRF-Token\": \"…\"}",
+            )
+        })?;
     let mut headers = Vec::new();
     for (name, value) in object {
         let valid_name = !name.is_empty()
@@ -96,19 +100,19 @@ fn parse_headers(text: &str) -> Result<Vec<(String, String)>, ConfigError> {
                 format!("\"{name}\" is set by the widget itself"),
             ));
         }
-        let value = value.as_str().ok_or_else(|| {
-            error(
+        let HeaderValue::Text(value) = value else {
+            return Err(error(
                 "headers",
                 format!("the value of \"{name}\" must be a string"),
-            )
-        })?;
+            ));
+        };
         if value.contains(['\r', '\n']) {
             return Err(error(
                 "headers",
                 format!("the value of \"{name}\" holds a line break"),
             ));
         }
-        headers.push((name.clone(), value.to_string()));
+        headers.push((name, value));
     }
     Ok(headers)
 }

@@ -9,6 +9,7 @@ pub mod bulk;
 pub mod config;
 pub mod generator;
 pub mod idempotency;
+pub mod json;
 pub mod policy;
 pub mod random;
 pub mod recipients;

@@ -271,13 +271,13 @@ pub fn interpret(status: u16, content_type: Option<&str>, body: &str) -> Outcome
         if !is_json {
             return Err(Failure::BadResponse { status });
         }
-        return serde_json::from_str::<ResetResponse>(body)
+        return super::json::from_str::<ResetResponse>(body)
             .ok()
             .filter(|r| !r.results.is_empty())
             .ok_or(Failure::BadResponse { status });
     }
     let problem = if is_json {
-        serde_json::from_str::<Problem>(body).ok()
+        super::json::from_str::<Problem>(body).ok()
     } else {
         None
     };

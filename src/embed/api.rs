@@ -24,7 +24,7 @@ struct GeneratedJs<'a> {
 /// naming the bad option.
 #[wasm_bindgen(js_name = generatePasswordJson)]
 pub fn generate_password_json(options: &str) -> Result<String, JsError> {
-    let settings: GeneratorSettings = serde_json::from_str(options)
+    let settings: GeneratorSettings = crate::core::json::from_str(options)
         .map_err(|e| JsError::new(&format!("generatePassword: {e}")))?;
     let options = settings.to_options().map_err(|e| {
         JsError::new(&format!(
@@ -38,7 +38,7 @@ pub fn generate_password_json(options: &str) -> Result<String, JsError> {
         password: generated.password.expose(),
         entropy_bits: generated.entropy_bits,
     };
-    Ok(serde_json::to_string(&json).expect("serialisable"))
+    Ok(crate::core::json::to_string(&json).expect("serialisable"))
 }
 
 #[derive(Deserialize, Default)]
@@ -87,11 +87,11 @@ pub fn check_policy_json(
     user: &str,
     estimate: &str,
 ) -> Result<String, JsError> {
-    let p: PolicyJs = serde_json::from_str(policy)
+    let p: PolicyJs = crate::core::json::from_str(policy)
         .map_err(|e| JsError::new(&format!("checkPolicy: policy: {e}")))?;
-    let u: UserJs =
-        serde_json::from_str(user).map_err(|e| JsError::new(&format!("checkPolicy: user: {e}")))?;
-    let estimate: Estimate = serde_json::from_str(estimate)
+    let u: UserJs = crate::core::json::from_str(user)
+        .map_err(|e| JsError::new(&format!("checkPolicy: user: {e}")))?;
+    let estimate: Estimate = crate::core::json::from_str(estimate)
         .map_err(|_| JsError::new("checkPolicy: no strength estimate"))?;
     let policy = Policy {
         min_length: p.min_length.unwrap_or(DEFAULT_MIN_LENGTH),
@@ -124,7 +124,7 @@ pub fn check_policy_json(
         ok: reasons.is_empty(),
         reasons,
     };
-    Ok(serde_json::to_string(&result).expect("serialisable"))
+    Ok(crate::core::json::to_string(&result).expect("serialisable"))
 }
 
 /// A crack time in words, in the given language (for `estimateStrength`).

@@ -31,7 +31,7 @@ impl Estimator for WorkerEstimator {
             let promise: js_sys::Promise = promise.map_err(|_| ())?.into();
             let reply = JsFuture::from(promise).await.map_err(|_| ())?;
             let json = reply.as_string().ok_or(())?;
-            serde_json::from_str::<Estimate>(&json).map_err(|_| ())
+            crate::core::json::from_str::<Estimate>(&json).map_err(|_| ())
         })
     }
 }

@@ -36,6 +36,11 @@ test('generatePassword makes the passwords it is asked for', async () => {
   assert.ok(Math.abs(phrase.entropyBits - (6 * Math.log2(7776) + Math.log2(10))) < 1e-9);
   const { error } = await call(page, 'generatePassword', { length: 4 });
   assert.match(error, /length/);
+  // A misspelt option is refused by name, not silently ignored.
+  const typo = await call(page, 'generatePassword', { lenght: 24 });
+  assert.match(typo.error ?? '', /unknown field `lenght`/);
+  const policyTypo = await call(page, 'checkPolicy', 'Quiet-Harbor-Lantern-92', { minLenght: 8 });
+  assert.match(policyTypo.error ?? '', /unknown field `minLenght`/);
   await context.close();
 });
 

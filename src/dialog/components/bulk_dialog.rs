@@ -87,7 +87,8 @@ pub fn bulk_dialog(props: &BulkDialogProps) -> Html {
         use_effect_with(sending, move |sending| {
             if let Some((batch, attempt)) = *sending {
                 if let Some(request) = state.request(batch) {
-                    let body = serde_json::to_string(&request).expect("the request serialises");
+                    let body =
+                        crate::core::json::to_string(&request).expect("the request serialises");
                     let request = OutgoingRequest {
                         endpoint: state.config.endpoint.clone(),
                         idempotency_key: state.batches[batch].key.clone(),

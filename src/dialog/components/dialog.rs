@@ -118,7 +118,7 @@ pub fn dialog(props: &DialogProps) -> Html {
             if let (Some(attempt), Some(request), Some(key)) =
                 (*attempt, state.request(), state.idempotency_key.clone())
             {
-                let body = serde_json::to_string(&request).expect("the request serialises");
+                let body = crate::core::json::to_string(&request).expect("the request serialises");
                 let request = OutgoingRequest {
                     endpoint: state.config.endpoint.clone(),
                     idempotency_key: key,
