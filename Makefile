@@ -57,3 +57,4 @@ fmt:
 lint:
 	cargo clippy --workspace --all-targets
 	cargo clippy --target wasm32-unknown-unknown -p password-reset-widget --all-targets
+	cargo clippy --target wasm32-unknown-unknown -p reset-estimator --features worker
