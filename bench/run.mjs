@@ -382,7 +382,7 @@ function results({ weight, tti, keys, libs, chromium, startedAt }) {
     meta: {
       startedAt,
       commit: git(['rev-parse', '--short', 'HEAD']),
-      uncommittedChanges: (git(['status', '--porcelain']) || '').length > 0,
+      uncommittedChanges: (git(['status', '--porcelain', '--', '.', ':!bench/results']) || '').length > 0,
       chromium,
       node: process.version,
       cpus: cpus().length,
