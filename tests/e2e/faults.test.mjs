@@ -174,6 +174,45 @@ test('an expired session says so and loses nothing; Retry after signing in again
   await context.close();
 });
 
+test('a refused request (403: a CSRF token that does not fit) says so and keeps the password; Retry with the right token works', async () => {
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
+  const before = (await resetsOf('u-1042')).count;
+  const { widget, password } = await toDelivery(page, 'u-1042');
+  const rightHeaders = await widget.getAttribute('headers');
+  await widget.evaluate((el) => el.setAttribute('headers', JSON.stringify({ 'X-CSRF-Token': 'not-the-token' })));
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  await widget.getByRole('alert').getByText("You don't have the right to reset this password", { exact: false }).waitFor();
+  assert.equal((await resetsOf('u-1042')).count, before, 'nothing was reset');
+  assert.notEqual((await signIn('u-1042', password)).status, 200);
+  await widget.evaluate((el, headers) => el.setAttribute('headers', headers), rightHeaders);
+  await widget.getByRole('button', { name: 'Retry', exact: true }).click();
+  assert.equal(await readResultPassword(widget), password, 'the same password, state kept');
+  assert.equal((await signIn('u-1042', password)).status, 200);
+  await context.close();
+});
+
+test('credentials="omit" sends no session cookie (401, nothing reset); the default sends it', async () => {
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
+  const before = (await resetsOf('u-1043')).count;
+  const { widget, password } = await toDelivery(page, 'u-1043');
+  const sent = []; // the request headers as sent, cookies included
+  page.on('request', (r) => {
+    if (r.url().endsWith('/api/password-resets')) sent.push(r.allHeaders());
+  });
+  await widget.evaluate((el) => el.setAttribute('credentials', 'omit'));
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  await widget.getByRole('alert').getByText('Sign in again in another tab', { exact: false }).waitFor();
+  assert.equal((await resetsOf('u-1043')).count, before, 'nothing was reset');
+  await widget.evaluate((el) => el.removeAttribute('credentials'));
+  await widget.getByRole('button', { name: 'Retry', exact: true }).click();
+  assert.equal(await readResultPassword(widget), password);
+  const cookies = (await Promise.all(sent)).map((h) => h.cookie ?? '');
+  assert.equal(cookies.length, 2);
+  assert.ok(!cookies[0].includes('reset_session='), 'omit: no cookie');
+  assert.ok(cookies[1].includes('reset_session='), 'default: the session cookie');
+  await context.close();
+});
+
 test('a Retry-After given as an HTTP date counts down too, and Retry sends the same key', async () => {
   const { page, context } = await openPage(env.browser, env.backend.url + '/');
   await page.waitForFunction(() => customElements.get('reset-password'));
