@@ -30,8 +30,11 @@ export function targets(r) {
     ['keystroke p99 at most 16 ms up to 256 characters', rows.map((x) => `${x.length}: ${ms(x.ours.p99Ms)}`).join(', '), rows.every((x) => x.ours.p99Ms !== null && x.ours.p99Ms <= 16)],
     ['keystroke median at least 4x faster than zxcvbn.js (every row)', rows.map((x) => `${x.length}: ${rx(x.ratioOursToZxcvbnJs.median)}`).join(', '), rows.every((x) => x.ratioOursToZxcvbnJs.median !== null && x.ratioOursToZxcvbnJs.median <= 0.25)],
     ['faster than zxcvbn.js on every row (median and p99)', `${rows.filter((x) => x.ratioOursToZxcvbnJs.median < 1 && x.ratioOursToZxcvbnJs.p99 < 1).length}/${rows.length} rows`, rows.every((x) => x.ratioOursToZxcvbnJs.median < 1 && x.ratioOursToZxcvbnJs.p99 < 1)],
-    ['no input event blocked longer than one frame (Event Timing)', r.blocking && r.blocking.supported ? `${r.blocking.keyAndInputEventsOver16ms} events >= 16 ms, max input delay ${ms(r.blocking.maxInputDelayMs)} ms` : 'not measured',
-      !!(r.blocking && r.blocking.supported && r.blocking.maxInputDelayMs <= 16 && r.blocking.maxProcessingMs <= 16)],
+    ['no input event blocked longer than one frame (Event Timing)', r.blocking && r.blocking.supported
+      ? `max input delay ${ms(r.blocking.maxInputDelayMs)} ms typing, ${r.typingThroughStart ? `${ms(r.typingThroughStart.maxInputDelayMs)} ms typing through the estimator's start` : 'start not measured'}`
+      : 'not measured',
+      !!(r.blocking && r.blocking.supported && r.blocking.maxInputDelayMs <= 16 && r.blocking.maxProcessingMs <= 16
+        && (!r.typingThroughStart || (r.typingThroughStart.maxInputDelayMs <= 16 && r.typingThroughStart.maxProcessingMs <= 16)))],
     ['faster than zxcvbn.js in throughput (awaited one by one)', `${rx(tp.ratioToZxcvbnJs.oursSequential)}x`, tp.ratioToZxcvbnJs.oursSequential > 1],
   ];
 }
@@ -93,6 +96,12 @@ export function formatReport(r) {
     const c = b.eventCounts;
     out.push(`   Blocked input (Event Timing, the whole keystroke and paste session: ${c.keydown} keydown, ${c.input} input events): ${b.keyAndInputEventsOver16ms} key/input events took 16 ms or more to their next paint;`);
     out.push(`   max duration ${ms(b.maxDurationMs)} ms (8 ms granularity), max input delay ${ms(b.maxInputDelayMs)} ms, max handler time ${ms(b.maxProcessingMs)} ms; long tasks (>= 50 ms): ${b.longTasks.length ? b.longTasks.map((t) => `${ms(t.duration)} ms`).join(', ') : 'none'}.`);
+  }
+
+  const ts = r.typingThroughStart;
+  if (ts) {
+    out.push(`   Typing at once after choosing a custom password (${ts.runs} fresh pages, ${ts.typedLength} keys ${ts.keyDelayMs} ms apart, through the estimator's load and warm-up):`);
+    out.push(`   ${ts.pagesWithAKeyWaitingOver16ms}/${ts.runs} pages had a key wait over 16 ms; longest wait per page: median ${ms(ts.medianOfMaxInputDelayMs)} ms, max ${ms(ts.maxInputDelayMs)} ms; long tasks: ${ts.longTasksMs.length ? ts.longTasksMs.join(', ') + ' ms' : 'none'}.`);
   }
 
   // 4. throughput
