@@ -12,7 +12,8 @@ use crate::{estimate, EstimateReply, EstimateRequest};
 
 /// Answers one `EstimateRequest` (JSON text) with an `EstimateReply` (JSON
 /// text); `None` for text that is not a request. The browser's own JSON
-/// reads and writes the text: serde_json would add about 5 KB brotli.
+/// reads and writes the text: serde_json (and the buffering its
+/// `#[serde(flatten)]` needs) added 17 KB brotli to the module.
 fn answer(text: &str) -> Option<String> {
     let request = read_request(text)?;
     let reply = EstimateReply {
