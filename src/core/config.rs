@@ -5,11 +5,12 @@ use serde::Deserialize;
 
 use super::bulk::{parse_users, BulkUsers};
 use super::generator::{
-    CharClass, CharacterOptions, ClassRule, GeneratorOptions, PassphraseOptions, DEFAULT_LENGTH,
+    CharacterOptions, ClassRule, GeneratorOptions, PassphraseOptions, DEFAULT_LENGTH,
     DEFAULT_WORDS, MAX_LENGTH, MAX_WORDS, MIN_LENGTH, MIN_WORDS,
 };
 use super::policy::{
-    Policy, UserWords, DEFAULT_MAX_LENGTH, DEFAULT_MIN_LENGTH, DEFAULT_MIN_SCORE, LOWEST_MAX_LENGTH,
+    classes_used, Policy, UserWords, DEFAULT_MAX_LENGTH, DEFAULT_MIN_LENGTH, DEFAULT_MIN_SCORE,
+    LOWEST_MAX_LENGTH,
 };
 use super::recipients::{parse_recipients, BadAddress};
 use super::strength::Strength;
@@ -314,6 +315,47 @@ impl GeneratorSettings {
     }
 }
 
+/// Policy options as the JS API's `checkPolicy(password, policy)` takes them
+/// (camelCase keys, all optional; the blocklist and language are the API's own).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PolicySettings {
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub min_score: Option<u8>,
+    pub require_classes: Option<u8>,
+}
+
+impl PolicySettings {
+    /// Checked by the same parser as the element's attributes (`minScore: 5`
+    /// is refused the way `min-score="5"` is).
+    pub fn to_policy(&self) -> Result<Policy, ConfigError> {
+        policy_options(&Attributes(|name| match name {
+            "min-length" => self.min_length.map(|n| n.to_string()),
+            "max-length" => self.max_length.map(|n| n.to_string()),
+            "min-score" => self.min_score.map(|n| n.to_string()),
+            "require-classes" => self.require_classes.map(|n| n.to_string()),
+            _ => None,
+        }))
+    }
+}
+
+fn policy_options<F: Fn(&str) -> Option<String>>(a: &Attributes<F>) -> Result<Policy, ConfigError> {
+    let min_length = a.number("min-length", DEFAULT_MIN_LENGTH, 1..=256)?;
+    let max_length = a.number("max-length", DEFAULT_MAX_LENGTH, LOWEST_MAX_LENGTH..=4096)?;
+    if max_length < min_length {
+        return Err(error(
+            "max-length",
+            format!("{max_length} is below min-length {min_length}"),
+        ));
+    }
+    Ok(Policy {
+        min_length,
+        max_length,
+        min_score: a.number("min-score", DEFAULT_MIN_SCORE, 0..=4)?,
+        require_classes: a.number("require-classes", 0, 0..=4)?,
+    })
+}
+
 fn generator_options<F: Fn(&str) -> Option<String>>(
     a: &Attributes<F>,
 ) -> Result<GeneratorOptions, ConfigError> {
@@ -407,20 +449,7 @@ impl Config {
         let deliver_to = parse_recipients(&a.text("deliver-to").unwrap_or_default()).map_err(
             |BadAddress(x)| error("deliver-to", format!("\"{x}\" is not an e-mail address")),
         )?;
-        let min_length = a.number("min-length", DEFAULT_MIN_LENGTH, 1..=256)?;
-        let max_length = a.number("max-length", DEFAULT_MAX_LENGTH, LOWEST_MAX_LENGTH..=4096)?;
-        if max_length < min_length {
-            return Err(error(
-                "max-length",
-                format!("{max_length} is below min-length {min_length}"),
-            ));
-        }
-        let policy = Policy {
-            min_length,
-            max_length,
-            min_score: a.number("min-score", DEFAULT_MIN_SCORE, 0..=4)?,
-            require_classes: a.number("require-classes", 0, 0..=4)?,
-        };
+        let policy = policy_options(&a)?;
         let generator = generator_options(&a)?;
         check_generator_meets_policy(&generator, &policy)?;
         let context = a
@@ -455,8 +484,10 @@ impl Config {
     }
 }
 
-/// Generated passwords must pass the policy by construction: long enough,
-/// strong enough (their strength is exact), and able to use the required classes.
+/// Generated passwords must pass the policy by construction: no longer and no
+/// shorter than it allows, strong enough (their strength is exact), and sure to
+/// hold the required classes. A draw can then fail only on the user's own words,
+/// which `generate_for` draws again; anything else would fail every draw.
 fn check_generator_meets_policy(
     generator: &GeneratorOptions,
     policy: &Policy,
@@ -475,6 +506,16 @@ fn check_generator_meets_policy(
             ),
         ));
     }
+    let max_chars = generator.max_chars();
+    if max_chars > policy.max_length {
+        return Err(error(
+            attribute,
+            format!(
+                "generated passwords can be {max_chars} characters, above max-length {}",
+                policy.max_length
+            ),
+        ));
+    }
     let bits = generator
         .entropy_bits()
         .map_err(|e| error(attribute, e.to_string()))?;
@@ -488,21 +529,15 @@ fn check_generator_meets_policy(
             ),
         ));
     }
-    if let GeneratorOptions::Characters(o) = generator {
-        let required: Vec<CharClass> = CharClass::ALL
-            .into_iter()
-            .filter(|c| o.rule_for(*c).min > 0)
-            .collect();
-        if (required.len() as u8) < policy.require_classes {
-            return Err(error(
-                "require-classes",
-                format!(
-                    "the generator guarantees {} classes, fewer than {}",
-                    required.len(),
-                    policy.require_classes
-                ),
-            ));
-        }
+    let sure = classes_used(&generator.sure_characters());
+    if sure < policy.require_classes {
+        return Err(error(
+            "require-classes",
+            format!(
+                "the generator guarantees {sure} classes, fewer than {}",
+                policy.require_classes
+            ),
+        ));
     }
     Ok(())
 }
@@ -814,5 +849,131 @@ mod tests {
                 .attribute,
             "require-classes"
         );
+    }
+
+    #[test]
+    fn js_api_policies_are_checked_like_attributes() {
+        let p = PolicySettings {
+            min_length: Some(8),
+            ..Default::default()
+        }
+        .to_policy()
+        .unwrap();
+        assert_eq!((p.min_length, p.max_length, p.min_score), (8, 256, 3));
+        for (bad, attribute) in [
+            (
+                PolicySettings {
+                    min_score: Some(5),
+                    ..Default::default()
+                },
+                "min-score",
+            ),
+            (
+                PolicySettings {
+                    require_classes: Some(5),
+                    ..Default::default()
+                },
+                "require-classes",
+            ),
+            (
+                PolicySettings {
+                    min_length: Some(0),
+                    ..Default::default()
+                },
+                "min-length",
+            ),
+            (
+                PolicySettings {
+                    min_length: Some(100),
+                    max_length: Some(80),
+                    ..Default::default()
+                },
+                "max-length",
+            ),
+        ] {
+            assert_eq!(bad.to_policy().unwrap_err().attribute, attribute, "{bad:?}");
+        }
+    }
+
+    /// Options whose every draw the policy would refuse are refused here;
+    /// otherwise the dialog could never show a generated password.
+    #[test]
+    fn generators_that_could_break_the_policy_are_refused() {
+        let longer = with(&[("length", "100"), ("max-length", "64")]).unwrap_err();
+        assert_eq!(longer.attribute, "length");
+        assert!(
+            longer.to_string().contains("above max-length 64"),
+            "{longer}"
+        );
+        // 12 words of up to 9 letters, with separators and a digit: 142 characters.
+        let words = with(&[
+            ("generator", "passphrase"),
+            ("words", "12"),
+            ("separator", "---"),
+            ("max-length", "100"),
+        ])
+        .unwrap_err();
+        assert_eq!(words.attribute, "words");
+        assert!(words.to_string().contains("142 characters"), "{words}");
+        // A passphrase without capitals or a digit holds lowercase letters and "-" only.
+        let plain = [
+            ("generator", "passphrase"),
+            ("capitalize", "off"),
+            ("append-digit", "off"),
+        ];
+        assert_eq!(
+            with(&[plain.as_slice(), &[("require-classes", "3")]].concat())
+                .unwrap_err()
+                .attribute,
+            "require-classes"
+        );
+        assert!(with(&[plain.as_slice(), &[("require-classes", "2")]].concat()).is_ok());
+        // The default passphrase is sure of all four: "Word-Word-…-Word7".
+        assert!(with(&[("generator", "passphrase"), ("require-classes", "4")]).is_ok());
+        // No separator without capitals: words could run together.
+        assert_eq!(
+            with(&[
+                ("generator", "passphrase"),
+                ("separator", ""),
+                ("capitalize", "off")
+            ])
+            .unwrap_err()
+            .attribute,
+            "words"
+        );
+    }
+
+    /// Every configuration accepted here lets the generator make a password the
+    /// policy accepts for the user, at once (not after a thousand draws).
+    #[test]
+    fn accepted_generators_draw_passing_passwords() {
+        use crate::core::generator::generate_for;
+        use crate::core::random::OsRandom;
+        for pairs in [
+            &[][..],
+            &[("length", "64"), ("max-length", "64")],
+            &[("generator", "passphrase"), ("require-classes", "4")],
+            &[
+                ("generator", "passphrase"),
+                ("words", "7"),
+                ("max-length", "70"),
+            ],
+            &[
+                ("generator", "passphrase"),
+                ("separator", ""),
+                ("require-classes", "3"),
+            ],
+            &[
+                ("symbols", "off"),
+                ("require-classes", "3"),
+                ("length", "20"),
+            ],
+        ] {
+            let c = with(pairs).unwrap_or_else(|e| panic!("{pairs:?}: {e}"));
+            for _ in 0..50 {
+                generate_for(&c.generator, &c.policy, &c.user, &mut OsRandom)
+                    .unwrap_or_else(|e| panic!("{pairs:?}: {e}"));
+            }
+        }
     }
 }

@@ -113,7 +113,7 @@ pub enum GeneratorError {
         words: usize,
     },
     BadSeparator,
-    /// The options cannot make a password the policy accepts (too short or too weak).
+    /// The options cannot make a password the policy accepts.
     CannotMeetPolicy,
 }
 
@@ -137,10 +137,10 @@ impl std::fmt::Display for GeneratorError {
                 f,
                 "a passphrase has {MIN_WORDS} to {MAX_WORDS} words (got {words})"
             ),
-            Self::BadSeparator => write!(f, "the separator must be at most 3 characters and contain no letters"),
+            Self::BadSeparator => write!(f, "the separator must be at most 3 characters and contain no letters (and may be empty only with capitalize)"),
             Self::CannotMeetPolicy => write!(
                 f,
-                "these options cannot make a password that meets the policy (too short or too weak)"
+                "these options cannot make a password that meets the policy"
             ),
         }
     }
@@ -347,6 +347,8 @@ pub fn eff_words() -> impl Iterator<Item = &'static str> {
 
 /// The shortest EFF word is three letters ("aim", "zoo", ...).
 const EFF_SHORTEST_WORD: usize = 3;
+/// The longest EFF word is nine letters ("abolition", "zoologist", ...).
+const EFF_LONGEST_WORD: usize = 9;
 
 const EFF_WORD_COUNT: usize = 7776;
 
@@ -377,8 +379,12 @@ impl PassphraseOptions {
         if !(MIN_WORDS..=MAX_WORDS).contains(&self.words) {
             return Err(GeneratorError::WordsOutOfRange { words: self.words });
         }
-        // A separator made of letters could merge two words into a third.
-        if self.separator.chars().count() > 3 || self.separator.chars().any(char::is_alphabetic) {
+        // A separator made of letters could merge two words into a third, and
+        // so could no separator at all unless capitals mark where words start.
+        if self.separator.chars().count() > 3
+            || self.separator.chars().any(char::is_alphabetic)
+            || (self.separator.is_empty() && !self.capitalize)
+        {
             return Err(GeneratorError::BadSeparator);
         }
         Ok(())
@@ -447,12 +453,49 @@ impl GeneratorOptions {
     pub fn min_chars(&self) -> usize {
         match self {
             Self::Characters(o) => o.length,
+            Self::Passphrase(o) => o.length_with_words_of(EFF_SHORTEST_WORD),
+        }
+    }
+
+    /// The longest password these options can make, in characters.
+    pub fn max_chars(&self) -> usize {
+        match self {
+            Self::Characters(o) => o.length,
+            Self::Passphrase(o) => o.length_with_words_of(EFF_LONGEST_WORD),
+        }
+    }
+
+    /// Characters that every password these options make is sure to hold, one
+    /// per class at most (for a policy's "N of 4 classes" rule): a required
+    /// class's first character; for a passphrase a lowercase letter, a capital
+    /// when words are capitalised, a digit when one is appended, and the separator.
+    pub fn sure_characters(&self) -> String {
+        match self {
+            Self::Characters(o) => CharClass::ALL
+                .into_iter()
+                .filter(|c| o.rule_for(*c).min > 0)
+                .filter_map(|c| c.characters().chars().next())
+                .collect(),
             Self::Passphrase(o) => {
-                o.words * EFF_SHORTEST_WORD
-                    + (o.words - 1) * o.separator.chars().count()
-                    + usize::from(o.append_digit)
+                let mut sure = String::from("a");
+                if o.capitalize {
+                    sure.push('A');
+                }
+                if o.append_digit {
+                    sure.push('0');
+                }
+                sure + &o.separator
             }
         }
+    }
+}
+
+impl PassphraseOptions {
+    /// The length of a passphrase whose words all have `letters` letters.
+    fn length_with_words_of(&self, letters: usize) -> usize {
+        self.words * letters
+            + (self.words - 1) * self.separator.chars().count()
+            + usize::from(self.append_digit)
     }
 }
 
@@ -469,8 +512,10 @@ pub fn generate(
 
 /// Generates a password that also passes `policy` for `user`: a draw that
 /// happens to contain the user's name or id (rare: a few in ten thousand) is
-/// drawn again. Its strength is exact from its entropy, so the policy's score
-/// rule is checked against that.
+/// drawn again. The configuration refuses options whose every draw could fail
+/// the policy's length, score or class rules (`config`), so only those rare
+/// draws are redrawn. Its strength is exact from its entropy, so the policy's
+/// score rule is checked against that.
 pub fn generate_for(
     options: &GeneratorOptions,
     policy: &super::policy::Policy,
@@ -650,6 +695,10 @@ mod tests {
             eff_words().map(|w| w.chars().count()).min(),
             Some(EFF_SHORTEST_WORD)
         );
+        assert_eq!(
+            eff_words().map(|w| w.chars().count()).max(),
+            Some(EFF_LONGEST_WORD)
+        );
         // A space: unlike "-", no EFF word holds one ("t-shirt" does hold a hyphen).
         let o = PassphraseOptions {
             separator: " ".into(),
@@ -693,6 +742,15 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(o.entropy_bits(), Err(GeneratorError::BadSeparator));
+        // No separator: only capitals can show where one word ends.
+        o = PassphraseOptions {
+            separator: String::new(),
+            capitalize: false,
+            ..Default::default()
+        };
+        assert_eq!(o.entropy_bits(), Err(GeneratorError::BadSeparator));
+        o.capitalize = true;
+        assert!(o.entropy_bits().is_ok());
         o = PassphraseOptions {
             words: 4,
             separator: " ".into(),

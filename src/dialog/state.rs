@@ -191,11 +191,18 @@ impl State {
 
     /// Why the password may not be used; empty when it may.
     pub fn violations(&self) -> Vec<Violation> {
+        // A banned-password list holds what people choose; a generated password
+        // is drawn from 2^100 or so, so it neither waits for the list nor
+        // needs it (it is the way out when the list cannot be loaded).
+        let blocklist = match self.mode {
+            Mode::Generated => &Blocklist::None,
+            Mode::Custom => &self.blocklist,
+        };
         self.config.policy.check(
             self.password().expose(),
             self.strength().as_ref(),
             &self.config.user,
-            &self.blocklist,
+            blocklist,
         )
     }
 
@@ -524,6 +531,38 @@ mod tests {
             estimate: strong_estimate(),
         });
         assert!(matches!(s.estimation, Estimation::Known(_)));
+    }
+
+    #[test]
+    fn a_blocklist_that_is_loading_or_missing_holds_up_custom_passwords_only() {
+        for list in [Blocklist::Loading, Blocklist::Unavailable] {
+            let s = run(
+                fresh(),
+                [Action::BlocklistChanged(list.clone()), Action::Next],
+            );
+            assert_eq!(s.step, Step::Strength);
+            assert!(s.violations().is_empty(), "{:?}", s.violations());
+            assert!(s.can_go_next(), "the generated password goes on");
+            let s = run(
+                s,
+                [
+                    Action::Back,
+                    Action::ChooseMode(Mode::Custom),
+                    Action::CustomEdited(Secret::new("a-long-password-1")),
+                    Action::Estimated {
+                        revision: 1,
+                        estimate: strong_estimate(),
+                    },
+                    Action::Next,
+                ],
+            );
+            let expected = match list {
+                Blocklist::Loading => Violation::BlocklistPending,
+                _ => Violation::BlocklistUnavailable,
+            };
+            assert_eq!(s.violations(), vec![expected]);
+            assert!(!s.can_go_next());
+        }
     }
 
     #[test]

@@ -4,11 +4,9 @@
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use crate::core::config::GeneratorSettings;
+use crate::core::config::{GeneratorSettings, PolicySettings};
 use crate::core::generator::generate;
-use crate::core::policy::{
-    Blocklist, Policy, UserWords, DEFAULT_MAX_LENGTH, DEFAULT_MIN_LENGTH, DEFAULT_MIN_SCORE,
-};
+use crate::core::policy::{Blocklist, UserWords};
 use crate::core::random::OsRandom;
 use crate::core::strength::{Estimate, Strength};
 use crate::i18n::texts_for;
@@ -93,12 +91,19 @@ pub fn check_policy_json(
         .map_err(|e| JsError::new(&format!("checkPolicy: user: {e}")))?;
     let estimate: Estimate = crate::core::json::from_str(estimate)
         .map_err(|_| JsError::new("checkPolicy: no strength estimate"))?;
-    let policy = Policy {
-        min_length: p.min_length.unwrap_or(DEFAULT_MIN_LENGTH),
-        max_length: p.max_length.unwrap_or(DEFAULT_MAX_LENGTH),
-        min_score: p.min_score.unwrap_or(DEFAULT_MIN_SCORE),
-        require_classes: p.require_classes.unwrap_or(0),
-    };
+    let policy = PolicySettings {
+        min_length: p.min_length,
+        max_length: p.max_length,
+        min_score: p.min_score,
+        require_classes: p.require_classes,
+    }
+    .to_policy()
+    .map_err(|e| {
+        JsError::new(&format!(
+            "checkPolicy: policy {}: {}",
+            e.attribute, e.message
+        ))
+    })?;
     let user = UserWords {
         user_id: u.user_id,
         name: u.user_name,

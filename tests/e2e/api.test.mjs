@@ -41,6 +41,9 @@ test('generatePassword makes the passwords it is asked for', async () => {
   assert.match(typo.error ?? '', /unknown field `lenght`/);
   const policyTypo = await call(page, 'checkPolicy', 'Quiet-Harbor-Lantern-92', { minLenght: 8 });
   assert.match(policyTypo.error ?? '', /unknown field `minLenght`/);
+  // Out-of-range values are refused as the element's attributes are, not used.
+  const outOfRange = await call(page, 'checkPolicy', 'Quiet-Harbor-Lantern-92', { minScore: 5 });
+  assert.match(outOfRange.error ?? '', /min-score/);
   await context.close();
 });
 
@@ -79,6 +82,26 @@ test("the dialog refuses a password on the organisation's blocklist", async () =
   await widget.getByText("This password is on your organisation's list of banned passwords.").waitFor();
   assert.equal(await widget.getByRole('button', { name: 'Next' }).isDisabled(), true);
   assert.equal(seen.urls.filter((u) => u.endsWith('/banned-passwords.txt')).length, 1, 'fetched once');
+  await context.close();
+});
+
+test('when the blocklist cannot be loaded, a created password is held up and a generated one goes through', async () => {
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
+  await page.route('**/banned-passwords.txt', (route) => route.fulfill({ status: 404, body: 'gone' }));
+  const widget = await openDialogFor(page, 'u-1042');
+  await widget.getByRole('radio', { name: 'Let me create the password' }).check();
+  await widget.getByLabel('New password').fill('Marmalade-Tundra-48-Quiver');
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByText("Your organisation's list of banned passwords couldn't be loaded", { exact: false }).waitFor();
+  assert.equal(await widget.getByRole('button', { name: 'Next' }).isDisabled(), true);
+  // The way out the message names: a generated password.
+  await widget.getByRole('button', { name: 'Back' }).click();
+  await widget.getByRole('radio', { name: 'Auto-generate a password' }).check();
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  const password = await readResultPassword(widget);
+  assert.equal((await env.backend.api('POST', '/api/sign-in', { userId: 'u-1042', password })).status, 200);
   await context.close();
 });
 
