@@ -3,9 +3,10 @@
 //! The estimator is [zxcvbn](https://docs.rs/zxcvbn) behind one pure function,
 //! [`estimate`]: a password and the user's own words in, an [`Estimate`] out.
 //! zxcvbn is about 94 % of the widget's weight, so it is built into a module of
-//! its own (a Web Worker, feature `worker`) that the widget fetches only when a
-//! custom password needs it. With default features off this crate is just the
-//! types the widget and the worker exchange.
+//! its own (feature `worker`) that the widget fetches only when a custom
+//! password needs it, and runs twice: in a Web Worker, and on the page for
+//! typed passwords of up to 64 characters. With default features off this
+//! crate is just the types the widget and the estimator exchange.
 
 use serde::{Deserialize, Serialize};
 
@@ -73,15 +74,25 @@ pub enum Suggestion {
     AvoidDatesAndYearsThatAreAssociatedWithYou,
 }
 
-/// The message a page sends the estimator worker.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// The message a page sends the estimator worker (`{ id, password, userInputs }`,
+/// read by the worker from the browser's JSON). Its `Debug` hides the password.
+#[derive(Clone)]
 pub struct EstimateRequest {
     /// Matches the reply to the request.
     pub id: u32,
     pub password: String,
     /// The user's name, id, e-mail and the like: a password made of them is weak.
     pub user_inputs: Vec<String>,
+}
+
+impl std::fmt::Debug for EstimateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EstimateRequest")
+            .field("id", &self.id)
+            .field("password", &"***")
+            .field("user_inputs", &self.user_inputs)
+            .finish()
+    }
 }
 
 /// The worker's reply.
@@ -256,6 +267,18 @@ mod tests {
         let e = estimate("", &[] as &[&str]);
         assert_eq!(e.score, 0);
         assert_eq!(e.guesses_log10, 0.0);
+    }
+
+    #[test]
+    fn a_request_never_prints_its_password() {
+        let request = EstimateRequest {
+            id: 1,
+            password: "Hunter2-Secret".into(),
+            user_inputs: vec!["diane".into()],
+        };
+        let shown = format!("{request:?}");
+        assert!(!shown.contains("Hunter2"), "{shown}");
+        assert!(shown.contains("diane"), "{shown}");
     }
 
     #[test]
