@@ -1,6 +1,7 @@
 //! What the dialog needs from outside, as narrow interfaces: the strength
 //! estimator, the transport that carries the request, and where events go.
-//! The embed layer provides the real ones (a Web Worker, HTTP, DOM events).
+//! The embed layer provides the real ones (the lazily loaded estimator module,
+//! HTTP or the page's own transport, DOM events).
 
 use std::future::Future;
 use std::pin::Pin;

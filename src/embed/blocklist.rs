@@ -1,5 +1,6 @@
-//! The organisation's blocklist (attribute `blocklist-url`): fetched once per
-//! page and URL, then shared by every element that names it.
+//! The organisation's blocklist (attribute `blocklist-url`): once fetched, kept
+//! per page and URL and shared by every element that names it (elements that
+//! start while it is still loading fetch it too).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -12,8 +13,8 @@ thread_local! {
     static LOADED: RefCell<HashMap<String, Blocklist>> = RefCell::new(HashMap::new());
 }
 
-/// The blocklist at `url`: from the page's cache, or fetched (same-origin
-/// credentials, like the reset itself). A failure gives `Unavailable`, which
+/// The blocklist at `url`: from the page's cache, or fetched (with the
+/// browser's default, same-origin credentials). A failure gives `Unavailable`, which
 /// the policy treats as "custom passwords cannot be checked", and is not
 /// cached, so the next element tries again.
 pub async fn fetch(url: String) -> Blocklist {

@@ -1,5 +1,7 @@
 //! The estimator as the dialog sees it, backed by the page's `estimate`
-//! function, which posts to the estimator Web Worker (fetched on first use).
+//! function (`reset-widget.js`): the estimator module, fetched on first use,
+//! answers on the page for typed passwords of up to 64 characters and in a
+//! Web Worker for longer ones.
 
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;

@@ -4,7 +4,8 @@
 //! element; for each element it attaches an open shadow root, adopts the
 //! stylesheet and calls [`mount`], which reads the attributes, renders the
 //! dialog with Yew into the shadow root, and wires the real services: HTTP
-//! ([`http`]), the estimator worker ([`estimator`]) and DOM events ([`events`]).
+//! ([`http`]) or the page's transport ([`js_transport`]), the estimator
+//! ([`estimator`]) and DOM events ([`events`]).
 
 pub mod api;
 pub mod blocklist;
@@ -43,6 +44,12 @@ pub struct WidgetHandle {
 
 #[wasm_bindgen]
 impl WidgetHandle {
+    /// True when the element shows a configuration error instead of a dialog.
+    #[wasm_bindgen(getter)]
+    pub fn failed(&self) -> bool {
+        self.error.is_some()
+    }
+
     pub fn destroy(&mut self) {
         if let Some(app) = self.dialog.take() {
             app.destroy();

@@ -110,8 +110,12 @@ function estimateJson(password, userInputs) {
   const id = nextId++;
   const message = JSON.stringify({ id, password, userInputs: [...userInputs] });
   if (local && [...password].length <= LOCAL_MAX_CHARS) {
-    const reply = local.estimateJson(message);
-    if (reply) return Promise.resolve(reply);
+    try {
+      const reply = local.estimateJson(message);
+      if (reply) return Promise.resolve(reply);
+    } catch {
+      local = null; // the page's copy failed (a trap): the worker answers from now on
+    }
   }
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
@@ -199,7 +203,11 @@ class ResetPasswordElement extends HTMLElement {
       return;
     }
     this._transport = fn ?? null;
-    if (this._handle) this._render();
+    // A working dialog looks the transport up for every request, so setting
+    // one keeps its state (and a password already sent). Only a configuration
+    // that may change with it is read again: one shown as an error, or any
+    // once the transport is removed (the endpoint may be missing).
+    if (this._handle && (this._handle.failed || !this._transport)) this._render();
   }
 
   connectedCallback() {

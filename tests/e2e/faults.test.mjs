@@ -249,6 +249,23 @@ test('a Retry-After given as an HTTP date counts down too, and Retry sends the s
   await context.close();
 });
 
+test('a transport set on a working dialog is used by its next request and keeps its state', async () => {
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
+  const { widget, password } = await toDelivery(page, 'u-1045');
+  await widget.evaluate((el) => {
+    window.__viaTransport = [];
+    el.transport = async (request) => {
+      window.__viaTransport.push(request.body.resets[0].password);
+      return { status: 200, body: { results: [{ userId: 'u-1045', status: 'reset' }], delivery: { status: 'queued' } } };
+    };
+  });
+  // Still on the delivery step with the same password: the dialog was not started again.
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  assert.equal(await readResultPassword(widget), password);
+  assert.deepEqual(await page.evaluate(() => window.__viaTransport), [password]);
+  await context.close();
+});
+
 test('the JavaScript transport completes a reset without any HTTP request to the endpoint', async () => {
   const { page, context, seen } = await openPage(env.browser, env.backend.url + '/');
   await page.waitForFunction(() => customElements.get('reset-password'));
