@@ -180,7 +180,12 @@ impl Config {
                 "--sign-in-limit" => config.sign_in_limit = positive(&flag, &value()?)?,
                 "--sign-in-window-secs" => config.sign_in_window_secs = positive(&flag, &value()?)?,
                 "-h" | "--help" => return Ok(Command::Help),
-                _ => return Err(format!("unknown argument {arg:?}\n\n{USAGE}")),
+                // Never the value: a mistyped `--admin-pasword=…` or a stray
+                // word of a password split by the shell would land on stderr.
+                _ if flag.starts_with('-') => {
+                    return Err(format!("unknown option {flag:?}\n\n{USAGE}"))
+                }
+                _ => return Err(format!("unexpected argument (not shown)\n\n{USAGE}")),
             }
         }
         if config.admin_password.chars().count() < MIN_ADMIN_PASSWORD_CHARS {
@@ -328,5 +333,21 @@ mod tests {
         assert!(parse(&["--port", "1"], &[]).is_err());
         assert!(parse(&["--addr"], &[]).is_err());
         assert_eq!(parse(&["--help"], &[]), Ok(Command::Help));
+    }
+
+    #[test]
+    fn a_bad_argument_is_named_without_its_value() {
+        let typo = parse(&["--admin-pasword=Hunter2-Secret-Value"], &[]).unwrap_err();
+        assert!(
+            typo.starts_with("unknown option \"--admin-pasword\""),
+            "{typo}"
+        );
+        let stray = parse(&["--admin-password", "Hunter2", "Secret-Value"], &[]).unwrap_err();
+        for message in [&typo, &stray] {
+            assert!(
+                !message.contains("Hunter2") && !message.contains("Secret-Value"),
+                "{message}"
+            );
+        }
     }
 }

@@ -13,9 +13,9 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::db::NOW;
+use crate::passwords;
 use crate::problem::{Problem, PROBLEM_JSON};
 
 pub const HEADER: &str = "idempotency-key";
@@ -42,15 +42,63 @@ pub fn key_from_headers(headers: &HeaderMap) -> Result<Option<String>, Problem> 
     }
 }
 
-/// SHA-256 (hex) of the request re-serialized in a fixed field order, so
-/// whitespace and key order do not matter. The passwords are part of the
-/// request, so a retry must resend the same passwords; only this hash is kept.
-pub fn request_hash(request: &impl Serialize) -> String {
-    let canonical = serde_json::to_vec(request).expect("requests always serialize");
-    Sha256::digest(&canonical)
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+/// The request re-serialized in a fixed field order, so whitespace and key
+/// order do not matter. It holds the passwords (a retry must resend the same
+/// ones), so it stays in memory: only its [`fingerprint`] is kept.
+pub fn canonical(request: &impl Serialize) -> Vec<u8> {
+    serde_json::to_vec(request).expect("requests always serialize")
+}
+
+/// What is kept to recognise a retry: an Argon2id hash of the canonical
+/// request, salted and slow like the passwords' own hashes. (A fast hash
+/// would let anyone with a copy of the database test guesses of the
+/// passwords in it at SHA-256 speed.)
+pub fn fingerprint(canonical: &[u8]) -> String {
+    passwords::hash_bytes(canonical)
+}
+
+/// True when `canonical` is the request `fingerprint` was made from.
+pub fn same_request(canonical: &[u8], fingerprint: &str) -> bool {
+    passwords::verify_bytes(canonical, fingerprint)
+}
+
+/// A record kept for a key: the request's fingerprint and its response.
+pub struct Record {
+    pub fingerprint: String,
+    pub response: StoredResponse,
+}
+
+/// The record of `key`, first forgetting records older than 24 hours.
+pub fn find(conn: &Connection, key: &str) -> rusqlite::Result<Option<Record>> {
+    conn.execute(
+        "DELETE FROM idempotency WHERE created_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 day')",
+        [],
+    )?;
+    conn.query_row(
+        "SELECT request_hash, status, body FROM idempotency WHERE key = ?1",
+        [key],
+        |row| {
+            Ok(Record {
+                fingerprint: row.get(0)?,
+                response: StoredResponse {
+                    status: row.get(1)?,
+                    body: row.get(2)?,
+                },
+            })
+        },
+    )
+    .optional()
+}
+
+impl Record {
+    /// Replay when `canonical` is the same request, else a mismatch.
+    pub fn answer(self, canonical: &[u8]) -> Lookup {
+        if same_request(canonical, &self.fingerprint) {
+            Lookup::Replay(self.response)
+        } else {
+            Lookup::Mismatch
+        }
+    }
 }
 
 /// A response kept for replay.
@@ -69,38 +117,18 @@ pub enum Lookup {
     Mismatch,
 }
 
-/// Looks the key up, first forgetting records older than 24 hours.
-pub fn lookup(conn: &Connection, key: &str, request_hash: &str) -> rusqlite::Result<Lookup> {
-    conn.execute(
-        "DELETE FROM idempotency WHERE created_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 day')",
-        [],
-    )?;
-    let record = conn
-        .query_row(
-            "SELECT request_hash, status, body FROM idempotency WHERE key = ?1",
-            [key],
-            |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    StoredResponse {
-                        status: row.get(1)?,
-                        body: row.get(2)?,
-                    },
-                ))
-            },
-        )
-        .optional()?;
-    Ok(match record {
+/// Looks the key up (see [`find`]) and compares the request.
+pub fn lookup(conn: &Connection, key: &str, canonical: &[u8]) -> rusqlite::Result<Lookup> {
+    Ok(match find(conn, key)? {
         None => Lookup::New,
-        Some((stored_hash, response)) if stored_hash == request_hash => Lookup::Replay(response),
-        Some(_) => Lookup::Mismatch,
+        Some(record) => record.answer(canonical),
     })
 }
 
 pub fn store(
     conn: &Connection,
     key: &str,
-    request_hash: &str,
+    fingerprint: &str,
     response: &StoredResponse,
 ) -> rusqlite::Result<()> {
     conn.execute(
@@ -108,7 +136,7 @@ pub fn store(
             "INSERT INTO idempotency (key, request_hash, status, body, created_at)
              VALUES (?1, ?2, ?3, ?4, {NOW})"
         ),
-        params![key, request_hash, response.status, response.body],
+        params![key, fingerprint, response.status, response.body],
     )?;
     Ok(())
 }

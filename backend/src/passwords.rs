@@ -8,21 +8,27 @@ use argon2::Argon2;
 
 /// Hashes `password` with a fresh random salt.
 pub fn hash(password: &str) -> String {
+    hash_bytes(password.as_bytes())
+}
+
+/// Hashes any secret bytes (a password, or a request that holds passwords).
+pub fn hash_bytes(secret: &[u8]) -> String {
     let hash: PasswordHash = Argon2::default()
-        .hash_password(password.as_bytes())
-        .expect("Argon2 with default parameters accepts any password up to 4 GiB");
+        .hash_password(secret)
+        .expect("Argon2 with default parameters accepts any secret up to 4 GiB");
     hash.to_string()
 }
 
 /// True when `password` matches the stored PHC string. A malformed stored
 /// hash simply fails to verify.
 pub fn verify(password: &str, stored: &str) -> bool {
+    verify_bytes(password.as_bytes(), stored)
+}
+
+/// [`verify`] for any secret bytes.
+pub fn verify_bytes(secret: &[u8], stored: &str) -> bool {
     PasswordHash::new(stored)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
+        .map(|parsed| Argon2::default().verify_password(secret, &parsed).is_ok())
         .unwrap_or(false)
 }
 
@@ -32,19 +38,7 @@ pub fn verify(password: &str, stored: &str) -> bool {
 /// matches the hash that anyone could know or guess; one such hash can
 /// therefore stand for many users (see `db::seed`).
 pub fn unknown_password_hash() -> String {
-    let secret = argon2::password_hash::generate_salt();
-    let hash: PasswordHash = Argon2::default()
-        .hash_password(&secret)
-        .expect("random bytes are a valid password");
-    hash.to_string()
-}
-
-/// Hashes many passwords on the blocking pool: Argon2 is slow on purpose
-/// and must not stall the async workers.
-pub async fn hash_all(passwords: Vec<String>) -> Vec<String> {
-    tokio::task::spawn_blocking(move || passwords.iter().map(|p| hash(p)).collect())
-        .await
-        .expect("hashing does not panic")
+    hash_bytes(&argon2::password_hash::generate_salt())
 }
 
 #[cfg(test)]

@@ -219,23 +219,46 @@ async fn process(
     let key = idempotency::key_from_headers(headers)?;
     let request: ResetRequest = json_body::parse(headers, body)?;
     validate(&request)?;
-    let request_hash = idempotency::request_hash(&request);
+    let request = Arc::new(request);
+    let canonical = Arc::new(idempotency::canonical(&*request));
+
+    // A retry (the usual reason for a key) is answered from its record
+    // before any password is hashed.
+    if let Some(key) = key.clone() {
+        if let Some(record) = db::call(&state.db, move |conn| idempotency::find(conn, &key)).await?
+        {
+            let canonical = canonical.clone();
+            let lookup = tokio::task::spawn_blocking(move || record.answer(&canonical))
+                .await
+                .expect("comparing does not panic");
+            return Ok(match lookup {
+                Lookup::Replay(stored) => stored.into_response(true),
+                _ => idempotency::key_reused().into_response(),
+            });
+        }
+    }
 
     // Hash before taking the database lock: Argon2 is slow on purpose.
-    let hashes = passwords::hash_all(
-        request
-            .resets
-            .iter()
-            .map(|entry| entry.password.clone())
-            .collect(),
-    )
-    .await;
+    let (hashes, fingerprint) = {
+        let (request, canonical, keyed) = (request.clone(), canonical.clone(), key.is_some());
+        tokio::task::spawn_blocking(move || {
+            let hashes: Vec<String> = request
+                .resets
+                .iter()
+                .map(|e| passwords::hash(&e.password))
+                .collect();
+            let fingerprint = keyed.then(|| idempotency::fingerprint(&canonical));
+            (hashes, fingerprint)
+        })
+        .await
+        .expect("hashing does not panic")
+    };
 
-    let request = Arc::new(request);
     let outcome = {
         let (request, key, smtp) = (request.clone(), key.clone(), state.mailer.is_some());
         db::call(&state.db, move |conn| {
-            apply(conn, &request, &hashes, key.as_deref(), &request_hash, smtp)
+            let key = key.as_deref().zip(fingerprint.as_deref());
+            apply(conn, &request, &hashes, key, &canonical, smtp)
         })
         .await?
     };
@@ -276,18 +299,20 @@ enum Outcome {
 
 /// The whole reset in one transaction: the idempotency check, every user's
 /// new hash and reset row, the outbox message and the idempotency record
-/// commit together or not at all.
+/// commit together or not at all. `key` is the Idempotency-Key with the
+/// request's fingerprint; the check is made again here because a request
+/// with the same key may have been applied since `process` looked.
 fn apply(
     conn: &mut Connection,
     request: &ResetRequest,
     hashes: &[String],
-    key: Option<&str>,
-    request_hash: &str,
+    key: Option<(&str, &str)>,
+    canonical: &[u8],
     smtp: bool,
 ) -> rusqlite::Result<Outcome> {
     let tx = conn.transaction()?;
-    if let Some(key) = key {
-        match idempotency::lookup(&tx, key, request_hash)? {
+    if let Some((key, _)) = key {
+        match idempotency::lookup(&tx, key, canonical)? {
             Lookup::Replay(stored) => return Ok(Outcome::Replay(stored)),
             Lookup::Mismatch => return Ok(Outcome::KeyReused),
             Lookup::New => {}
@@ -306,7 +331,7 @@ fn apply(
                     hash,
                     must_change,
                     request.password_source.as_str(),
-                    key,
+                    key.map(|(key, _)| key),
                 )?;
                 results.push(ResetResult {
                     user_id: user.id.clone(),
@@ -372,8 +397,8 @@ fn apply(
         )
     };
 
-    if let Some(key) = key {
-        idempotency::store(&tx, key, request_hash, &stored)?;
+    if let Some((key, fingerprint)) = key {
+        idempotency::store(&tx, key, fingerprint, &stored)?;
     }
     tx.commit()?;
     Ok(outcome)

@@ -156,6 +156,17 @@ async fn the_database_never_holds_the_plaintext() {
         )
         .unwrap();
     assert!(hash.starts_with("$argon2id$v=19$"), "{hash}");
+    // What recognises a retry holds the passwords too: it is salted and slow
+    // like them, not a fast hash that guesses could be tested against.
+    let fingerprint: String = app
+        .sqlite()
+        .query_row(
+            "SELECT request_hash FROM idempotency WHERE key = '0d3c9a38-7d6a-4b43-9bd2-6f7c2d1f6a11'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert!(fingerprint.starts_with("$argon2id$v=19$"), "{fingerprint}");
 
     // Scan every file SQLite wrote (main file, WAL, shared memory), bytes
     // and all, for the password.
