@@ -64,7 +64,7 @@ async function widget() {
 }
 
 /**
- * ms per prefix through estimateStrength (worker round trip, no UI), each
+ * ms per prefix through estimateStrength (no UI; the page's copy or the worker), each
  * awaited; and guessesLog10 per prefix length, to check the keystroke pairing.
  */
 async function oursPrefixTimes(text, reps) {
