@@ -81,6 +81,13 @@ test("the dialog refuses a password on the organisation's blocklist", async () =
   await widget.getByRole('button', { name: 'Next' }).click();
   await widget.getByText("This password is on your organisation's list of banned passwords.").waitFor();
   assert.equal(await widget.getByRole('button', { name: 'Next' }).isDisabled(), true);
+  // Another user's dialog on the same page refuses it too, from the same fetch.
+  await page.keyboard.press('Escape'); // closes the sample page's modal dialog
+  const other = await openDialogFor(page, 'u-1043');
+  await other.getByRole('radio', { name: 'Let me create the password' }).check();
+  await other.getByLabel('New password').fill('Contoso-Spring-2026!');
+  await other.getByRole('button', { name: 'Next' }).click();
+  await other.getByText("This password is on your organisation's list of banned passwords.").waitFor();
   assert.equal(seen.urls.filter((u) => u.endsWith('/banned-passwords.txt')).length, 1, 'fetched once');
   await context.close();
 });

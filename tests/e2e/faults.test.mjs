@@ -19,6 +19,7 @@ async function toDelivery(page, userId) {
   await widget.getByRole('button', { name: 'Show password' }).click();
   const password = await widget.getByLabel('New password').inputValue();
   await widget.getByRole('button', { name: 'Hide password' }).click();
+  assert.equal(await widget.getByLabel('New password').getAttribute('type'), 'password', 'Hide password masks it again');
   await widget.getByRole('button', { name: 'Next' }).click();
   await widget.getByRole('button', { name: 'Next' }).click();
   return { widget, password };
@@ -86,9 +87,12 @@ test('503 with Retry-After: 2 counts down, then Retry succeeds', async () => {
   const { widget, password } = await toDelivery(page, 'u-1044');
   await arm({ fault: 'status', status: 503, retryAfter: 2, times: 1 });
   await widget.getByRole('button', { name: 'Reset password' }).click();
-  const waiting = widget.getByRole('button', { name: /Retry in \d s/ });
+  const waiting = widget.getByRole('button', { name: 'Retry in 2 s' });
   await waiting.waitFor();
   assert.equal(await waiting.isDisabled(), true);
+  const lastSecond = widget.getByRole('button', { name: 'Retry in 1 s' });
+  await lastSecond.waitFor();
+  assert.equal(await lastSecond.isDisabled(), true);
   const retry = widget.getByRole('button', { name: 'Retry', exact: true });
   await retry.waitFor({ timeout: 5000 });
   await retry.click();

@@ -1,6 +1,7 @@
 // End-to-end harness: the real reference backend (its own SQLite file in a
 // temporary folder, on a free port) serving the built dist/ and www/, and
 // real Chromium driven by Playwright.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -173,11 +174,17 @@ export async function leakSurface(page, seen) {
   return [page.url(), ...seen.urls, ...seen.console, ...seen.errors, storage, ...seen.events.map((e) => e.detail)].join('\n');
 }
 
-/** Reads the password shown in the result view (reveals it first). */
+/**
+ * Reads the password shown in the result view. It must be masked until
+ * revealed: the field is `type=password` until Show password, `text` after.
+ */
 export async function readResultPassword(widget) {
   await widget.getByRole('heading', { name: 'Password reset' }).waitFor();
+  const field = widget.getByLabel('New password');
+  assert.equal(await field.getAttribute('type'), 'password', 'the new password is hidden until revealed');
   await widget.getByRole('button', { name: 'Show password' }).click();
-  return widget.getByLabel('New password').inputValue();
+  assert.equal(await field.getAttribute('type'), 'text', 'Show password reveals it');
+  return field.inputValue();
 }
 
 /**
