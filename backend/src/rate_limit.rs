@@ -14,7 +14,9 @@
 //! so a 429 does not reveal whether a user exists. Ids are kept as SHA-256
 //! digests (fixed size, whatever a client sends), and at most
 //! [`MAX_TRACKED_IDS`] are tracked: when full, ids whose failures have all
-//! left the window are forgotten first, then the least recently failed one.
+//! left the window are forgotten; if none has, a new id is refused (429)
+//! until one does. Forgetting an id that still has failures would let a
+//! flood of made-up ids wipe a real one's count and allow more guesses.
 //!
 //! Every attempt is counted as a failure *before* the password is checked
 //! and forgiven on success, so parallel guesses cannot slip past the limit
@@ -40,12 +42,6 @@ pub struct SignInLimiter {
     failures: Mutex<HashMap<Key, VecDeque<Instant>>>,
 }
 
-impl Default for SignInLimiter {
-    fn default() -> SignInLimiter {
-        SignInLimiter::new(DEFAULT_LIMIT, DEFAULT_WINDOW)
-    }
-}
-
 impl SignInLimiter {
     /// `limit` failures (at least 1) within `window` block further attempts.
     pub fn new(limit: u32, window: Duration) -> SignInLimiter {
@@ -54,14 +50,6 @@ impl SignInLimiter {
             window,
             failures: Mutex::new(HashMap::new()),
         }
-    }
-
-    pub fn limit(&self) -> u32 {
-        self.limit
-    }
-
-    pub fn window(&self) -> Duration {
-        self.window
     }
 
     /// Call before checking a password. `Err(retry_after)` when the user id
@@ -80,7 +68,7 @@ impl SignInLimiter {
         let key = key(user_id);
         let mut failures = self.lock();
         if !failures.contains_key(&key) && failures.len() >= MAX_TRACKED_IDS {
-            self.make_room(&mut failures, now);
+            self.make_room(&mut failures, now)?;
         }
         let times = failures.entry(key).or_default();
         while times
@@ -98,21 +86,26 @@ impl SignInLimiter {
         Ok(())
     }
 
-    fn make_room(&self, failures: &mut HashMap<Key, VecDeque<Instant>>, now: Instant) {
+    /// Forgets the ids whose failures have all left the window; when none
+    /// has, `Err(wait)` until the first one does.
+    fn make_room(
+        &self,
+        failures: &mut HashMap<Key, VecDeque<Instant>>,
+        now: Instant,
+    ) -> Result<(), Duration> {
         failures.retain(|_, times| {
             times
                 .back()
                 .is_some_and(|&newest| now.saturating_duration_since(newest) < self.window)
         });
-        if failures.len() >= MAX_TRACKED_IDS {
-            let stalest = failures
-                .iter()
-                .min_by_key(|(_, times)| times.back().copied())
-                .map(|(key, _)| *key);
-            if let Some(stalest) = stalest {
-                failures.remove(&stalest);
-            }
+        if failures.len() < MAX_TRACKED_IDS {
+            return Ok(());
         }
+        let first_to_leave = failures.values().filter_map(|times| times.back()).min();
+        Err(first_to_leave.map_or(self.window, |&newest| {
+            self.window
+                .saturating_sub(now.saturating_duration_since(newest))
+        }))
     }
 
     fn lock(&self) -> MutexGuard<'_, HashMap<Key, VecDeque<Instant>>> {
@@ -185,11 +178,20 @@ mod tests {
             assert!(limiter.begin_at(&format!("u-{i}"), t0).is_ok());
         }
         assert_eq!(limiter.tracked(), MAX_TRACKED_IDS);
-        // Still inside the window: the stalest entry makes room.
-        assert!(limiter
-            .begin_at("newcomer", t0 + Duration::from_secs(1))
-            .is_ok());
+        // Still inside the window: nobody's failures are forgotten to make
+        // room (a flood of made-up ids would wipe a real one's count); a new
+        // id waits until the first entry leaves the window.
+        assert_eq!(
+            limiter.begin_at("newcomer", t0 + Duration::from_secs(1)),
+            Err(MINUTE - Duration::from_secs(1))
+        );
         assert_eq!(limiter.tracked(), MAX_TRACKED_IDS);
+        assert!(
+            limiter
+                .begin_at("u-0", t0 + Duration::from_secs(1))
+                .is_err(),
+            "u-0 is still blocked"
+        );
         // After the window, every expired entry goes at once.
         assert!(limiter.begin_at("late", t0 + 2 * MINUTE).is_ok());
         assert!(limiter.tracked() <= 2, "{}", limiter.tracked());
