@@ -184,6 +184,9 @@ test('the whole flow with the keyboard alone', async () => {
     const name = el.labels?.[0]?.textContent || el.getAttribute('aria-label') || el.textContent || '';
     return `${el.tagName.toLowerCase()}:${name.trim()}`;
   });
+  // A widget that appears on a page does not take the focus.
+  await page.locator('reset-password').getByRole('radio', { name: 'Auto-generate a password' }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement === document.body), true, await focused());
   async function tabTo(wanted) {
     for (let i = 0; i < 30; i++) {
       if ((await focused()) === wanted) return;

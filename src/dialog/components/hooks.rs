@@ -60,11 +60,16 @@ pub fn use_retry_countdown<R>(
 }
 
 /// Moves focus to `heading` whenever `view` changes, so a screen reader
-/// announces where the admin is.
+/// announces where the admin is. Not on the first render: a widget that
+/// appears on a page must not take the focus (or scroll the page to itself).
 #[hook]
 pub fn use_focus_on_change<T: PartialEq + 'static>(heading: &NodeRef, view: T) {
     let heading = heading.clone();
+    let first = use_mut_ref(|| true);
     use_effect_with(view, move |_| {
+        if std::mem::replace(&mut *first.borrow_mut(), false) {
+            return;
+        }
         if let Some(h) = heading.cast::<HtmlElement>() {
             let _ = h.focus();
         }
