@@ -147,6 +147,11 @@ impl BulkState {
         }
     }
 
+    /// The selected users whose password was reset (what Copy all and the CSV hold).
+    pub fn reset_rows(&self) -> impl Iterator<Item = &Row> {
+        self.selected().filter(|r| r.status == RowStatus::Reset)
+    }
+
     pub fn selected(&self) -> impl Iterator<Item = &Row> {
         self.rows.iter().filter(|r| r.selected)
     }

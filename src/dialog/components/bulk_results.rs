@@ -2,6 +2,8 @@
 //! password (hidden until revealed, copyable) per user, Copy all, Download CSV
 //! (made in the browser, sent nowhere), and Retry for the users that failed.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use super::failure_message::FailureMessage;
@@ -42,15 +44,14 @@ pub fn bulk_results(props: &BulkResultsProps) -> Html {
     let copy_status = use_state(|| None::<&'static str>);
     let (done, total) = state.progress();
     let rows: Vec<&Row> = state.selected().collect();
-    let reset: Vec<&Row> = rows
-        .iter()
-        .copied()
-        .filter(|r| r.status == RowStatus::Reset)
-        .collect();
-    let copy = |text: String| {
+    let reset_count = state.reset_rows().count();
+    // The text a Copy or Download button carries is made when it is clicked,
+    // not on every render (each progress step, each countdown tick): it holds
+    // passwords, so it exists only as long as it must.
+    let copy = |make: Rc<dyn Fn() -> String>| {
         let copy_status = copy_status.clone();
         Callback::from(move |_: MouseEvent| {
-            let text = text.clone();
+            let text = make();
             let copy_status = copy_status.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let ok = crate::embed::clipboard::write_text(&text).await;
@@ -58,20 +59,28 @@ pub fn bulk_results(props: &BulkResultsProps) -> Html {
             });
         })
     };
-    let all_text: String = reset
-        .iter()
-        .map(|r| format!("{}\t{}\t{}\n", r.user.id, r.user.name, r.password.expose()))
-        .collect();
-    let csv_text = csv(reset.iter().map(|r| {
-        (
-            r.user.id.as_str(),
-            r.user.name.as_str(),
-            r.password.expose(),
-        )
-    }));
-    let on_download = Callback::from(move |_: MouseEvent| {
-        crate::embed::download::save_text("passwords.csv", "text/csv", &csv_text);
-    });
+    let copy_all = {
+        let state = state.clone();
+        copy(Rc::new(move || {
+            state
+                .reset_rows()
+                .map(|r| format!("{}\t{}\t{}\n", r.user.id, r.user.name, r.password.expose()))
+                .collect()
+        }))
+    };
+    let on_download = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            let text = csv(state.reset_rows().map(|r| {
+                (
+                    r.user.id.as_str(),
+                    r.user.name.as_str(),
+                    r.password.expose(),
+                )
+            }));
+            crate::embed::download::save_text("passwords.csv", "text/csv", &text);
+        })
+    };
     let on_resume = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(BulkAction::Resume))
@@ -90,7 +99,7 @@ pub fn bulk_results(props: &BulkResultsProps) -> Html {
     html! {
         <div class="step results-step">
             <p class="progress" role="status" aria-live="polite">
-                { if state.run == Run::Finished { (t.bulk_done)(reset.len(), rows.len()) } else { (t.progress)(done, total) } }
+                { if state.run == Run::Finished { (t.bulk_done)(reset_count, rows.len()) } else { (t.progress)(done, total) } }
             </p>
             <progress max={total.to_string()} value={done.to_string()} aria-label={(t.progress)(done, total)}></progress>
             if let Run::Paused { failure, .. } = &state.run {
@@ -128,7 +137,7 @@ pub fn bulk_results(props: &BulkResultsProps) -> Html {
                                         <button type="button" class="secondary small" onclick={toggle}>
                                             { if row.shown { (t.hide_password_for)(&name) } else { (t.show_password_for)(&name) } }
                                         </button>
-                                        <button type="button" class="secondary small" onclick={copy(row.password.expose().to_string())}>
+                                        <button type="button" class="secondary small" onclick={copy({ let password = row.password.clone(); Rc::new(move || password.expose().to_string()) })}>
                                             { (t.copy_password_for)(&name) }
                                         </button>
                                     }
@@ -140,8 +149,8 @@ pub fn bulk_results(props: &BulkResultsProps) -> Html {
             </table>
             if state.run == Run::Finished {
                 <div class="row-actions">
-                    <button type="button" class="secondary" onclick={copy(all_text)} disabled={reset.is_empty()}>{ t.copy_all }</button>
-                    <button type="button" class="secondary" onclick={on_download} disabled={reset.is_empty()}>{ t.download_csv }</button>
+                    <button type="button" class="secondary" onclick={copy_all} disabled={reset_count == 0}>{ t.copy_all }</button>
+                    <button type="button" class="secondary" onclick={on_download} disabled={reset_count == 0}>{ t.download_csv }</button>
                     if state.failed().next().is_some() {
                         <button type="button" class="primary" onclick={on_retry_failed} disabled={sending}>{ t.retry_failed }</button>
                     }
