@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use crate::core::bulk::{BulkUser, MAX_PER_REQUEST};
+use crate::core::bulk::{batches, BulkUser, MAX_PER_REQUEST};
 use crate::core::config::Config;
 use crate::core::recipients::{parse_recipients, BadAddress};
 use crate::core::secret::Secret;
@@ -231,11 +231,8 @@ impl BulkState {
             return;
         }
         self.run_start = self.batches.len();
-        for (chunk, key) in ids.chunks(MAX_PER_REQUEST).zip(keys) {
-            self.batches.push(Batch {
-                key,
-                user_ids: chunk.to_vec(),
-            });
+        for (user_ids, key) in batches(&ids).into_iter().zip(keys) {
+            self.batches.push(Batch { key, user_ids });
         }
         self.step = BulkStep::Results;
         self.send(self.run_start);

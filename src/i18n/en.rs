@@ -1,6 +1,7 @@
 //! English.
 
 use super::Texts;
+use crate::core::bulk::MAX_PER_REQUEST;
 use crate::core::policy::Violation;
 use crate::core::strength::{Suggestion, Warning};
 
@@ -203,7 +204,7 @@ pub static TEXTS: Texts = Texts {
         if to.is_empty() {
             "The temporary passwords won't be e-mailed: copy or download them after the reset.".into()
         } else {
-            format!("The temporary passwords will be e-mailed to {}, in one message per batch of up to 40 users.", to.join(", "))
+            format!("The temporary passwords will be e-mailed to {}, in one message per batch of up to {MAX_PER_REQUEST} users.", to.join(", "))
         }
     },
     progress: |done, total| format!("Resetting {done} of {total}…"),

@@ -1,6 +1,7 @@
 //! Svenska (Swedish).
 
 use super::Texts;
+use crate::core::bulk::MAX_PER_REQUEST;
 use crate::core::policy::Violation;
 use crate::core::strength::{Suggestion, Warning};
 
@@ -212,7 +213,7 @@ pub static TEXTS: Texts = Texts {
         if to.is_empty() {
             "De tillfälliga lösenorden skickas inte med e-post: kopiera eller ladda ned dem efter återställningen.".into()
         } else {
-            format!("De tillfälliga lösenorden skickas med e-post till {}, i ett meddelande per grupp om högst 40 användare.", to.join(", "))
+            format!("De tillfälliga lösenorden skickas med e-post till {}, i ett meddelande per grupp om högst {MAX_PER_REQUEST} användare.", to.join(", "))
         }
     },
     progress: |done, total| format!("Återställer {done} av {total}…"),
