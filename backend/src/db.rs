@@ -95,6 +95,9 @@ pub fn open_with_extra_users(
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
     }
+    // Made at start-up, so the first sign-in with an unknown id takes as
+    // long as any other (see `passwords::unknown_password_hash`).
+    passwords::unknown_password_hash();
     let mut conn = Connection::open(path)?;
     // WAL lets a developer inspect the file with `sqlite3` while we run.
     conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -130,7 +133,7 @@ fn seed(conn: &mut Connection, admin_password: &str, extra_users: u32) -> rusqli
     if count > 0 {
         return Ok(false);
     }
-    let placeholder = passwords::unknown_password_hash();
+    let placeholder = passwords::unknown_password_hash().to_owned();
     let tx = conn.transaction()?;
     for (id, name, email, is_admin) in SEED_USERS {
         let hash = if *id == DEMO_ADMIN_ID {

@@ -36,9 +36,12 @@ pub fn verify_bytes(secret: &[u8], stored: &str) -> bool {
 /// cannot sign in until an administrator resets their password. The secret
 /// is 128 random bits from the OS, never stored or returned, so no password
 /// matches the hash that anyone could know or guess; one such hash can
-/// therefore stand for many users (see `db::seed`).
-pub fn unknown_password_hash() -> String {
-    hash_bytes(&argon2::password_hash::generate_salt())
+/// therefore stand for many users (see `db::seed`), and the process makes it
+/// once. Sign-in also verifies against it for an unknown user id, so that
+/// answer takes as long as a wrong password.
+pub fn unknown_password_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_bytes(&argon2::password_hash::generate_salt()))
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! RFC 9457 problem details: every error the API returns has this shape
 //! (`application/problem+json`, see `schema/problem.schema.json`).
 //!
-//! Details are written by us, never copied from the request, so they can
-//! never leak a password.
+//! Details are written by us. They may quote a user id or an e-mail address
+//! from the request, but never a password field, so they cannot leak one.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};

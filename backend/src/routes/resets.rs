@@ -21,7 +21,8 @@
 //!   the session's CSRF token.
 //!
 //! Then:
-//! - 400: not JSON, or not the shape above (unknown fields included);
+//! - 400: not JSON, or not the shape above (unknown fields included), or an
+//!   `Idempotency-Key` header that is not 1-255 visible ASCII characters;
 //! - 413: more than [`MAX_RESETS`] resets (or a body over 64 KiB);
 //! - 415: not `application/json`;
 //! - 422: `resets` empty; a password empty, shorter than [`MIN_PASSWORD_CHARS`]
@@ -33,8 +34,9 @@
 //!   gets `{"status":"failed","detail":…}` while the others succeed.
 //!
 //! Delivery (`delivery.status`):
-//! - `queued`: a (masked) message was written to the outbox and no mail
-//!   server is configured — the demo outbox is the mail sink;
+//! - `queued`: a (masked) message was written to the outbox: without a mail
+//!   server the demo outbox is the mail sink; with `SMTP_URL`, a replay that
+//!   comes while the mail is still being sent says so too;
 //! - `sent` / `failed`: with `SMTP_URL`, whether the mail server took it;
 //! - `sent` with a detail when there was nothing to send: `deliverTo` was
 //!   empty ("No e-mail was requested."), or no password was reset. No
@@ -293,7 +295,7 @@ enum Outcome {
     Applied {
         response: ResetResponse,
         outbox_id: Option<i64>,
-        reset_users: Vec<User>,
+        reset_users: Vec<(User, usize)>,
     },
 }
 
@@ -320,8 +322,9 @@ fn apply(
     }
 
     let mut results = Vec::new();
-    let mut reset_users = Vec::new();
-    for (entry, hash) in request.resets.iter().zip(hashes) {
+    // Each user whose password was reset, with the index of its entry.
+    let mut reset_users: Vec<(User, usize)> = Vec::new();
+    for (index, (entry, hash)) in request.resets.iter().zip(hashes).enumerate() {
         match db::find_user(&tx, &entry.user_id)? {
             Some(user) => {
                 let must_change = request.force_change_password_next_sign_in;
@@ -338,7 +341,7 @@ fn apply(
                     status: ResultStatus::Reset,
                     detail: None,
                 });
-                reset_users.push(user);
+                reset_users.push((user, index));
             }
             None => results.push(ResetResult {
                 user_id: entry.user_id.clone(),
@@ -365,8 +368,9 @@ fn apply(
                 "No password was reset, so no e-mail was written.",
             )
         } else {
+            let users: Vec<User> = reset_users.iter().map(|(user, _)| user.clone()).collect();
             let (subject, body) =
-                delivery::outbox_message(&reset_users, request.force_change_password_next_sign_in);
+                delivery::outbox_message(&users, request.force_change_password_next_sign_in);
             outbox_id = Some(db::insert_outbox(
                 &tx,
                 &request.deliver_to,
@@ -501,16 +505,18 @@ fn to_json(response: &ResetResponse) -> String {
 // ------------------------------------------------------------ e-mail
 
 /// Sends the real e-mail (passwords included) after the commit.
-async fn send_mail(mailer: &Mailer, request: &ResetRequest, reset_users: &[User]) -> Delivery {
+async fn send_mail(
+    mailer: &Mailer,
+    request: &ResetRequest,
+    reset_users: &[(User, usize)],
+) -> Delivery {
+    let users: Vec<User> = reset_users.iter().map(|(user, _)| user.clone()).collect();
     let passwords: Vec<&str> = reset_users
         .iter()
-        .map(|user| {
-            let entry = request.resets.iter().find(|entry| entry.user_id == user.id);
-            entry.map_or("", |entry| entry.password.as_str())
-        })
+        .map(|(_, index)| request.resets[*index].password.as_str())
         .collect();
     let (subject, body) = delivery::smtp_message(
-        reset_users,
+        &users,
         &passwords,
         request.force_change_password_next_sign_in,
     );

@@ -3,8 +3,6 @@
 //! `POST /api/session`). Both share [`verify_credentials`], and with it the
 //! per-user rate limit.
 
-use std::sync::OnceLock;
-
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
@@ -92,8 +90,7 @@ pub async fn verify_credentials(
 }
 
 fn dummy_hash() -> &'static str {
-    static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(passwords::unknown_password_hash)
+    passwords::unknown_password_hash()
 }
 
 fn incorrect() -> Problem {
