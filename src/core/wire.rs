@@ -166,6 +166,22 @@ impl Failure {
 
 pub type Outcome = Result<ResetResponse, Failure>;
 
+/// The headers of a reset request, whatever carries it (HTTP or the page's
+/// transport): the contract's own, then the page's extra ones (the `headers`
+/// attribute, which may not replace the contract's: see `config`).
+pub fn request_headers<'a>(
+    idempotency_key: &'a str,
+    extra: &'a [(String, String)],
+) -> impl Iterator<Item = (&'a str, &'a str)> {
+    [
+        ("Content-Type", "application/json"),
+        ("Accept", "application/json, application/problem+json"),
+        ("Idempotency-Key", idempotency_key),
+    ]
+    .into_iter()
+    .chain(extra.iter().map(|(n, v)| (n.as_str(), v.as_str())))
+}
+
 /// The longest wait the dialog counts down; a longer one is shown as an hour.
 const MAX_RETRY_AFTER: u32 = 3600;
 
@@ -409,6 +425,21 @@ mod tests {
             parse_retry_after(Some("999999"), 0),
             Some(3600),
             "capped at an hour"
+        );
+    }
+
+    #[test]
+    fn requests_carry_the_contracts_headers_then_the_pages() {
+        let extra = vec![("X-CSRF-Token".to_string(), "t0k".to_string())];
+        let headers: Vec<_> = request_headers("key-1", &extra).collect();
+        assert_eq!(
+            headers,
+            vec![
+                ("Content-Type", "application/json"),
+                ("Accept", "application/json, application/problem+json"),
+                ("Idempotency-Key", "key-1"),
+                ("X-CSRF-Token", "t0k"),
+            ]
         );
     }
 

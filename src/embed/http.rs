@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{AbortController, RequestCredentials};
 
 use crate::core::config::{Credentials, TransportOptions};
-use crate::core::wire::{interpret_answer, Answer, Failure, Outcome};
+use crate::core::wire::{interpret_answer, request_headers, Answer, Failure, Outcome};
 use crate::dialog::services::{LocalFuture, OutgoingRequest, Transport};
 
 pub struct HttpTransport {
@@ -58,16 +58,13 @@ impl Transport for HttpTransport {
             let signal = controller.signal();
             let _timer = Timer::start(options.timeout_ms, move || controller.abort());
             let mut builder = Request::post(&request.endpoint)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json, application/problem+json")
-                .header("Idempotency-Key", &request.idempotency_key)
                 .credentials(match options.credentials {
                     Credentials::SameOrigin => RequestCredentials::SameOrigin,
                     Credentials::Include => RequestCredentials::Include,
                     Credentials::Omit => RequestCredentials::Omit,
                 })
                 .abort_signal(Some(&signal));
-            for (name, value) in &options.headers {
+            for (name, value) in request_headers(&request.idempotency_key, &options.headers) {
                 builder = builder.header(name, value);
             }
             let sent = builder

@@ -11,7 +11,7 @@ use web_sys::HtmlElement;
 
 use super::http::{HttpTransport, Timer};
 use crate::core::config::TransportOptions;
-use crate::core::wire::{interpret_answer, Answer, Failure, Outcome};
+use crate::core::wire::{interpret_answer, request_headers, Answer, Failure, Outcome};
 use crate::dialog::services::{LocalFuture, OutgoingRequest, Transport};
 
 /// The page's `transport` function, if the element has one.
@@ -51,19 +51,8 @@ fn request_object(
     options: &TransportOptions,
 ) -> Result<JsValue, Failure> {
     let headers = js_sys::Object::new();
-    set(&headers, "Content-Type", &"application/json".into());
-    set(
-        &headers,
-        "Accept",
-        &"application/json, application/problem+json".into(),
-    );
-    set(
-        &headers,
-        "Idempotency-Key",
-        &request.idempotency_key.as_str().into(),
-    );
-    for (name, value) in &options.headers {
-        set(&headers, name, &value.as_str().into());
+    for (name, value) in request_headers(&request.idempotency_key, &options.headers) {
+        set(&headers, name, &value.into());
     }
     let body = js_sys::JSON::parse(&request.body).map_err(|_| Failure::Network)?;
     let object = js_sys::Object::new();
