@@ -36,7 +36,7 @@ test-components:
 	CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown -p password-reset-widget
 
 test-e2e: dist backend
-	RESET_BACKEND_BIN=$(BACKEND) node --test --test-concurrency=1 tests/e2e/
+	RESET_BACKEND_BIN=$(BACKEND) node --test --test-concurrency=1 tests/e2e/*.test.mjs
 
 # The weight-and-speed benchmark (bench/README.md), not part of `make test`:
 # the release bundle and the backend, then headless Chromium against them.

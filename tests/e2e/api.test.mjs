@@ -108,7 +108,7 @@ test('when the blocklist cannot be loaded, a created password is held up and a g
   await widget.getByRole('button', { name: 'Next' }).click();
   await widget.getByRole('button', { name: 'Reset password' }).click();
   const password = await readResultPassword(widget);
-  assert.equal((await env.backend.api('POST', '/api/sign-in', { userId: 'u-1042', password })).status, 200);
+  assert.equal((await env.backend.signIn('u-1042', password)).status, 200);
   await context.close();
 });
 
@@ -160,6 +160,6 @@ test('generator and policy attributes shape the dialog: a passphrase, and 3 of 4
   await widget.getByRole('button', { name: 'Next' }).click();
   await widget.getByRole('button', { name: 'Reset password' }).click();
   assert.equal(await readResultPassword(widget), phrase);
-  assert.equal((await env.backend.api('POST', '/api/sign-in', { userId: 'u-1046', password: phrase })).status, 200);
+  assert.equal((await env.backend.signIn('u-1046', phrase)).status, 200);
   await context.close();
 });

@@ -13,7 +13,6 @@ const env = useBackendAndBrowser();
 
 const ATTEMPTED = 'Attempted-Reset-Pass-81';
 
-const signIn = (userId, password) => env.backend.api('POST', '/api/sign-in', { userId, password });
 
 let keys = 0;
 /** `POST /api/password-resets` of `userId` to `password`, with these extra headers. */
@@ -33,9 +32,8 @@ async function assertRefused(response, status, title, userId) {
   assert.equal(response.headers.get('content-type'), 'application/problem+json');
   assert.equal(response.json.title, title);
   assert.ok(!response.text.includes(ATTEMPTED));
-  const count = await env.backend.api('GET', `/api/test/resets?userId=${userId}`);
-  assert.equal(count.json.count, 0, `no reset of ${userId} was recorded`);
-  const attempted = await signIn(userId, ATTEMPTED);
+  assert.equal((await env.backend.resetsOf(userId)).count, 0, `no reset of ${userId} was recorded`);
+  const attempted = await env.backend.signIn(userId, ATTEMPTED);
   assert.equal(attempted.status, 401, `the attempted password must not work for ${userId}`);
   assert.ok(!env.backend.log().includes(ATTEMPTED), "the attempted password is not in the backend's log");
 }
@@ -127,8 +125,8 @@ test('the backend refuses a reset from a non-admin (403) and changes nothing', a
   // Her own password is unchanged too.
   const own = await reset('u-1042', ATTEMPTED, sessionHeaders(diane));
   assert.equal(own.status, 403);
-  assert.equal((await signIn('u-1042', ATTEMPTED)).status, 401);
-  assert.equal((await signIn('u-1042', dianePassword)).status, 200);
+  assert.equal((await env.backend.signIn('u-1042', ATTEMPTED)).status, 401);
+  assert.equal((await env.backend.signIn('u-1042', dianePassword)).status, 200);
 });
 
 test('the backend refuses a reset without the CSRF token or with a wrong one (403)', async () => {
@@ -148,7 +146,7 @@ test('the backend refuses a reset without the CSRF token or with a wrong one (40
   // With the right token the same session may reset.
   const ok = await reset('u-1045', 'Right-Token-Pass-2', sessionHeaders(admin));
   assert.equal(ok.status, 200, ok.text);
-  assert.equal((await signIn('u-1045', 'Right-Token-Pass-2')).status, 200);
+  assert.equal((await env.backend.signIn('u-1045', 'Right-Token-Pass-2')).status, 200);
 });
 
 test('sign-in attempts beyond the limit get 429 with Retry-After, on both endpoints and in the form', async () => {
@@ -165,7 +163,7 @@ test('sign-in attempts beyond the limit get 429 with Retry-After, on both endpoi
   assert.ok(Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= 300, String(retryAfter));
   assert.equal(blocked.headers.get('set-cookie'), null);
 
-  const viaSignIn = await signIn(userId, 'Wrong-Guess-6');
+  const viaSignIn = await env.backend.signIn(userId, 'Wrong-Guess-6');
   assert.equal(viaSignIn.status, 429);
   assert.ok(Number(viaSignIn.headers.get('retry-after')) > 0);
 

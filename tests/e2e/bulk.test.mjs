@@ -122,7 +122,7 @@ test('95 users: three requests of 40, 40 and 15, one failure retried alone, CSV 
   }
   // Sign-in works for a sample of the users with the passwords from the CSV.
   for (const [id, , password] of [csv.rows[0], csv.rows[41], csv.rows[93]]) {
-    const r = await env.backend.api('POST', '/api/sign-in', { userId: id, password });
+    const r = await env.backend.signIn(id, password);
     assert.equal(r.status, 200, `${id}: ${r.text}`);
   }
 
@@ -136,7 +136,7 @@ test('95 users: three requests of 40, 40 and 15, one failure retried alone, CSV 
   assert.notEqual(posts[3].key, posts[0].key);
   await widget.getByRole('button', { name: 'Show password for Ghost User' }).click();
   const ghostPassword = (await ghost.locator('code').textContent()).trim();
-  assert.equal((await env.backend.api('POST', '/api/sign-in', { userId: 'u-9999', password: ghostPassword })).status, 200);
+  assert.equal((await env.backend.signIn('u-9999', ghostPassword)).status, 200);
 
   const everything = [page.url(), ...seen.console, ...seen.events.map((e) => e.detail)].join('\n');
   for (const [, , password] of csv.rows) assert.ok(!everything.includes(password));
@@ -212,8 +212,8 @@ test('a bulk request whose answer is lost pauses; Retry resends the same batch a
     document.querySelector('#bulk').users.map((u) => u.id).filter((id) => id !== 'u-1001' && id !== 'u-9999'));
   assert.equal(await widget.locator('input[type=checkbox]:checked').count(), users.length);
   await widget.getByRole('button', { name: 'Next' }).click();
-  const before = await Promise.all(users.map(async (id) => (await env.backend.api('GET', `/api/test/resets?userId=${id}`)).json.count));
-  const armed = await env.backend.api('POST', '/api/test/faults', { fault: 'drop-response', times: 1 });
+  const before = await Promise.all(users.map(async (id) => (await env.backend.resetsOf(id)).count));
+  const armed = await env.backend.arm({ fault: 'drop-response', times: 1 });
   assert.ok(armed.status < 300, armed.text);
   await widget.getByRole('button', { name: 'Reset password' }).click();
   await widget.getByRole('alert').getByText('The reset may or may not have happened.', { exact: false }).waitFor();
@@ -224,11 +224,11 @@ test('a bulk request whose answer is lost pauses; Retry resends the same batch a
   assert.equal(posts[0].key, posts[1].key, 'the same Idempotency-Key');
   assert.equal(posts[0].body, posts[1].body, 'the same users and passwords');
   for (const [i, id] of users.entries()) {
-    const after = (await env.backend.api('GET', `/api/test/resets?userId=${id}`)).json.count;
+    const after = (await env.backend.resetsOf(id)).count;
     assert.equal(after, before[i] + 1, `${id} was reset exactly once`);
   }
   await widget.locator(`tr[data-user-id="${users[0]}"]`).getByRole('button', { name: /^Show password for / }).click();
   const first = (await widget.locator(`tr[data-user-id="${users[0]}"] code`).textContent()).trim();
-  assert.equal((await env.backend.api('POST', '/api/sign-in', { userId: users[0], password: first })).status, 200);
+  assert.equal((await env.backend.signIn(users[0], first)).status, 200);
   await context.close();
 });

@@ -17,7 +17,6 @@ const env = useBackendAndBrowser({}, { beforeStart: () => {
   mkdirSync(SHOTS, { recursive: true });
 } });
 
-const arm = (fault) => env.backend.api('POST', '/api/test/faults', fault);
 
 /** axe-core on the widget (it reaches into open shadow roots); returns violation summaries. */
 async function axe(page, selector = 'reset-password') {
@@ -50,7 +49,7 @@ async function everyView(page, widget, t, visit) {
   await visit('2-strength');
   await widget.getByRole('button', { name: t.next }).click();
   await visit('3-delivery');
-  await arm({ fault: 'status', status: 503, times: 1 });
+  await env.backend.arm({ fault: 'status', status: 503, times: 1 });
   await widget.getByRole('button', { name: t.reset }).click();
   await widget.getByRole('alert').waitFor();
   await visit('4-error');
@@ -134,7 +133,7 @@ test('hostile page CSS neither breaks the widget nor is changed by it', async ()
   await next.click();
   await widget.getByRole('button', { name: 'Reset password' }).click();
   const password = await readResultPassword(widget);
-  assert.equal((await env.backend.api('POST', '/api/sign-in', { userId: 'u-1045', password })).status, 200);
+  assert.equal((await env.backend.signIn('u-1045', password)).status, 200);
   await widget.screenshot({ path: join(SHOTS, 'hostile-page-result.png') });
   assert.equal(await hostButtonStyle(page), withoutWidget, 'and after a whole reset');
   await context.close();
@@ -216,7 +215,7 @@ test('the whole flow with the keyboard alone', async () => {
   await tabTo('button:Show password');
   await page.keyboard.press('Enter');
   const password = await widget.getByLabel('New password').inputValue();
-  const signIn = await env.backend.api('POST', '/api/sign-in', { userId: 'u-1046', password });
+  const signIn = await env.backend.signIn('u-1046', password);
   assert.equal(signIn.status, 200);
   assert.deepEqual(signIn.json, { mustChangePassword: true });
   await context.close();

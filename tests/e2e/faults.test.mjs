@@ -6,12 +6,6 @@ import { startBackend, openPage, openDialogFor, leakSurface, readResultPassword,
 
 const env = useBackendAndBrowser();
 
-const arm = async (fault) => {
-  const r = await env.backend.api('POST', '/api/test/faults', fault);
-  assert.ok(r.status < 300, r.text);
-};
-const resetsOf = async (userId) => (await env.backend.api('GET', `/api/test/resets?userId=${userId}`)).json;
-const signIn = (userId, password) => env.backend.api('POST', '/api/sign-in', { userId, password });
 
 /** Opens the dialog, reveals and reads the generated password, goes to the Delivery step. */
 async function toDelivery(page, userId) {
@@ -43,9 +37,9 @@ async function assertClean(page, seen, password) {
 test('a dropped response after the reset was applied: Retry returns the stored success, one reset', async () => {
   const { page, context, seen } = await openPage(env.browser, env.backend.url + '/');
   const posts = countResetPosts(page);
-  const before = (await resetsOf('u-1042')).count;
+  const before = (await env.backend.resetsOf('u-1042')).count;
   const { widget, password } = await toDelivery(page, 'u-1042');
-  await arm({ fault: 'drop-response', times: 1 });
+  await env.backend.arm({ fault: 'drop-response', times: 1 });
   await widget.getByRole('button', { name: 'Reset password' }).click();
   const alert = widget.getByRole('alert');
   await alert.getByText("The server couldn't be reached.").waitFor();
@@ -61,10 +55,10 @@ test('a dropped response after the reset was applied: Retry returns the stored s
   assert.equal(await readResultPassword(widget), password);
   assert.equal(posts.length, 2);
   assert.equal(posts[0], posts[1], 'the retry carries the same Idempotency-Key');
-  const after = await resetsOf('u-1042');
+  const after = await env.backend.resetsOf('u-1042');
   assert.equal(after.count, before + 1, 'exactly one reset');
   assert.equal(after.keys.filter((k) => k === posts[0]).length, 1);
-  assert.equal((await signIn('u-1042', password)).status, 200);
+  assert.equal((await env.backend.signIn('u-1042', password)).status, 200);
   await assertClean(page, seen, password);
   await context.close();
 });
@@ -72,20 +66,20 @@ test('a dropped response after the reset was applied: Retry returns the stored s
 test('a double click on Reset sends one request and resets once', async () => {
   const { page, context } = await openPage(env.browser, env.backend.url + '/');
   const posts = countResetPosts(page);
-  const before = (await resetsOf('u-1043')).count;
+  const before = (await env.backend.resetsOf('u-1043')).count;
   const { widget } = await toDelivery(page, 'u-1043');
-  await arm({ fault: 'delay', ms: 600, times: 1 });
+  await env.backend.arm({ fault: 'delay', ms: 600, times: 1 });
   await widget.getByRole('button', { name: 'Reset password' }).dblclick();
   await readResultPassword(widget);
   assert.equal(posts.length, 1);
-  assert.equal((await resetsOf('u-1043')).count, before + 1);
+  assert.equal((await env.backend.resetsOf('u-1043')).count, before + 1);
   await context.close();
 });
 
 test('503 with Retry-After: 2 counts down, then Retry succeeds', async () => {
   const { page, context, seen } = await openPage(env.browser, env.backend.url + '/');
   const { widget, password } = await toDelivery(page, 'u-1044');
-  await arm({ fault: 'status', status: 503, retryAfter: 2, times: 1 });
+  await env.backend.arm({ fault: 'status', status: 503, retryAfter: 2, times: 1 });
   await widget.getByRole('button', { name: 'Reset password' }).click();
   const waiting = widget.getByRole('button', { name: 'Retry in 2 s' });
   await waiting.waitFor();
@@ -104,7 +98,7 @@ test('503 with Retry-After: 2 counts down, then Retry succeeds', async () => {
 test('429 says so and keeps the password', async () => {
   const { page, context } = await openPage(env.browser, env.backend.url + '/');
   const { widget, password } = await toDelivery(page, 'u-1045');
-  await arm({ fault: 'status', status: 429, retryAfter: 1, times: 1 });
+  await env.backend.arm({ fault: 'status', status: 429, retryAfter: 1, times: 1 });
   await widget.getByRole('button', { name: 'Reset password' }).click();
   await widget.getByRole('alert').getByText('The reset may or may not have happened.', { exact: false }).waitFor();
   await widget.getByRole('button', { name: 'Retry', exact: true }).click({ timeout: 5000 });
@@ -114,27 +108,27 @@ test('429 says so and keeps the password', async () => {
 
 test('a timeout says so; the retry replays the stored answer', async () => {
   const { page, context } = await openPage(env.browser, env.backend.url + '/');
-  const before = (await resetsOf('u-1046')).count;
+  const before = (await env.backend.resetsOf('u-1046')).count;
   const widget = await openDialogFor(page, 'u-1046');
   await widget.evaluate((el) => el.setAttribute('timeout-ms', '1500'));
   await widget.getByRole('button', { name: 'Show password' }).click();
   const password = await widget.getByLabel('New password').inputValue();
   await widget.getByRole('button', { name: 'Next' }).click();
   await widget.getByRole('button', { name: 'Next' }).click();
-  await arm({ fault: 'delay', ms: 3000, times: 1 });
+  await env.backend.arm({ fault: 'delay', ms: 3000, times: 1 });
   await widget.getByRole('button', { name: 'Reset password' }).click();
   await widget.getByRole('alert').getByText("The server didn't answer in time.").waitFor();
   await page.waitForTimeout(2000); // the delayed request finishes on the server
   await widget.getByRole('button', { name: 'Retry', exact: true }).click();
   assert.equal(await readResultPassword(widget), password);
-  assert.equal((await resetsOf('u-1046')).count, before + 1);
+  assert.equal((await env.backend.resetsOf('u-1046')).count, before + 1);
   await context.close();
 });
 
 test('an HTML answer is a backend error, never a crash', async () => {
   const { page, context, seen } = await openPage(env.browser, env.backend.url + '/');
   const { widget, password } = await toDelivery(page, 'u-1042');
-  await arm({ fault: 'html', times: 1 });
+  await env.backend.arm({ fault: 'html', times: 1 });
   await widget.getByRole('button', { name: 'Reset password' }).click();
   await widget.getByRole('alert').getByText("The server sent an answer the widget doesn't understand (HTTP 200).").waitFor();
   await widget.getByRole('button', { name: 'Retry', exact: true }).click();
@@ -166,7 +160,7 @@ test('an expired session says so and loses nothing; Retry after signing in again
   await widget.getByRole('button', { name: 'Reset password' }).click();
   await widget.getByRole('alert').getByText('Sign in again in another tab', { exact: false }).waitFor();
   assert.equal(await widget.getByLabel('Email the new password to').inputValue(), 'adele@contoso.com');
-  assert.notEqual((await signIn('u-1044', password)).status, 200, 'nothing was reset');
+  assert.notEqual((await env.backend.signIn('u-1044', password)).status, 200, 'nothing was reset');
   // Signing in again gives a new CSRF token; the page hands it to the widget,
   // which reads its headers for every request and keeps its state.
   const session = await page.request.post(env.backend.url + '/api/session', { data: { userId: 'u-1001', password: 'Contoso-Admin-Demo-2026' } });
@@ -174,30 +168,30 @@ test('an expired session says so and loses nothing; Retry after signing in again
   await widget.evaluate((el, token) => el.setAttribute('headers', JSON.stringify({ 'X-CSRF-Token': token })), csrfToken);
   await widget.getByRole('button', { name: 'Retry', exact: true }).click();
   assert.equal(await readResultPassword(widget), password, 'the same password, state kept');
-  assert.equal((await signIn('u-1044', password)).status, 200);
+  assert.equal((await env.backend.signIn('u-1044', password)).status, 200);
   await context.close();
 });
 
 test('a refused request (403: a CSRF token that does not fit) says so and keeps the password; Retry with the right token works', async () => {
   const { page, context } = await openPage(env.browser, env.backend.url + '/');
-  const before = (await resetsOf('u-1042')).count;
+  const before = (await env.backend.resetsOf('u-1042')).count;
   const { widget, password } = await toDelivery(page, 'u-1042');
   const rightHeaders = await widget.getAttribute('headers');
   await widget.evaluate((el) => el.setAttribute('headers', JSON.stringify({ 'X-CSRF-Token': 'not-the-token' })));
   await widget.getByRole('button', { name: 'Reset password' }).click();
   await widget.getByRole('alert').getByText("You don't have the right to reset this password", { exact: false }).waitFor();
-  assert.equal((await resetsOf('u-1042')).count, before, 'nothing was reset');
-  assert.notEqual((await signIn('u-1042', password)).status, 200);
+  assert.equal((await env.backend.resetsOf('u-1042')).count, before, 'nothing was reset');
+  assert.notEqual((await env.backend.signIn('u-1042', password)).status, 200);
   await widget.evaluate((el, headers) => el.setAttribute('headers', headers), rightHeaders);
   await widget.getByRole('button', { name: 'Retry', exact: true }).click();
   assert.equal(await readResultPassword(widget), password, 'the same password, state kept');
-  assert.equal((await signIn('u-1042', password)).status, 200);
+  assert.equal((await env.backend.signIn('u-1042', password)).status, 200);
   await context.close();
 });
 
 test('credentials="omit" sends no session cookie (401, nothing reset); the default sends it', async () => {
   const { page, context } = await openPage(env.browser, env.backend.url + '/');
-  const before = (await resetsOf('u-1043')).count;
+  const before = (await env.backend.resetsOf('u-1043')).count;
   const { widget, password } = await toDelivery(page, 'u-1043');
   const sent = []; // the request headers as sent, cookies included
   page.on('request', (r) => {
@@ -206,7 +200,7 @@ test('credentials="omit" sends no session cookie (401, nothing reset); the defau
   await widget.evaluate((el) => el.setAttribute('credentials', 'omit'));
   await widget.getByRole('button', { name: 'Reset password' }).click();
   await widget.getByRole('alert').getByText('Sign in again in another tab', { exact: false }).waitFor();
-  assert.equal((await resetsOf('u-1043')).count, before, 'nothing was reset');
+  assert.equal((await env.backend.resetsOf('u-1043')).count, before, 'nothing was reset');
   await widget.evaluate((el) => el.removeAttribute('credentials'));
   await widget.getByRole('button', { name: 'Retry', exact: true }).click();
   assert.equal(await readResultPassword(widget), password);
@@ -316,7 +310,7 @@ test('connection refused (the backend stopped) keeps the dialog; Retry after it 
   try {
     await widget.getByRole('button', { name: 'Retry', exact: true }).click();
     assert.equal(await readResultPassword(widget), password);
-    assert.equal((await own.api('POST', '/api/sign-in', { userId: 'u-1045', password })).status, 200);
+    assert.equal((await own.signIn('u-1045', password)).status, 200);
     const surface = await leakSurface(page, seen);
     assert.ok(!surface.includes(password));
   } finally {
@@ -333,7 +327,7 @@ test('the demo page with a JavaScript transport completes a reset', async () => 
   await widget.getByRole('button', { name: 'Reset password' }).click();
   const password = await readResultPassword(widget);
   await page.getByText('The backend answered 200.').waitFor();
-  assert.equal((await signIn('u-1044', password)).status, 200);
+  assert.equal((await env.backend.signIn('u-1044', password)).status, 200);
   assert.ok(!(await leakSurface(page, seen)).includes(password));
   await context.close();
 });

@@ -78,6 +78,20 @@ export async function startBackend({ testMode = true, env = {}, www = join(ROOT,
       try { json = JSON.parse(text); } catch { /* not JSON */ }
       return { status: res.status, json, text, headers: res.headers };
     },
+    /** `POST /api/sign-in`: does `password` work for `userId`? (200 or 401, ...) */
+    signIn(userId, password) {
+      return this.api('POST', '/api/sign-in', { userId, password });
+    },
+    /** `--test-mode` only: how often `userId` was reset, and under which keys. */
+    async resetsOf(userId) {
+      return (await this.api('GET', `/api/test/resets?userId=${encodeURIComponent(userId)}`)).json;
+    },
+    /** `--test-mode` only: arms a fault for the next reset requests. */
+    async arm(fault) {
+      const r = await this.api('POST', '/api/test/faults', fault);
+      if (r.status >= 300) throw new Error(`arming ${JSON.stringify(fault)} answered ${r.status}: ${r.text}`);
+      return r;
+    },
   };
 }
 

@@ -6,9 +6,6 @@ import { openPage, openDialogFor, leakSurface, readResultPassword, useBackendAnd
 
 const env = useBackendAndBrowser();
 
-async function signIn(userId, password) {
-  return env.backend.api('POST', '/api/sign-in', { userId, password });
-}
 
 function assertNoLeak(surface, password, where) {
   assert.ok(password.length >= 12, 'a real password was read');
@@ -37,10 +34,10 @@ test('reset a demo user with a generated password, then sign in with it', async 
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), password, 'Copy password copies it');
   await widget.getByText('The e-mail with the new password is queued.').waitFor();
 
-  const ok = await signIn('u-1042', password);
+  const ok = await env.backend.signIn('u-1042', password);
   assert.equal(ok.status, 200, ok.text);
   assert.deepEqual(ok.json, { mustChangePassword: true });
-  assert.equal((await signIn('u-1042', password + 'x')).status, 401);
+  assert.equal((await env.backend.signIn('u-1042', password + 'x')).status, 401);
 
   // The host page heard about it, without the password.
   const done = seen.events.find((e) => e.name === 'reset-password:done');
@@ -78,7 +75,7 @@ test('reset with a custom password typed key by key', async () => {
   await widget.getByRole('button', { name: 'Reset password' }).click();
 
   assert.equal(await readResultPassword(widget), password);
-  const ok = await signIn('u-1043', password);
+  const ok = await env.backend.signIn('u-1043', password);
   assert.equal(ok.status, 200, ok.text);
   assert.deepEqual(ok.json, { mustChangePassword: false });
 
@@ -103,7 +100,7 @@ test('a generated-password reset never downloads the estimator', async () => {
 });
 
 test('a backend failure shows its message, keeps the password, and Retry succeeds', async () => {
-  const armed = await env.backend.api('POST', '/api/test/faults', { fault: 'status', status: 503, times: 1 });
+  const armed = await env.backend.arm({ fault: 'status', status: 503, times: 1 });
   assert.ok(armed.status < 300, armed.text);
   const { page, context, seen } = await openPage(env.browser, env.backend.url + '/');
   const widget = await openDialogFor(page, 'u-1044');
@@ -122,7 +119,7 @@ test('a backend failure shows its message, keeps the password, and Retry succeed
   await widget.getByRole('button', { name: 'Retry' }).click();
   const password = await readResultPassword(widget);
   assert.equal(password, shown, 'the password the admin saw is the one that was set');
-  assert.equal((await signIn('u-1044', password)).status, 200);
+  assert.equal((await env.backend.signIn('u-1044', password)).status, 200);
   assertNoLeak(await leakSurface(page, seen), password, 'the URL, console, storage or an event');
   await context.close();
 });
