@@ -137,8 +137,9 @@ test('an HTML answer is a backend error, never a crash', async () => {
   await context.close();
 });
 
-test("a field error from the backend is shown at its field", async () => {
+test("a field error from the backend is shown at its field; the corrected request is a new one (a new key)", async () => {
   const { page, context } = await openPage(env.browser, env.backend.url + '/');
+  const posts = countResetPosts(page);
   const { widget } = await toDelivery(page, 'u-1043');
   // 21 valid addresses: the widget accepts them, the reference backend allows 20.
   const many = Array.from({ length: 21 }, (_, i) => `it${i}@contoso.com`).join(', ');
@@ -150,6 +151,42 @@ test("a field error from the backend is shown at its field", async () => {
   await field.fill('adele@contoso.com');
   await widget.getByRole('button', { name: 'Reset password' }).click();
   await readResultPassword(widget);
+  assert.equal(posts.length, 2);
+  assert.notEqual(posts[0], posts[1], 'the changed recipients made a new Idempotency-Key');
+  await context.close();
+});
+
+test('a JavaScript transport that throws is a network failure, and a malformed answer a bad response; neither loses the password', async () => {
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
+  await page.waitForFunction(() => customElements.get('reset-password'));
+  await page.evaluate(() => {
+    const el = document.createElement('reset-password');
+    el.id = 'flaky-transport';
+    el.setAttribute('user-id', 'u-2003');
+    window.__answers = [
+      () => { throw new Error('the bus is down'); },
+      () => ({ status: 200, body: { surprise: true } }),
+      () => ({ status: 200, body: { results: [{ userId: 'u-2003', status: 'reset' }], delivery: { status: 'queued' } } }),
+    ];
+    window.__sent = [];
+    el.transport = async (request) => {
+      window.__sent.push([request.idempotencyKey, request.body.resets[0].password]);
+      return window.__answers.shift()();
+    };
+    document.body.append(el);
+  });
+  const widget = page.locator('#flaky-transport');
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  await widget.getByRole('alert').getByText("The server couldn't be reached.").waitFor();
+  await widget.getByRole('button', { name: 'Retry', exact: true }).click();
+  await widget.getByRole('alert').getByText("The server sent an answer the widget doesn't understand (HTTP 200).").waitFor();
+  await widget.getByRole('button', { name: 'Retry', exact: true }).click();
+  const password = await readResultPassword(widget);
+  const sent = await page.evaluate(() => window.__sent);
+  assert.equal(sent.length, 3);
+  assert.ok(sent.every(([key, pw]) => key === sent[0][0] && pw === password), 'each retry: the same key and password');
   await context.close();
 });
 

@@ -56,6 +56,25 @@ test('reset a demo user with a generated password, then sign in with it', async 
   await context.close();
 });
 
+test('"Generate another password" draws a new one, and the reset uses the one shown', async () => {
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
+  const widget = await openDialogFor(page, 'u-1046');
+  await widget.getByRole('button', { name: 'Show password' }).click();
+  const field = widget.getByLabel('New password');
+  const first = await field.inputValue();
+  await widget.getByRole('button', { name: 'Generate another password' }).click();
+  const second = await field.inputValue();
+  assert.notEqual(second, first);
+  assert.equal(second.length, first.length);
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  assert.equal(await readResultPassword(widget), second);
+  assert.equal((await env.backend.signIn('u-1046', second)).status, 200);
+  assert.equal((await env.backend.signIn('u-1046', first)).status, 401);
+  await context.close();
+});
+
 test('reset with a custom password typed key by key', async () => {
   const { page, context, seen } = await openPage(env.browser, env.backend.url + '/');
   const widget = await openDialogFor(page, 'u-1043');
