@@ -237,10 +237,12 @@ async function measureTti(browser, url) {
 }
 
 // --- 3c. typing while the estimator starts --------------------------------------------
-// The page's copy of the estimator builds zxcvbn's dictionaries once, in one
-// task, when the page is idle after the module loaded. Here an admin chooses
-// "Let me create the password" and types at once, fast, through that moment,
-// on fresh pages: does any key wait for the page's thread longer than a frame?
+// The estimator starts while the admin types: the module is fetched and
+// compiled, the worker builds zxcvbn's dictionaries, and the page's copy takes
+// over the worker's memory (until that copy, a 50-90 ms dictionary build on the
+// page made a key wait). Here an admin chooses "Let me create the password" and
+// types at once, fast, through all of it, on fresh pages: does any key wait
+// for the page's thread longer than a frame?
 async function measureTypingThroughStart(browser, url) {
   const runs = [];
   for (let i = 0; i < CONFIG.startRuns; i++) {

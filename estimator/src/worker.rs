@@ -2,6 +2,17 @@
 //! serves two places: a Web Worker (`startWorker`), which answers requests off
 //! the page's main thread, and the page itself (`estimateJson`), which scores
 //! short passwords at once, in the keystroke's own task.
+//!
+//! zxcvbn builds its dictionaries (about 94,000 words in hash maps) on first
+//! use: 50-90 ms in one task, which would make a key wait if the page built
+//! them. So only the worker builds them ([`warm_up`]); the page's copy then
+//! starts from a copy of the worker's memory, taken before the worker has seen
+//! any password (see `reset-widget.js`). That works because the module's state
+//! between calls is its memory alone: its one mutable global is the stack
+//! pointer, back at its start between calls, and with zxcvbn's
+//! `custom_wasm_env` it keeps no JavaScript object in its reference table.
+
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -51,6 +62,39 @@ fn read_request(text: &str) -> Option<EstimateRequest> {
         password,
         user_inputs,
     })
+}
+
+/// Passwords that take zxcvbn through every matcher (dictionary, reversed,
+/// l33t, spatial, repeat, sequence, recent year, dates), so that every table
+/// it builds lazily is built by [`warm_up`].
+const WARM_UP: [&str; 6] = [
+    "P@ssw0rd-drowssap",
+    "qwertyuiop;zxcvbnm,./1qaz",
+    "abcabcabc-aaaa-13579",
+    "13/02/1987-19870213-2024",
+    "jennifer.smith1984",
+    "Tr0ub4dour&3correct horse",
+];
+
+/// Set by [`warm_up`]. It lives in the memory the page copies, so the page's
+/// instance can tell that it really started from a warmed-up one.
+static WARMED_UP: AtomicBool = AtomicBool::new(false);
+
+/// Builds every table zxcvbn builds on first use, in the calling thread,
+/// without touching a JavaScript object (the page copies this memory).
+#[wasm_bindgen(js_name = warmUp)]
+pub fn warm_up() {
+    for password in WARM_UP {
+        estimate(password, &["warm-up", "reset.widget@example.com"]);
+    }
+    WARMED_UP.store(true, Ordering::Relaxed);
+}
+
+/// Whether this instance's tables are built: by [`warm_up`] here, or in the
+/// worker whose memory this instance took over.
+#[wasm_bindgen(js_name = warmedUp)]
+pub fn warmed_up() -> bool {
+    WARMED_UP.load(Ordering::Relaxed)
 }
 
 /// Scores one request in the calling thread.

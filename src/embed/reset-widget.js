@@ -35,13 +35,15 @@ if (loaded) sheet.replaceSync(stylesheet());
 // people type) zxcvbn takes about a millisecond (under 3 ms at p99 in the
 // bench), so the page scores those itself, at once. Longer passwords, pasted
 // ones mostly, go to the worker and never hold up the page.
-// The page's instance is warmed up (zxcvbn builds its dictionaries on first
-// use) when the page is idle; until then the worker answers everything.
+// zxcvbn builds its dictionaries on first use, a 50-90 ms task. Only the
+// worker builds them: the page's instance starts from a copy of the worker's
+// memory taken right after (estimator-worker.js), a few milliseconds of
+// copying. Until it has taken over, the worker answers everything.
 const LOCAL_MAX_CHARS = 64;
 let compiled = null; // Promise<WebAssembly.Module>
 let worker = null;
 let ready = null; // Promise<Worker>, resolved on its "ready" message
-let local = null; // the page's instance, once warmed up
+let local = null; // the page's instance, once it has the worker's memory
 let nextId = 1;
 const pending = new Map();
 
@@ -63,8 +65,11 @@ function estimatorWorker() {
   if (ready) return ready;
   worker = new Worker(new URL('./estimator-worker.js', import.meta.url), { type: 'module' });
   const starting = worker;
+  let memoryArrived;
+  const warmMemory = new Promise((resolve) => (memoryArrived = resolve));
   ready = new Promise((resolve) => {
     starting.onmessage = (event) => {
+      if (typeof event.data !== 'string') return memoryArrived(event.data);
       const reply = JSON.parse(event.data);
       if (reply.ready) return resolve(starting);
       if (reply.failed) return failAll('The strength estimator could not be loaded.');
@@ -81,28 +86,51 @@ function estimatorWorker() {
   estimatorModule()
     .then((module) => {
       starting.postMessage(module);
-      startLocalEstimator(module);
+      startLocalEstimator(module, warmMemory);
     })
     .catch(() => failAll('The strength estimator could not be loaded.'));
   return ready;
 }
 
+// The page's instance takes over the worker's memory: the module's whole state
+// between calls (estimator/src/worker.rs says why). Its reference table only
+// grows to the same length; the worker kept no object in it.
+function adoptMemory(wasm, { memory, tableLength }) {
+  const pages = (memory.byteLength - wasm.memory.buffer.byteLength) / 65536;
+  const table = wasm.__wbindgen_externrefs;
+  if (!Number.isInteger(pages) || pages < 0 || table.length > tableLength) {
+    throw new Error('the two instances differ');
+  }
+  if (pages > 0) wasm.memory.grow(pages);
+  new Uint8Array(wasm.memory.buffer).set(new Uint8Array(memory));
+  if (table.length < tableLength) table.grow(tableLength - table.length);
+}
+
 let localStarted = false;
-function startLocalEstimator(module) {
+function startLocalEstimator(module, warmMemory) {
   if (localStarted) return;
   localStarted = true;
-  import('./reset-estimator.js')
-    .then(async (glue) => {
-      await glue.default({ module_or_path: module });
-      const idle = window.requestIdleCallback ?? ((fn) => setTimeout(fn, 50));
-      idle(() => {
-        glue.estimateJson(JSON.stringify({ id: 0, password: 'warm-up', userInputs: [] }));
-        local = glue;
-      });
+  Promise.all([import('./reset-estimator.js'), warmMemory])
+    .then(async ([glue, snapshot]) => {
+      adoptMemory(await glue.default({ module_or_path: module }), snapshot);
+      // Never build the tables here. And the same question must get the same
+      // answer from both. Otherwise the worker goes on answering everything.
+      if (!glue.warmedUp()) throw new Error('the copy did not take');
+      const id = nextId++;
+      const probe = JSON.stringify({ id, password: 'Probe-Tr0ub4dour 1987', userInputs: ['probe'] });
+      const mine = glue.estimateJson(probe);
+      if (mine && mine === (await askWorker(id, probe))) local = glue;
     })
     .catch(() => {
       /* the worker still answers everything */
     });
+}
+
+function askWorker(id, message) {
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    estimatorWorker().then((w) => w.postMessage(message));
+  });
 }
 
 // The estimator's raw JSON reply; what the dialog uses.
@@ -117,10 +145,7 @@ function estimateJson(password, userInputs) {
       local = null; // the page's copy failed (a trap): the worker answers from now on
     }
   }
-  return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    estimatorWorker().then((w) => w.postMessage(message));
-  });
+  return askWorker(id, message);
 }
 
 /**

@@ -73,6 +73,48 @@ test('estimateStrength and checkPolicy use the estimator worker', async () => {
   await context.close();
 });
 
+test("the page's copy of the estimator takes over from the worker, and both know what year it is", async () => {
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
+  // Count the requests the worker gets (strings; the module it is sent is not one).
+  await page.evaluate(() => {
+    window.__workerRequests = 0;
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (message, ...rest) {
+      if (typeof message === 'string') window.__workerRequests += 1;
+      return post.call(this, message, ...rest);
+    };
+  });
+  const workerRequests = () => page.evaluate(() => window.__workerRequests);
+  const year = String(new Date().getFullYear());
+  // The first request starts the worker, which answers it.
+  const first = await api(page, 'estimateStrength', year);
+  assert.equal(first.warning, 'recentYearsAreEasyToGuess', "zxcvbn's clock reaches the worker");
+  assert.ok((await workerRequests()) >= 1);
+  // Then the page's instance starts from the worker's memory and answers typed
+  // passwords itself: a request no longer reaches the worker.
+  let answeredOnPage = false;
+  for (let i = 0; i < 100 && !answeredOnPage; i += 1) {
+    const before = await workerRequests();
+    await api(page, 'estimateStrength', 'Tr0ub4dour&3');
+    answeredOnPage = (await workerRequests()) === before;
+    if (!answeredOnPage) await page.waitForTimeout(100);
+  }
+  assert.ok(answeredOnPage, 'the page never scored a password itself');
+  const before = await workerRequests();
+  const onPage = await api(page, 'estimateStrength', year);
+  assert.equal(onPage.warning, 'recentYearsAreEasyToGuess', "zxcvbn's clock reaches the page's copy");
+  assert.deepEqual(onPage, first, 'the same answer from both');
+  const weak = await api(page, 'estimateStrength', 'password1');
+  assert.equal(weak.warning, 'thisIsACommonPassword');
+  const dated = await api(page, 'estimateStrength', '13/02/1987');
+  assert.equal(dated.warning, 'datesAreOftenEasyToGuess');
+  assert.equal(await workerRequests(), before, 'typed-length passwords stay on the page');
+  // A pasted 100-character password still goes to the worker.
+  await api(page, 'estimateStrength', 'correct-Horse7battery!staple-Quokka9-'.repeat(3).slice(0, 100));
+  assert.equal(await workerRequests(), before + 1);
+  await context.close();
+});
+
 test("the dialog refuses a password on the organisation's blocklist", async () => {
   const { page, context, seen } = await openPage(env.browser, env.backend.url + '/');
   const widget = await openDialogFor(page, 'u-1042');
