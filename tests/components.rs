@@ -346,6 +346,7 @@ async fn a_bad_configuration_is_shown_in_the_element() {
         host.clone(),
         container.clone(),
         js_sys::Function::new_no_args(""),
+        js_sys::Function::new_no_args(""),
     );
     settle().await;
     let text = container.text_content().unwrap();

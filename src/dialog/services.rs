@@ -19,6 +19,10 @@ pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 pub trait Estimator {
     fn estimate(&self, password: &str, user_inputs: &[String])
         -> LocalFuture<Result<Estimate, ()>>;
+
+    /// A custom password is about to be typed: start loading now, so the
+    /// first key finds the estimator (nearly) ready. Nothing by default.
+    fn prepare(&self) {}
 }
 
 /// One POST of the wire contract. `body` is the JSON request; it holds the

@@ -1,5 +1,6 @@
 //! The estimator as the dialog sees it, backed by the page's `estimate`
-//! function (`reset-widget.js`): the estimator module, fetched on first use,
+//! function (`reset-widget.js`): the estimator module, fetched when the admin
+//! chooses to type a password (`prepare`) or on first use,
 //! answers on the page for typed passwords of up to 64 characters and in a
 //! Web Worker for longer ones.
 
@@ -11,11 +12,14 @@ use crate::dialog::services::{Estimator, LocalFuture};
 
 pub struct WorkerEstimator {
     estimate: js_sys::Function,
+    prepare: js_sys::Function,
 }
 
 impl WorkerEstimator {
-    pub fn new(estimate: js_sys::Function) -> Self {
-        Self { estimate }
+    /// `estimate`: `(password, userInputs) => Promise<string>`;
+    /// `prepare`: `() => void`, which starts loading the module.
+    pub fn new(estimate: js_sys::Function, prepare: js_sys::Function) -> Self {
+        Self { estimate, prepare }
     }
 }
 
@@ -35,5 +39,10 @@ impl Estimator for WorkerEstimator {
             let json = reply.as_string().ok_or(())?;
             crate::core::json::from_str::<Estimate>(&json).map_err(|_| ())
         })
+    }
+
+    fn prepare(&self) {
+        // A failed start is reported by the first estimate instead.
+        let _ = self.prepare.call0(&JsValue::NULL);
     }
 }

@@ -96,10 +96,16 @@ fn check_endpoint(endpoint: &str) -> Result<(), crate::core::config::ConfigError
 
 /// Renders the dialog for `host` into `container` (an element inside the
 /// host's shadow root). `estimate` is the page's estimator function
-/// (`(password, userInputs) => Promise<string>`, the worker's JSON reply).
+/// (`(password, userInputs) => Promise<string>`, the worker's JSON reply);
+/// `prepare_estimator` (`() => void`) starts loading it ahead of the first key.
 /// Never throws: a bad configuration is shown inside the element and logged once.
 #[wasm_bindgen]
-pub fn mount(host: HtmlElement, container: Element, estimate: js_sys::Function) -> WidgetHandle {
+pub fn mount(
+    host: HtmlElement,
+    container: Element,
+    estimate: js_sys::Function,
+    prepare_estimator: js_sys::Function,
+) -> WidgetHandle {
     let around = Surroundings {
         inherited_lang: language_of(&host),
         has_transport: js_transport::page_transport(&host).is_some(),
@@ -114,7 +120,7 @@ pub fn mount(host: HtmlElement, container: Element, estimate: js_sys::Function) 
     match checked {
         Ok(config) => {
             let services = Services {
-                estimator: Rc::new(estimator::WorkerEstimator::new(estimate)),
+                estimator: Rc::new(estimator::WorkerEstimator::new(estimate, prepare_estimator)),
                 transport: Rc::new(js_transport::ElementTransport::new(
                     host.clone(),
                     config.transport.clone(),

@@ -133,6 +133,12 @@ function askWorker(id, message) {
   });
 }
 
+// The admin chose to type a password: start the worker (and so the module's
+// download and the page's copy) before the first key.
+function prepareEstimator() {
+  estimatorWorker();
+}
+
 // The estimator's raw JSON reply; what the dialog uses.
 function estimateJson(password, userInputs) {
   const id = nextId++;
@@ -268,7 +274,7 @@ class ResetPasswordElement extends HTMLElement {
     const container = document.createElement('div');
     root.replaceChildren(container);
     try {
-      this._handle = mount(this, container, estimateJson);
+      this._handle = mount(this, container, estimateJson, prepareEstimator);
     } catch (error) {
       // Never throw into the host page.
       console.error('<reset-password> could not start:', error);

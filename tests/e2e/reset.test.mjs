@@ -78,7 +78,11 @@ test('"Generate another password" draws a new one, and the reset uses the one sh
 test('reset with a custom password typed key by key', async () => {
   const { page, context, seen } = await openPage(env.browser, env.backend.url + '/');
   const widget = await openDialogFor(page, 'u-1043');
+  assert.ok(!seen.urls.some((u) => u.includes('reset-estimator')), 'not fetched before it is needed');
+  // Choosing to type a password starts the estimator's download, before the first key.
+  const fetched = page.waitForRequest((r) => r.url().endsWith('reset-estimator_bg.wasm'));
   await widget.getByRole('radio', { name: 'Let me create the password' }).check();
+  await fetched;
   const field = widget.getByLabel('New password');
   const password = 'Marmalade-Tundra-48-Quiver';
   await field.pressSequentially('password', { delay: 10 });
@@ -100,8 +104,6 @@ test('reset with a custom password typed key by key', async () => {
 
   const estimated = seen.events.filter((e) => e.name === 'reset-password:strength' && JSON.parse(e.detail).source === 'estimated');
   assert.ok(estimated.length >= 2, 'the meter followed typing');
-  // The estimator was fetched only now, for the custom password.
-  assert.ok(seen.urls.some((u) => u.endsWith('reset-estimator_bg.wasm')));
   assertNoLeak(await leakSurface(page, seen), password, 'the URL, console, storage or an event');
   assertNoLeak(env.backend.log(), password, "the backend's log");
   await context.close();

@@ -66,6 +66,17 @@ pub fn dialog(props: &DialogProps) -> Html {
         });
     }
 
+    // "Let me create the password" chosen: the estimator starts loading now
+    // rather than at the first key (a generated password never needs it).
+    {
+        let estimator = props.services.estimator.clone();
+        use_effect_with(state.mode, move |mode| {
+            if *mode == Mode::Custom {
+                estimator.prepare();
+            }
+        });
+    }
+
     // Custom password typed: ask the estimator. Late answers for older text
     // are dropped by the reducer (they carry their revision).
     {
