@@ -100,7 +100,7 @@ export function formatReport(r) {
 
   const ts = r.typingThroughStart;
   if (ts) {
-    out.push(`   Typing at once after choosing a custom password (${ts.runs} fresh pages, ${ts.typedLength} keys ${ts.keyDelayMs} ms apart, through the estimator's load and warm-up):`);
+    out.push(`   Typing at once after choosing a custom password (${ts.runs} fresh pages, ${ts.typedLength} keys ${ts.keyDelayMs} ms apart, through the estimator's download and start):`);
     out.push(`   ${ts.pagesWithAKeyWaitingOver16ms}/${ts.runs} pages had a key wait over 16 ms; longest wait per page: median ${ms(ts.medianOfMaxInputDelayMs)} ms, max ${ms(ts.maxInputDelayMs)} ms; long tasks: ${ts.longTasksMs.length ? ts.longTasksMs.join(', ') + ' ms' : 'none'}.`);
   }
 

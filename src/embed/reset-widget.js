@@ -26,7 +26,7 @@ try {
 const sheet = new CSSStyleSheet();
 if (loaded) sheet.replaceSync(stylesheet());
 
-// --- The estimator, loaded on first use -----------------------------------
+// --- The estimator, loaded when first needed ------------------------------
 // The zxcvbn module is downloaded and compiled once, then instantiated twice:
 // in a worker, which scores long passwords off the page's thread, and on the
 // page, for typed ones. A worker's answer to a keystroke is handled only after
