@@ -115,6 +115,62 @@ test("the page's copy of the estimator takes over from the worker, and both know
   await context.close();
 });
 
+/**
+ * Lets a test see (and change) the worker's memory copy on its way to the
+ * page: `inspect(memory: Uint8Array)` runs before the page's handler does.
+ */
+const onWorkerMemory = (page, inspect) =>
+  page.evaluate((source) => {
+    const inspect = new Function(`return (${source})`)();
+    const { get, set } = Object.getOwnPropertyDescriptor(Worker.prototype, 'onmessage');
+    Object.defineProperty(Worker.prototype, 'onmessage', {
+      get() { return get.call(this); },
+      set(handler) {
+        set.call(this, (event) => {
+          if (event.data && event.data.memory instanceof ArrayBuffer) inspect(new Uint8Array(event.data.memory));
+          return handler(event);
+        });
+      },
+    });
+  }, inspect.toString());
+
+test("the worker's memory copy holds no password, even the one that started the estimator", async () => {
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
+  const password = 'Quokka-Snapshot-Canary-7193';
+  await onWorkerMemory(page, (memory) => {
+    window.__copies = (window.__copies ?? 0) + 1;
+    const needle = new TextEncoder().encode('Snapshot-Canary');
+    window.__canaryInCopy = memory.some((_, i) => needle.every((b, j) => memory[i + j] === b));
+  });
+  // The first request is queued until the worker is ready: the copy is taken before.
+  const first = await api(page, 'estimateStrength', password);
+  assert.equal(first.score, 4);
+  await page.waitForFunction(() => window.__copies === 1);
+  assert.equal(await page.evaluate(() => window.__canaryInCopy), false);
+  await context.close();
+});
+
+test("a memory copy that does not take leaves the worker answering, and the dialog working", async () => {
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
+  // A copy from some other instance: zeroed, as if nothing had been built.
+  await onWorkerMemory(page, (memory) => {
+    memory.fill(0);
+    window.__spoiled = true;
+  });
+  const widget = await openDialogFor(page, 'u-1044');
+  await widget.getByRole('radio', { name: 'Let me create the password' }).check();
+  await page.waitForFunction(() => window.__spoiled === true);
+  const field = widget.getByLabel('New password');
+  await field.pressSequentially('password1', { delay: 10 });
+  const meter = widget.getByRole('meter', { name: 'Password strength' });
+  await page.waitForFunction((el) => el.getAttribute('aria-valuenow') === '0', await meter.elementHandle());
+  await field.fill('Marmalade-Tundra-48-Quiver');
+  await page.waitForFunction((el) => el.getAttribute('aria-valuenow') === '4', await meter.elementHandle());
+  const weak = await api(page, 'estimateStrength', 'password1');
+  assert.equal(weak.warning, 'thisIsACommonPassword');
+  await context.close();
+});
+
 test("the dialog refuses a password on the organisation's blocklist", async () => {
   const { page, context, seen } = await openPage(env.browser, env.backend.url + '/');
   const widget = await openDialogFor(page, 'u-1042');
