@@ -6,11 +6,13 @@
 //! zxcvbn builds its dictionaries (about 94,000 words in hash maps) on first
 //! use: 50-90 ms in one task, which would make a key wait if the page built
 //! them. So only the worker builds them ([`warm_up`]); the page's copy then
-//! starts from a copy of the worker's memory, taken before the worker has seen
-//! any password (see `reset-widget.js`). That works because the module's state
-//! between calls is its memory alone: its one mutable global is the stack
-//! pointer, back at its start between calls, and with zxcvbn's
-//! `custom_wasm_env` it keeps no JavaScript object in its reference table.
+//! starts from a copy of the worker's memory, taken right after, before the
+//! worker has read any request (`estimator-worker.js`). At that moment the
+//! module's state is its memory alone: its one mutable global is the stack
+//! pointer, back at its start between calls, and no JavaScript object is held
+//! in its reference table ([`warm_up`] checks; zxcvbn's `custom_wasm_env`
+//! keeps zxcvbn from holding the `performance` object there). Later calls do
+//! hold some (serde-wasm-bindgen caches strings), so the copy is taken only then.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -80,14 +82,16 @@ const WARM_UP: [&str; 6] = [
 /// instance can tell that it really started from a warmed-up one.
 static WARMED_UP: AtomicBool = AtomicBool::new(false);
 
-/// Builds every table zxcvbn builds on first use, in the calling thread,
-/// without touching a JavaScript object (the page copies this memory).
+/// Builds every table zxcvbn builds on first use, in the calling thread.
+/// True when this memory may be copied into another instance: no JavaScript
+/// object is held in the reference table (its slots would mean nothing there).
 #[wasm_bindgen(js_name = warmUp)]
-pub fn warm_up() {
+pub fn warm_up() -> bool {
     for password in WARM_UP {
         estimate(password, &["warm-up", "reset.widget@example.com"]);
     }
     WARMED_UP.store(true, Ordering::Relaxed);
+    wasm_bindgen::externref_heap_live_count() == 0
 }
 
 /// Whether this instance's tables are built: by [`warm_up`] here, or in the

@@ -11,9 +11,12 @@ self.onmessage = (event) => {
   self.onmessage = null;
   init({ module_or_path: event.data })
     .then((wasm) => {
-      warmUp();
-      const memory = wasm.memory.buffer.slice(0);
-      postMessage({ memory, tableLength: wasm.__wbindgen_externrefs.length }, [memory]);
+      // warmUp says whether the memory can be copied (it holds no JS object);
+      // if not, the page never gets a copy and the worker answers everything.
+      if (warmUp()) {
+        const memory = wasm.memory.buffer.slice(0);
+        postMessage({ memory, tableLength: wasm.__wbindgen_externrefs.length }, [memory]);
+      }
       startWorker();
     })
     .catch((error) => postMessage(JSON.stringify({ failed: String(error) })));

@@ -59,6 +59,8 @@ function failAll(message) {
   worker = null; // the next request starts again
   ready = null;
   compiled = null;
+  // The page's copy waited for this worker's memory: the next worker's will do.
+  if (!localInstantiated) localStarted = false;
 }
 
 function estimatorWorker() {
@@ -85,6 +87,7 @@ function estimatorWorker() {
   };
   estimatorModule()
     .then((module) => {
+      if (starting !== worker) return; // failed meanwhile; a later one starts over
       starting.postMessage(module);
       startLocalEstimator(module, warmMemory);
     })
@@ -107,17 +110,20 @@ function adoptMemory(wasm, { memory, tableLength }) {
 }
 
 let localStarted = false;
+let localInstantiated = false; // the glue's instance is used once: no second try after this
 function startLocalEstimator(module, warmMemory) {
   if (localStarted) return;
   localStarted = true;
   Promise.all([import('./reset-estimator.js'), warmMemory])
     .then(async ([glue, snapshot]) => {
+      localInstantiated = true;
       adoptMemory(await glue.default({ module_or_path: module }), snapshot);
       // Never build the tables here. And the same question must get the same
-      // answer from both. Otherwise the worker goes on answering everything.
+      // answer from both (one with a warning and suggestions, whose codes
+      // travel as cached strings). Otherwise the worker answers everything.
       if (!glue.warmedUp()) throw new Error('the copy did not take');
       const id = nextId++;
-      const probe = JSON.stringify({ id, password: 'Probe-Tr0ub4dour 1987', userInputs: ['probe'] });
+      const probe = JSON.stringify({ id, password: 'password1', userInputs: ['probe'] });
       const mine = glue.estimateJson(probe);
       if (mine && mine === (await askWorker(id, probe))) local = glue;
     })

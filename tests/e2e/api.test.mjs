@@ -73,9 +73,11 @@ test('estimateStrength and checkPolicy use the estimator worker', async () => {
   await context.close();
 });
 
-test("the page's copy of the estimator takes over from the worker, and both know what year it is", async () => {
-  const { page, context } = await openPage(env.browser, env.backend.url + '/');
-  // Count the requests the worker gets (strings; the module it is sent is not one).
+/**
+ * Counts the requests the estimator worker gets (strings; the module it is
+ * sent is not one). Returns a function that reads the count.
+ */
+async function countWorkerRequests(page) {
   await page.evaluate(() => {
     window.__workerRequests = 0;
     const post = Worker.prototype.postMessage;
@@ -84,11 +86,36 @@ test("the page's copy of the estimator takes over from the worker, and both know
       return post.call(this, message, ...rest);
     };
   });
-  const workerRequests = () => page.evaluate(() => window.__workerRequests);
-  const year = String(new Date().getFullYear());
+  return () => page.evaluate(() => window.__workerRequests);
+}
+
+/**
+ * Lets a test see or replace the worker's memory copy on its way to the page:
+ * `pass(data)` gets `{ memory: ArrayBuffer, tableLength }` and returns what
+ * the page's handler gets instead.
+ */
+const onWorkerMemory = (page, pass) =>
+  page.evaluate((source) => {
+    const pass = new Function(`return (${source})`)();
+    const { get, set } = Object.getOwnPropertyDescriptor(Worker.prototype, 'onmessage');
+    Object.defineProperty(Worker.prototype, 'onmessage', {
+      get() { return get.call(this); },
+      set(handler) {
+        set.call(this, (event) => {
+          if (!(event.data && event.data.memory instanceof ArrayBuffer)) return handler(event);
+          return handler({ data: pass(event.data) });
+        });
+      },
+    });
+  }, pass.toString());
+
+test("the page's copy of the estimator takes over from the worker, and both know what year it is", async () => {
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
+  const workerRequests = await countWorkerRequests(page);
+  const year = new Date().getFullYear();
   // The first request starts the worker, which answers it.
-  const first = await api(page, 'estimateStrength', year);
-  assert.equal(first.warning, 'recentYearsAreEasyToGuess', "zxcvbn's clock reaches the worker");
+  const first = await api(page, 'estimateStrength', String(year));
+  assert.equal(first.warning, 'recentYearsAreEasyToGuess');
   assert.ok((await workerRequests()) >= 1);
   // Then the page's instance starts from the worker's memory and answers typed
   // passwords itself: a request no longer reaches the worker.
@@ -101,9 +128,14 @@ test("the page's copy of the estimator takes over from the worker, and both know
   }
   assert.ok(answeredOnPage, 'the page never scored a password itself');
   const before = await workerRequests();
-  const onPage = await api(page, 'estimateStrength', year);
-  assert.equal(onPage.warning, 'recentYearsAreEasyToGuess', "zxcvbn's clock reaches the page's copy");
+  const onPage = await api(page, 'estimateStrength', String(year));
   assert.deepEqual(onPage, first, 'the same answer from both');
+  // zxcvbn counts a year as max(20, years from its clock's year) guesses: with
+  // the clock right, this year and 19 years ago cost the same, 40 years ago more.
+  const nineteenAgo = await api(page, 'estimateStrength', String(year - 19));
+  const fortyAgo = await api(page, 'estimateStrength', String(year - 40));
+  assert.equal(nineteenAgo.guessesLog10, onPage.guessesLog10, "zxcvbn's clock gives this year");
+  assert.ok(fortyAgo.guessesLog10 > onPage.guessesLog10, "zxcvbn's clock gives this year");
   const weak = await api(page, 'estimateStrength', 'password1');
   assert.equal(weak.warning, 'thisIsACommonPassword');
   const dated = await api(page, 'estimateStrength', '13/02/1987');
@@ -115,32 +147,15 @@ test("the page's copy of the estimator takes over from the worker, and both know
   await context.close();
 });
 
-/**
- * Lets a test see (and change) the worker's memory copy on its way to the
- * page: `inspect(memory: Uint8Array)` runs before the page's handler does.
- */
-const onWorkerMemory = (page, inspect) =>
-  page.evaluate((source) => {
-    const inspect = new Function(`return (${source})`)();
-    const { get, set } = Object.getOwnPropertyDescriptor(Worker.prototype, 'onmessage');
-    Object.defineProperty(Worker.prototype, 'onmessage', {
-      get() { return get.call(this); },
-      set(handler) {
-        set.call(this, (event) => {
-          if (event.data && event.data.memory instanceof ArrayBuffer) inspect(new Uint8Array(event.data.memory));
-          return handler(event);
-        });
-      },
-    });
-  }, inspect.toString());
-
 test("the worker's memory copy holds no password, even the one that started the estimator", async () => {
   const { page, context } = await openPage(env.browser, env.backend.url + '/');
   const password = 'Quokka-Snapshot-Canary-7193';
-  await onWorkerMemory(page, (memory) => {
+  await onWorkerMemory(page, (data) => {
     window.__copies = (window.__copies ?? 0) + 1;
+    const memory = new Uint8Array(data.memory);
     const needle = new TextEncoder().encode('Snapshot-Canary');
     window.__canaryInCopy = memory.some((_, i) => needle.every((b, j) => memory[i + j] === b));
+    return data;
   });
   // The first request is queued until the worker is ready: the copy is taken before.
   const first = await api(page, 'estimateStrength', password);
@@ -150,24 +165,58 @@ test("the worker's memory copy holds no password, even the one that started the 
   await context.close();
 });
 
-test("a memory copy that does not take leaves the worker answering, and the dialog working", async () => {
+test("a copy of a worker that has not built its tables is refused: the worker answers, the dialog works", async () => {
   const { page, context } = await openPage(env.browser, env.backend.url + '/');
-  // A copy from some other instance: zeroed, as if nothing had been built.
-  await onWorkerMemory(page, (memory) => {
-    memory.fill(0);
-    window.__spoiled = true;
+  // A cold copy: the memory of an instance that never scored anything.
+  await page.evaluate(async () => {
+    const glue = await import('/static/reset-widget/reset-estimator.js?cold');
+    const wasm = await glue.default();
+    window.__cold = { memory: wasm.memory.buffer.slice(0), tableLength: wasm.__wbindgen_externrefs.length };
+  });
+  const workerRequests = await countWorkerRequests(page);
+  await onWorkerMemory(page, () => {
+    window.__swapped = true;
+    return window.__cold;
   });
   const widget = await openDialogFor(page, 'u-1044');
   await widget.getByRole('radio', { name: 'Let me create the password' }).check();
-  await page.waitForFunction(() => window.__spoiled === true);
+  await page.waitForFunction(() => window.__swapped === true);
   const field = widget.getByLabel('New password');
   await field.pressSequentially('password1', { delay: 10 });
   const meter = widget.getByRole('meter', { name: 'Password strength' });
   await page.waitForFunction((el) => el.getAttribute('aria-valuenow') === '0', await meter.elementHandle());
   await field.fill('Marmalade-Tundra-48-Quiver');
   await page.waitForFunction((el) => el.getAttribute('aria-valuenow') === '4', await meter.elementHandle());
+  // For two seconds (the page takes over a good copy well within that), every
+  // request still reaches the worker: the page never built the tables itself.
+  for (let i = 0; i < 20; i += 1) {
+    const before = await workerRequests();
+    const weak = await api(page, 'estimateStrength', 'password1');
+    assert.equal(weak.warning, 'thisIsACommonPassword');
+    assert.equal(await workerRequests(), before + 1, `request ${i} was answered on the page`);
+    await page.waitForTimeout(100);
+  }
+  await context.close();
+});
+
+test("after a worker that failed to start, the next one still hands the page its copy", async () => {
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
+  const workerRequests = await countWorkerRequests(page);
+  let aborted = 0;
+  await page.route('**/estimator-worker.js', (route) => (aborted++ === 0 ? route.abort() : route.continue()));
+  const failed = await call(page, 'estimateStrength', 'password1');
+  assert.match(failed.error ?? '', /could not be loaded/);
+  // The next request starts a new worker, and the page's copy takes over from it.
   const weak = await api(page, 'estimateStrength', 'password1');
   assert.equal(weak.warning, 'thisIsACommonPassword');
+  let answeredOnPage = false;
+  for (let i = 0; i < 100 && !answeredOnPage; i += 1) {
+    const before = await workerRequests();
+    await api(page, 'estimateStrength', 'Tr0ub4dour&3');
+    answeredOnPage = (await workerRequests()) === before;
+    if (!answeredOnPage) await page.waitForTimeout(100);
+  }
+  assert.ok(answeredOnPage, 'the page never scored a password itself');
   await context.close();
 });
 
