@@ -89,6 +89,17 @@ async function countWorkerRequests(page) {
   return () => page.evaluate(() => window.__workerRequests);
 }
 
+/** Waits (up to 10 s) until a request is answered on the page, not by the worker. */
+async function untilAnsweredOnPage(page, workerRequests) {
+  for (let i = 0; i < 100; i += 1) {
+    const before = await workerRequests();
+    await api(page, 'estimateStrength', 'Tr0ub4dour&3');
+    if ((await workerRequests()) === before) return;
+    await page.waitForTimeout(100);
+  }
+  assert.fail('the page never scored a password itself');
+}
+
 /**
  * Lets a test see or replace the worker's memory copy on its way to the page:
  * `pass(data)` gets `{ memory: ArrayBuffer, tableLength }` and returns what
@@ -119,14 +130,7 @@ test("the page's copy of the estimator takes over from the worker, and both know
   assert.ok((await workerRequests()) >= 1);
   // Then the page's instance starts from the worker's memory and answers typed
   // passwords itself: a request no longer reaches the worker.
-  let answeredOnPage = false;
-  for (let i = 0; i < 100 && !answeredOnPage; i += 1) {
-    const before = await workerRequests();
-    await api(page, 'estimateStrength', 'Tr0ub4dour&3');
-    answeredOnPage = (await workerRequests()) === before;
-    if (!answeredOnPage) await page.waitForTimeout(100);
-  }
-  assert.ok(answeredOnPage, 'the page never scored a password itself');
+  await untilAnsweredOnPage(page, workerRequests);
   const before = await workerRequests();
   const onPage = await api(page, 'estimateStrength', String(year));
   assert.deepEqual(onPage, first, 'the same answer from both');
@@ -209,14 +213,7 @@ test("after a worker that failed to start, the next one still hands the page its
   // The next request starts a new worker, and the page's copy takes over from it.
   const weak = await api(page, 'estimateStrength', 'password1');
   assert.equal(weak.warning, 'thisIsACommonPassword');
-  let answeredOnPage = false;
-  for (let i = 0; i < 100 && !answeredOnPage; i += 1) {
-    const before = await workerRequests();
-    await api(page, 'estimateStrength', 'Tr0ub4dour&3');
-    answeredOnPage = (await workerRequests()) === before;
-    if (!answeredOnPage) await page.waitForTimeout(100);
-  }
-  assert.ok(answeredOnPage, 'the page never scored a password itself');
+  await untilAnsweredOnPage(page, workerRequests);
   await context.close();
 });
 
