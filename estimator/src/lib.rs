@@ -2,7 +2,7 @@
 //!
 //! The estimator is [zxcvbn](https://docs.rs/zxcvbn) behind one pure function,
 //! [`estimate`]: a password and the user's own words in, an [`Estimate`] out.
-//! zxcvbn is about 94 % of the widget's weight, so it is built into a module of
+//! zxcvbn is about two thirds of the widget's weight, so it is built into a module of
 //! its own (feature `worker`) that the widget fetches only when a custom
 //! password needs it, and runs twice: in a Web Worker, and on the page for
 //! typed passwords of up to 64 characters. With default features off this
