@@ -1,8 +1,8 @@
-use std::collections::HashMap;
+use crate::HashMap;
 
 lazy_static! {
     pub static ref QWERTY: HashMap<char, Vec<Option<&'static str>>> = {
-        let mut table = HashMap::with_capacity(94);
+        let mut table = HashMap::with_capacity_and_hasher(94, Default::default());
         table.insert(
             '!',
             vec![Some("`~"), None, None, Some("2@"), Some("qQ"), None],
@@ -636,7 +636,7 @@ lazy_static! {
         table
     };
     pub static ref DVORAK: HashMap<char, Vec<Option<&'static str>>> = {
-        let mut table = HashMap::with_capacity(94);
+        let mut table = HashMap::with_capacity_and_hasher(94, Default::default());
         table.insert(
             '!',
             vec![Some("`~"), None, None, Some("2@"), Some("'\""), None],
@@ -1270,7 +1270,7 @@ lazy_static! {
         table
     };
     pub static ref KEYPAD: HashMap<char, Vec<Option<&'static str>>> = {
-        let mut table = HashMap::with_capacity(15);
+        let mut table = HashMap::with_capacity_and_hasher(15, Default::default());
         table.insert(
             '*',
             vec![
@@ -1469,7 +1469,7 @@ lazy_static! {
         table
     };
     pub static ref MAC_KEYPAD: HashMap<char, Vec<Option<&'static str>>> = {
-        let mut table = HashMap::with_capacity(16);
+        let mut table = HashMap::with_capacity_and_hasher(16, Default::default());
         table.insert(
             '*',
             vec![

@@ -22,6 +22,16 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 pub use crate::matching::Match;
 
+/// zxcvbn's hash maps, with a fixed hasher (this fork): where two readings of a
+/// password are (nearly) equally guessable, which one is reported follows the
+/// maps' order, and std's per-map random seeds made that change from call to
+/// call. Fixed, the same password always gets the same estimate.
+pub type HashMap<K, V> = std::collections::HashMap<
+    K,
+    V,
+    std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>,
+>;
+
 mod adjacency_graphs;
 pub mod feedback;
 mod frequency_lists;

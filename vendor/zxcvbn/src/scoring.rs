@@ -1,6 +1,6 @@
 use crate::matching::patterns::*;
 use crate::matching::Match;
-use std::collections::HashMap;
+use crate::HashMap;
 use std::{cmp, fmt::Display};
 
 /// Score generated when measuring the entropy of a password.
@@ -126,9 +126,9 @@ pub fn most_guessable_match_sequence(
     }
 
     let mut optimal = Optimal {
-        m: vec![HashMap::new(); n],
-        pi: vec![HashMap::new(); n],
-        g: vec![HashMap::new(); n],
+        m: vec![HashMap::default(); n],
+        pi: vec![HashMap::default(); n],
+        g: vec![HashMap::default(); n],
     };
 
     /// helper: considers whether a length-l sequence ending at match m is better (fewer guesses)
@@ -509,7 +509,7 @@ impl Estimator for RegexPattern {
 
 lazy_static! {
     static ref CHAR_CLASS_BASES: HashMap<&'static str, u64> = {
-        let mut table = HashMap::with_capacity(6);
+        let mut table = HashMap::with_capacity_and_hasher(6, Default::default());
         table.insert("alpha_lower", 26);
         table.insert("alpha_upper", 26);
         table.insert("alpha", 52);
@@ -539,8 +539,8 @@ mod tests {
     use crate::matching::Match;
     use crate::scoring;
     use crate::scoring::Estimator;
+    use crate::HashMap;
     use quickcheck::TestResult;
-    use std::collections::HashMap;
 
     #[test]
     fn test_n_ck() {
@@ -795,7 +795,7 @@ mod tests {
         for &(token, base_token, repeat_count) in &test_data {
             let base_guesses = scoring::most_guessable_match_sequence(
                 base_token,
-                &crate::matching::omnimatch(base_token, &HashMap::new()),
+                &crate::matching::omnimatch(base_token, &HashMap::default()),
                 false,
             )
             .guesses;
@@ -1008,7 +1008,7 @@ mod tests {
 
     #[test]
     fn test_dictionary_guesses_added_for_l33t() {
-        let mut subs = HashMap::with_capacity(1);
+        let mut subs = HashMap::with_capacity_and_hasher(1, Default::default());
         subs.insert('@', 'a');
         let mut p = DictionaryPattern {
             rank: 32,
@@ -1023,7 +1023,7 @@ mod tests {
 
     #[test]
     fn test_dictionary_guesses_added_for_caps_and_l33t() {
-        let mut subs = HashMap::with_capacity(1);
+        let mut subs = HashMap::with_capacity_and_hasher(1, Default::default());
         subs.insert('@', 'a');
         let mut p = DictionaryPattern {
             rank: 32,

@@ -6,10 +6,10 @@ mod repeat;
 
 use self::patterns::*;
 use crate::frequency_lists::DictionaryType;
+use crate::HashMap;
 use char_indexing::{CharIndexable, CharIndexableStr};
 use itertools::Itertools;
 use regex::Regex;
-use std::collections::HashMap;
 
 /// A match of a predictable pattern in the password.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -56,7 +56,7 @@ pub(crate) fn omnimatch(password: &str, user_inputs: &HashMap<String, usize>) ->
 
 lazy_static! {
     static ref L33T_TABLE: HashMap<char, Vec<char>> = {
-        let mut table = HashMap::with_capacity(12);
+        let mut table = HashMap::with_capacity_and_hasher(12, Default::default());
         table.insert('a', vec!['4', '@']);
         table.insert('b', vec!['8']);
         table.insert('c', vec!['(', '{', '[', '<']);
@@ -72,7 +72,7 @@ lazy_static! {
         table
     };
     static ref GRAPHS: HashMap<&'static str, &'static HashMap<char, Vec<Option<&'static str>>>> = {
-        let mut table = HashMap::with_capacity(4);
+        let mut table = HashMap::with_capacity_and_hasher(4, Default::default());
         table.insert("qwerty", &*super::adjacency_graphs::QWERTY);
         table.insert("dvorak", &*super::adjacency_graphs::DVORAK);
         table.insert("keypad", &*super::adjacency_graphs::KEYPAD);
@@ -231,7 +231,7 @@ fn translate(string: &str, chr_map: &HashMap<char, char>) -> String {
 
 fn relevant_l33t_subtable(password: &str) -> HashMap<char, Vec<char>> {
     let password_chars: Vec<char> = password.chars().collect();
-    let mut subtable: HashMap<char, Vec<char>> = HashMap::new();
+    let mut subtable: HashMap<char, Vec<char>> = HashMap::default();
     for (letter, subs) in L33T_TABLE.iter() {
         let relevant_subs: Vec<char> = subs
             .iter()
@@ -571,7 +571,7 @@ impl Matcher for RegexMatch {
 
 lazy_static! {
     static ref REGEXES: HashMap<&'static str, Regex> = {
-        let mut table = HashMap::with_capacity(1);
+        let mut table = HashMap::with_capacity_and_hasher(1, Default::default());
         table.insert("recent_year", Regex::new(regexes::RECENT_YEAR).unwrap());
         table
     };
@@ -801,7 +801,7 @@ const DATE_MIN_YEAR: u16 = 1000;
 const DATE_MAX_YEAR: u16 = 2050;
 lazy_static! {
     static ref DATE_SPLITS: HashMap<usize, Vec<(usize, usize)>> = {
-        let mut table = HashMap::with_capacity(5);
+        let mut table = HashMap::with_capacity_and_hasher(5, Default::default());
         // for length-4 strings, eg 1191 or 9111, two ways to split:
         // 1 1 91 (2nd split starts at index 1, 3rd at index 2)
         // 91 1 1
@@ -832,7 +832,7 @@ mod tests {
     use crate::matching;
     use crate::matching::patterns::*;
     use crate::matching::Matcher;
-    use std::collections::HashMap;
+    use crate::HashMap;
 
     #[test]
     fn test_translate() {
@@ -847,8 +847,8 @@ mod tests {
             ("aa", chr_map.clone(), "AA"),
             ("abab", chr_map.clone(), "ABAB"),
             ("", chr_map, ""),
-            ("", HashMap::new(), ""),
-            ("abc", HashMap::new(), "abc"),
+            ("", HashMap::default(), ""),
+            ("abc", HashMap::default(), "abc"),
         ];
         for &(string, ref map, result) in &test_data {
             assert_eq!(matching::translate(string, map), result);
@@ -857,7 +857,8 @@ mod tests {
 
     #[test]
     fn test_dictionary_matches_words_that_contain_other_words() {
-        let matches = (matching::DictionaryMatch {}).get_matches("motherboard", &HashMap::new());
+        let matches =
+            (matching::DictionaryMatch {}).get_matches("motherboard", &HashMap::default());
         let patterns = ["mother", "motherboard", "board"];
         let ijs = [(0, 5), (0, 10), (6, 10)];
         for (k, &pattern) in patterns.iter().enumerate() {
@@ -875,7 +876,7 @@ mod tests {
 
     #[test]
     fn test_dictionary_matches_multiple_words_when_they_overlap() {
-        let matches = (matching::DictionaryMatch {}).get_matches("1abcdef12", &HashMap::new());
+        let matches = (matching::DictionaryMatch {}).get_matches("1abcdef12", &HashMap::default());
         let patterns = ["1abcdef", "abcdef12"];
         let ijs = [(0, 6), (1, 8)];
         for (k, &pattern) in patterns.iter().enumerate() {
@@ -893,7 +894,7 @@ mod tests {
 
     #[test]
     fn test_dictionary_ignores_uppercasing() {
-        let matches = (matching::DictionaryMatch {}).get_matches("BoaRdZ", &HashMap::new());
+        let matches = (matching::DictionaryMatch {}).get_matches("BoaRdZ", &HashMap::default());
         let patterns = ["BoaRd"];
         let ijs = [(0, 4)];
         for (k, &pattern) in patterns.iter().enumerate() {
@@ -911,7 +912,7 @@ mod tests {
 
     #[test]
     fn test_dictionary_identifies_words_surrounded_by_non_words() {
-        let matches = (matching::DictionaryMatch {}).get_matches("asdf1234&*", &HashMap::new());
+        let matches = (matching::DictionaryMatch {}).get_matches("asdf1234&*", &HashMap::default());
         let patterns = ["asdf", "asdf1234"];
         let ijs = [(0, 3), (0, 7)];
         for (k, &pattern) in patterns.iter().enumerate() {
@@ -953,7 +954,8 @@ mod tests {
 
     #[test]
     fn test_dictionary_matches_against_reversed_words() {
-        let matches = (matching::ReverseDictionaryMatch {}).get_matches("rehtom", &HashMap::new());
+        let matches =
+            (matching::ReverseDictionaryMatch {}).get_matches("rehtom", &HashMap::default());
         let patterns = ["rehtom"];
         let ijs = [(0, 5)];
         for (k, &pattern) in patterns.iter().enumerate() {
@@ -973,8 +975,8 @@ mod tests {
     #[test]
     fn test_reduces_l33t_table_to_only_relevant_substitutions() {
         let test_data = vec![
-            ("", HashMap::new()),
-            ("a", HashMap::new()),
+            ("", HashMap::default()),
+            ("a", HashMap::default()),
             ("4", vec![('a', vec!['4'])].into_iter().collect()),
             ("4@", vec![('a', vec!['4', '@'])].into_iter().collect()),
             (
@@ -997,7 +999,7 @@ mod tests {
     #[test]
     fn test_enumerates_sets_of_l33t_subs_a_password_might_be_using() {
         let test_data = vec![
-            (HashMap::new(), vec![HashMap::new()]),
+            (HashMap::default(), vec![HashMap::default()]),
             (
                 vec![('a', vec!['@'])].into_iter().collect(),
                 vec![vec![('@', 'a')].into_iter().collect()],
@@ -1026,7 +1028,7 @@ mod tests {
 
     #[test]
     fn test_dictionary_matches_against_l33t_words() {
-        let matches = (matching::L33tMatch {}).get_matches("m0th3r", &HashMap::new());
+        let matches = (matching::L33tMatch {}).get_matches("m0th3r", &HashMap::default());
         let patterns = ["m0th3r"];
         let ijs = [(0, 5)];
         for (k, &pattern) in patterns.iter().enumerate() {
@@ -1045,7 +1047,7 @@ mod tests {
 
     #[test]
     fn test_dictionary_matches_overlapping_l33ted_words() {
-        let matches = (matching::L33tMatch {}).get_matches("p@ssw0rd", &HashMap::new());
+        let matches = (matching::L33tMatch {}).get_matches("p@ssw0rd", &HashMap::default());
         let patterns = ["p@ss", "@ssw0rd"];
         let ijs = [(0, 3), (1, 7)];
         for (k, &pattern) in patterns.iter().enumerate() {
@@ -1064,20 +1066,20 @@ mod tests {
 
     #[test]
     fn test_doesnt_match_when_multiple_l33t_subs_needed_for_same_letter() {
-        let matches = (matching::L33tMatch {}).get_matches("p4@ssword", &HashMap::new());
+        let matches = (matching::L33tMatch {}).get_matches("p4@ssword", &HashMap::default());
         assert!(!matches.iter().any(|m| &m.token == "p4@ssword"));
     }
 
     #[test]
     fn test_doesnt_match_single_character_l33ted_words() {
-        let matches = (matching::L33tMatch {}).get_matches("4 ( @", &HashMap::new());
+        let matches = (matching::L33tMatch {}).get_matches("4 ( @", &HashMap::default());
         assert!(matches.is_empty());
     }
 
     #[test]
     fn test_doesnt_match_1_and_2_char_spatial_patterns() {
         for password in &["", "/", "qw", "*/"] {
-            let result = (matching::SpatialMatch {}).get_matches(password, &HashMap::new());
+            let result = (matching::SpatialMatch {}).get_matches(password, &HashMap::default());
             assert!(!result.into_iter().any(|m| m.token == *password));
         }
     }
@@ -1086,7 +1088,7 @@ mod tests {
     fn test_matches_spatial_patterns_surrounded_by_non_spatial_patterns() {
         let password = "6tfGHJ";
         let m = (matching::SpatialMatch {})
-            .get_matches(password, &HashMap::new())
+            .get_matches(password, &HashMap::default())
             .into_iter()
             .find(|m| m.token == *password)
             .unwrap();
@@ -1119,7 +1121,7 @@ mod tests {
             (";qoaOQ:Aoq;a", "dvorak", 11, 4),
         ];
         for (password, keyboard, turns, shifts) in test_data {
-            let matches = (matching::SpatialMatch {}).get_matches(password, &HashMap::new());
+            let matches = (matching::SpatialMatch {}).get_matches(password, &HashMap::default());
             let m = matches
                 .into_iter()
                 .find(|m| {
@@ -1145,7 +1147,7 @@ mod tests {
     fn test_doesnt_match_len_1_sequences() {
         for &password in &["", "a", "1"] {
             assert_eq!(
-                (matching::SequenceMatch {}).get_matches(password, &HashMap::new()),
+                (matching::SequenceMatch {}).get_matches(password, &HashMap::default()),
                 Vec::new()
             );
         }
@@ -1154,7 +1156,7 @@ mod tests {
     #[test]
     fn test_matches_overlapping_sequences() {
         let password = "abcbabc";
-        let matches = (matching::SequenceMatch {}).get_matches(password, &HashMap::new());
+        let matches = (matching::SequenceMatch {}).get_matches(password, &HashMap::default());
         for &(pattern, i, j, ascending) in &[
             ("abc", 0, 2, true),
             ("cba", 2, 4, false),
@@ -1176,7 +1178,7 @@ mod tests {
     #[test]
     fn test_matches_embedded_sequence_patterns() {
         let password = "!jihg22";
-        let matches = (matching::SequenceMatch {}).get_matches(password, &HashMap::new());
+        let matches = (matching::SequenceMatch {}).get_matches(password, &HashMap::default());
         let m = matches.iter().find(|m| &m.token == "jihg").unwrap();
         let p = if let MatchPattern::Sequence(ref p) = m.pattern {
             p
@@ -1205,7 +1207,7 @@ mod tests {
             ("97531", "digits", false),
         ];
         for &(pattern, name, is_ascending) in &test_data {
-            let matches = (matching::SequenceMatch {}).get_matches(pattern, &HashMap::new());
+            let matches = (matching::SequenceMatch {}).get_matches(pattern, &HashMap::default());
             let m = matches.iter().find(|m| m.token == *pattern).unwrap();
             assert_eq!(m.i, 0);
             assert_eq!(m.j, pattern.len() - 1);
@@ -1223,7 +1225,7 @@ mod tests {
     fn test_doesnt_match_len_1_repeat_patterns() {
         for &password in &["", "#"] {
             assert_eq!(
-                (matching::RepeatMatch {}).get_matches(password, &HashMap::new()),
+                (matching::RepeatMatch {}).get_matches(password, &HashMap::default()),
                 Vec::new()
             );
         }
@@ -1233,7 +1235,7 @@ mod tests {
     fn test_matches_embedded_repeat_patterns() {
         let password = "y4@&&&&&u%7";
         let (i, j) = (3, 7);
-        let matches = (matching::RepeatMatch {}).get_matches(password, &HashMap::new());
+        let matches = (matching::RepeatMatch {}).get_matches(password, &HashMap::default());
         let m = matches.iter().find(|m| &m.token == "&&&&&").unwrap();
         assert_eq!(m.i, i);
         assert_eq!(m.j, j);
@@ -1250,7 +1252,8 @@ mod tests {
         for len in 3..13 {
             for &chr in &['a', 'Z', '4', '&'] {
                 let password = (0..len).map(|_| chr).collect::<String>();
-                let matches = (matching::RepeatMatch {}).get_matches(&password, &HashMap::new());
+                let matches =
+                    (matching::RepeatMatch {}).get_matches(&password, &HashMap::default());
                 let m = matches
                     .iter()
                     .find(|m| {
@@ -1271,7 +1274,7 @@ mod tests {
     #[test]
     fn test_multiple_adjacent_repeats() {
         let password = "BBB1111aaaaa@@@@@@";
-        let matches = (matching::RepeatMatch {}).get_matches(password, &HashMap::new());
+        let matches = (matching::RepeatMatch {}).get_matches(password, &HashMap::default());
         let test_data = [
             ("BBB", 0, 2),
             ("1111", 3, 6),
@@ -1294,7 +1297,7 @@ mod tests {
     #[test]
     fn test_multiple_non_adjacent_repeats() {
         let password = "2818BBBbzsdf1111@*&@!aaaaaEUDA@@@@@@1729";
-        let matches = (matching::RepeatMatch {}).get_matches(password, &HashMap::new());
+        let matches = (matching::RepeatMatch {}).get_matches(password, &HashMap::default());
         let test_data = [
             ("BBB", 4, 6),
             ("1111", 12, 15),
@@ -1318,7 +1321,7 @@ mod tests {
     fn test_multiple_character_repeats() {
         let password = "abab";
         let (i, j) = (0, 3);
-        let matches = (matching::RepeatMatch {}).get_matches(password, &HashMap::new());
+        let matches = (matching::RepeatMatch {}).get_matches(password, &HashMap::default());
         let m = matches.iter().find(|m| m.token == *password).unwrap();
         assert_eq!(m.i, i);
         assert_eq!(m.j, j);
@@ -1334,7 +1337,7 @@ mod tests {
     fn test_matches_longest_repeat() {
         let password = "aabaab";
         let (i, j) = (0, 5);
-        let matches = (matching::RepeatMatch {}).get_matches(password, &HashMap::new());
+        let matches = (matching::RepeatMatch {}).get_matches(password, &HashMap::default());
         let m = matches.iter().find(|m| m.token == *password).unwrap();
         assert_eq!(m.i, i);
         assert_eq!(m.j, j);
@@ -1350,7 +1353,7 @@ mod tests {
     fn test_identifies_simplest_repeat() {
         let password = "abababab";
         let (i, j) = (0, 7);
-        let matches = (matching::RepeatMatch {}).get_matches(password, &HashMap::new());
+        let matches = (matching::RepeatMatch {}).get_matches(password, &HashMap::default());
         let m = matches.iter().find(|m| m.token == *password).unwrap();
         assert_eq!(m.i, i);
         assert_eq!(m.j, j);
@@ -1366,7 +1369,7 @@ mod tests {
     fn test_identifies_repeat_with_multibyte_utf8() {
         let password = "x\u{1F431}\u{1F436}\u{1F431}\u{1F436}";
         let (i, j) = (1, 4);
-        let matches = (matching::RepeatMatch {}).get_matches(password, &HashMap::new());
+        let matches = (matching::RepeatMatch {}).get_matches(password, &HashMap::default());
         let m = matches.iter().find(|m| m.token == password[1..]).unwrap();
         assert_eq!(m.i, i);
         assert_eq!(m.j, j);
@@ -1382,7 +1385,7 @@ mod tests {
     fn test_regex_matching() {
         let test_data = [("1922", "recent_year"), ("2017", "recent_year")];
         for &(pattern, name) in &test_data {
-            let matches = (matching::RegexMatch {}).get_matches(pattern, &HashMap::new());
+            let matches = (matching::RegexMatch {}).get_matches(pattern, &HashMap::default());
             let m = matches.iter().find(|m| m.token == *pattern).unwrap();
             assert_eq!(m.i, 0);
             assert_eq!(m.j, pattern.len() - 1);
@@ -1400,7 +1403,7 @@ mod tests {
         let separators = ["", " ", "-", "/", "\\", "_", "."];
         for sep in &separators {
             let password = format!("13{}2{}1921", sep, sep);
-            let matches = (matching::DateMatch {}).get_matches(&password, &HashMap::new());
+            let matches = (matching::DateMatch {}).get_matches(&password, &HashMap::default());
             let m = matches.iter().find(|m| m.token == password).unwrap();
             assert_eq!(m.i, 0);
             assert_eq!(m.j, password.len() - 1);
@@ -1420,7 +1423,7 @@ mod tests {
     fn test_date_matches_year_closest_to_reference_year() {
         let now = time::OffsetDateTime::now_utc();
         let password = format!("1115{}", now.year() % 100);
-        let matches = (matching::DateMatch {}).get_matches(&password, &HashMap::new());
+        let matches = (matching::DateMatch {}).get_matches(&password, &HashMap::default());
         let m = matches.iter().find(|m| m.token == password).unwrap();
         assert_eq!(m.i, 0);
         assert_eq!(m.j, password.len() - 1);
@@ -1440,7 +1443,7 @@ mod tests {
         let test_data = [(1, 1, 1999), (11, 8, 2000), (9, 12, 2005), (22, 11, 1551)];
         for &(day, month, year) in &test_data {
             let password = format!("{}{}{}", year, month, day);
-            let matches = (matching::DateMatch {}).get_matches(&password, &HashMap::new());
+            let matches = (matching::DateMatch {}).get_matches(&password, &HashMap::default());
             let m = matches.iter().find(|m| m.token == password).unwrap();
             assert_eq!(m.i, 0);
             assert_eq!(m.j, password.len() - 1);
@@ -1454,7 +1457,7 @@ mod tests {
         }
         for &(day, month, year) in &test_data {
             let password = format!("{}.{}.{}", year, month, day);
-            let matches = (matching::DateMatch {}).get_matches(&password, &HashMap::new());
+            let matches = (matching::DateMatch {}).get_matches(&password, &HashMap::default());
             let m = matches.iter().find(|m| m.token == password).unwrap();
             assert_eq!(m.i, 0);
             assert_eq!(m.j, password.len() - 1);
@@ -1471,7 +1474,7 @@ mod tests {
     #[test]
     fn test_matching_zero_padded_dates() {
         let password = "02/02/02";
-        let matches = (matching::DateMatch {}).get_matches(password, &HashMap::new());
+        let matches = (matching::DateMatch {}).get_matches(password, &HashMap::default());
         let m = matches.iter().find(|m| m.token == password).unwrap();
         assert_eq!(m.i, 0);
         assert_eq!(m.j, password.len() - 1);
@@ -1489,7 +1492,7 @@ mod tests {
     #[test]
     fn test_matching_embedded_dates() {
         let password = "a1/1/91!";
-        let matches = (matching::DateMatch {}).get_matches(password, &HashMap::new());
+        let matches = (matching::DateMatch {}).get_matches(password, &HashMap::default());
         let m = matches.iter().find(|m| &m.token == "1/1/91").unwrap();
         assert_eq!(m.i, 1);
         assert_eq!(m.j, password.len() - 2);
@@ -1507,7 +1510,7 @@ mod tests {
     #[test]
     fn test_matching_overlapping_dates() {
         let password = "12/20/1991.12.20";
-        let matches = (matching::DateMatch {}).get_matches(password, &HashMap::new());
+        let matches = (matching::DateMatch {}).get_matches(password, &HashMap::default());
         let m = matches.iter().find(|m| &m.token == "12/20/1991").unwrap();
         assert_eq!(m.i, 0);
         assert_eq!(m.j, 9);
@@ -1537,7 +1540,7 @@ mod tests {
     #[test]
     fn test_matches_dates_padded_by_non_ambiguous_digits() {
         let password = "912/20/919";
-        let matches = (matching::DateMatch {}).get_matches(password, &HashMap::new());
+        let matches = (matching::DateMatch {}).get_matches(password, &HashMap::default());
         let m = matches.iter().find(|m| &m.token == "12/20/91").unwrap();
         assert_eq!(m.i, 1);
         assert_eq!(m.j, password.len() - 2);
@@ -1554,7 +1557,7 @@ mod tests {
 
     #[test]
     fn test_omnimatch() {
-        assert_eq!(matching::omnimatch("", &HashMap::new()), Vec::new());
+        assert_eq!(matching::omnimatch("", &HashMap::default()), Vec::new());
         let password = "r0sebudmaelstrom11/20/91aaaa";
         let expected = [
             ("dictionary", 0, 6),
@@ -1562,7 +1565,7 @@ mod tests {
             ("date", 16, 23),
             ("repeat", 24, 27),
         ];
-        let matches = matching::omnimatch(password, &HashMap::new());
+        let matches = matching::omnimatch(password, &HashMap::default());
         for &(pattern_name, i, j) in &expected {
             assert!(matches
                 .iter()

@@ -1,6 +1,6 @@
 use crate::frequency_lists::DictionaryType;
 use crate::matching::Match;
-use std::collections::HashMap;
+use crate::HashMap;
 
 /// Pattern type used to detect a match
 #[derive(Debug, Clone, PartialEq, Default)]
