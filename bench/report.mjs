@@ -89,7 +89,7 @@ export function formatReport(r) {
 
   // 3b. pastes and blocked input
   if (r.pastes) {
-    out.push('', '   Pasted (one input event, Playwright fill) -> meter, ms: ' + r.pastes.map((x) => `${x.length} chars: median ${ms(x.latency.medianMs)}, max ${ms(x.latency.maxMs)} (${x.answered}/${x.pasted})`).join('; '));
+    out.push('', '   Pasted (one input event, Playwright fill) -> meter, ms: ' + r.pastes.map((x) => `${x.length} chars${x.kind ? ` of ${x.kind}` : ''}: median ${ms(x.latency.medianMs)}, max ${ms(x.latency.maxMs)} (${x.answered}/${x.pasted})`).join('; '));
   }
   const b = r.blocking;
   if (b && b.supported) {

@@ -34,8 +34,15 @@ export const CONFIG = {
   // Passes over a length, so that each row has at least 64 keystrokes.
   repsFor: (length) => Math.max(1, Math.ceil(64 / length)),
   throughputPasses: 3,
-  // Pasted passwords (one input event each), a few times each.
-  pasteLengths: [256, 1000, 10000],
+  // Pasted passwords (one input event each), a few times each: the typed
+  // string at three lengths, and 64 l33t symbols (the slowest kind of input
+  // for zxcvbn found: it tries their readings; 20-35 ms on the page's thread).
+  pastes: [
+    { length: 256 },
+    { length: 1000 },
+    { length: 10000 },
+    { length: 64, kind: 'l33t symbols', text: '4@8(3!1|0$5+7%2' },
+  ],
   pasteReps: 5,
   // Typing at once after choosing a custom password, on fresh pages.
   startRuns: 10,
@@ -47,7 +54,7 @@ export const CONFIG = {
 
 const log = (...args) => console.error('[bench]', ...args);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const textOf = (length) => CONFIG.text.repeat(Math.ceil(length / CONFIG.text.length)).slice(0, length);
+const textOf = (length, text = CONFIG.text) => text.repeat(Math.ceil(length / text.length)).slice(0, length);
 
 // --- statistics --------------------------------------------------------------
 export function median(xs) {
@@ -323,11 +330,11 @@ async function measureKeystrokes(browser, url) {
   // meter, and (below) whether any event of the session waited over a frame.
   log('pastes: one input event per password');
   const pastes = [];
-  for (const length of CONFIG.pasteLengths) {
+  for (const { length, kind, text } of CONFIG.pastes) {
     const latencies = [];
     for (let r = 0; r < CONFIG.pasteReps; r++) {
       await page.evaluate(() => window.benchLab.startRecording());
-      await field.fill(textOf(length));
+      await field.fill(textOf(length, text));
       try {
         await page.waitForFunction(() => window.benchLab.attribute().lastAnswered, null, { timeout: CONFIG.timeoutMs, polling: 10 });
       } catch {
@@ -338,8 +345,8 @@ async function measureKeystrokes(browser, url) {
       await field.fill('');
       await sleep(200);
     }
-    pastes.push({ length, pasted: CONFIG.pasteReps, answered: latencies.length, latency: summary(latencies) });
-    log(`pastes: ${length} characters, median ${median(latencies)?.toFixed(2)} ms to the meter`);
+    pastes.push({ length, kind, pasted: CONFIG.pasteReps, answered: latencies.length, latency: summary(latencies) });
+    log(`pastes: ${length} characters${kind ? ` of ${kind}` : ''}, median ${median(latencies)?.toFixed(2)} ms to the meter`);
   }
   // Everything the widget did on this page so far (the libraries are loaded next).
   const blocking = await page.evaluate(() => ({

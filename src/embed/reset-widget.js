@@ -32,9 +32,10 @@ if (loaded) sheet.replaceSync(stylesheet());
 // page, for typed ones. A worker's answer to a keystroke is handled only after
 // the frame the keystroke causes (Chromium renders before other tasks after
 // input), which costs up to a frame; up to LOCAL_MAX_CHARS characters (what
-// people type) zxcvbn takes about a millisecond (under 3 ms at p99 in the
-// bench), so the page scores those itself, at once. Longer passwords, pasted
-// ones mostly, go to the worker and never hold up the page.
+// people type) zxcvbn usually takes about a millisecond (under 3 ms at p99 in
+// the bench), so the page scores those itself, at once (scoreOnPage has the
+// exceptions). Longer passwords, pasted ones mostly, go to the worker and
+// never hold up the page.
 // zxcvbn builds its dictionaries on first use, a 50-90 ms task. Only the
 // worker builds them: the page's instance starts from a copy of the worker's
 // memory taken right after (estimator-worker.js), a few milliseconds of
@@ -145,13 +146,37 @@ function prepareEstimator() {
   estimatorWorker();
 }
 
+// zxcvbn's time is not only a matter of length: 64 characters of l33t
+// symbols ("4@8(3!1|0$5+...") take it 20-35 ms, as it tries their readings.
+// So the page scores a password only when that stays under half a frame:
+// - typed or deleted a key at a time (one character longer or shorter than
+//   the last request): each prefix costs a little more than the last, so once
+//   one takes over LOCAL_BUDGET_MS, longer ones go to the worker (until a new
+//   password is started);
+// - anything else (a paste, an autofill) longer than LOCAL_PASTE_MAX_CHARS:
+//   the worker.
+const LOCAL_BUDGET_MS = 8;
+const LOCAL_PASTE_MAX_CHARS = 16;
+let localLimit = LOCAL_MAX_CHARS;
+let lastLength = 0; // of the last password asked about (its length only)
+
+function scoreOnPage(length) {
+  const typed = Math.abs(length - lastLength) === 1;
+  lastLength = length;
+  if (length <= 1) localLimit = LOCAL_MAX_CHARS; // a new password
+  return local && length <= localLimit && (typed || length <= LOCAL_PASTE_MAX_CHARS);
+}
+
 // The estimator's raw JSON reply; what the dialog uses.
 function estimateJson(password, userInputs) {
   const id = nextId++;
   const message = JSON.stringify({ id, password, userInputs: [...userInputs] });
-  if (local && [...password].length <= LOCAL_MAX_CHARS) {
+  const length = [...password].length;
+  if (scoreOnPage(length)) {
     try {
+      const started = performance.now();
       const reply = local.estimateJson(message);
+      if (performance.now() - started > LOCAL_BUDGET_MS) localLimit = length - 1;
       if (reply) return Promise.resolve(reply);
     } catch {
       local = null; // the page's copy failed (a trap): the worker answers from now on

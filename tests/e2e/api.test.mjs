@@ -217,6 +217,30 @@ test("after a worker that failed to start, the next one still hands the page its
   await context.close();
 });
 
+test("typed keys are scored on the page, a pasted password of l33t symbols in the worker", async () => {
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
+  const workerRequests = await countWorkerRequests(page);
+  const widget = await openDialogFor(page, 'u-1042');
+  await widget.getByRole('radio', { name: 'Let me create the password' }).check();
+  await untilAnsweredOnPage(page, workerRequests);
+  const field = widget.getByLabel('New password');
+  const meter = widget.getByRole('meter', { name: 'Password strength' });
+  // Typed a key at a time: the page answers every key.
+  let before = await workerRequests();
+  await field.pressSequentially('Marmalade-Tundra-48', { delay: 10 });
+  await page.waitForFunction((el) => el.getAttribute('aria-valuenow') === '4', await meter.elementHandle());
+  assert.equal(await workerRequests(), before, 'a typed key reached the worker');
+  // Pasted: 64 characters that zxcvbn takes tens of milliseconds over go to
+  // the worker, and the page's thread stays free.
+  await field.fill('');
+  before = await workerRequests();
+  await field.fill('4@8(3!1|0$5+7%2'.repeat(5).slice(0, 64));
+  await page.waitForFunction((n) => window.__workerRequests > n, before, { timeout: 10_000 });
+  await page.waitForFunction((el) => el.getAttribute('aria-valuenow') === '4', await meter.elementHandle());
+  assert.equal(await workerRequests(), before + 1);
+  await context.close();
+});
+
 test("the dialog refuses a password on the organisation's blocklist", async () => {
   const { page, context, seen } = await openPage(env.browser, env.backend.url + '/');
   const widget = await openDialogFor(page, 'u-1042');
