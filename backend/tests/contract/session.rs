@@ -39,6 +39,12 @@ async fn get_session(app: &TestApp, cookie: &str) -> TestResponse {
     .await
 }
 
+/// `DELETE /api/session`, with the given headers (a cookie, or none).
+async fn sign_out(app: &TestApp, headers: &[(&str, &str)]) -> TestResponse {
+    app.request(Method::DELETE, "/api/session", headers, Body::empty())
+        .await
+}
+
 #[tokio::test]
 async fn the_demo_admin_signs_in_and_gets_a_session_cookie() {
     let app = TestApp::new();
@@ -195,14 +201,7 @@ async fn delete_signs_out() {
     let cookie = format!("reset_session={}", cookie_value(&signed_in));
     let csrf = signed_in.json()["csrfToken"].as_str().unwrap().to_owned();
 
-    let out = app
-        .request(
-            Method::DELETE,
-            "/api/session",
-            &[("cookie", &cookie)],
-            Body::empty(),
-        )
-        .await;
+    let out = sign_out(&app, &[("cookie", &cookie)]).await;
     assert_eq!(out.status, 204, "{}", out.text());
     assert_eq!(
         out.set_cookie(),
@@ -225,18 +224,9 @@ async fn delete_signs_out() {
     assert_eq!(app.resets_of("u-1042").await.0, 0);
 
     // Signing out twice, or without a session, is fine.
-    let again = app
-        .request(
-            Method::DELETE,
-            "/api/session",
-            &[("cookie", &cookie)],
-            Body::empty(),
-        )
-        .await;
+    let again = sign_out(&app, &[("cookie", &cookie)]).await;
     assert_eq!(again.status, 204);
-    let anonymous = app
-        .request(Method::DELETE, "/api/session", &[], Body::empty())
-        .await;
+    let anonymous = sign_out(&app, &[]).await;
     assert_eq!(anonymous.status, 204);
 }
 
@@ -284,9 +274,7 @@ async fn the_cookie_is_secure_behind_https() {
     let response = always.start_session("u-1001", DEMO_ADMIN_PASSWORD).await;
     assert_eq!(response.status, 200);
     assert!(attributes(&response).iter().any(|a| a == "Secure"));
-    let out = always
-        .request(Method::DELETE, "/api/session", &[], Body::empty())
-        .await;
+    let out = sign_out(&always, &[]).await;
     assert!(
         out.set_cookie().ends_with("; Secure"),
         "{}",
