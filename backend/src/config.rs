@@ -198,7 +198,7 @@ impl Config {
 }
 
 /// The reset endpoint's own minimum, so the admin could set it there too.
-const MIN_ADMIN_PASSWORD_CHARS: usize = crate::routes::resets::MIN_PASSWORD_CHARS;
+const MIN_ADMIN_PASSWORD_CHARS: usize = crate::limits::MIN_PASSWORD_CHARS;
 
 /// A whole number of at least 1, for `what` (a flag or variable name).
 fn positive<T: std::str::FromStr + PartialOrd + From<u8>>(
@@ -213,9 +213,9 @@ fn positive<T: std::str::FromStr + PartialOrd + From<u8>>(
     }
 }
 
-/// A number of generated users: 0 to [`crate::db::MAX_EXTRA_USERS`].
+/// A number of generated users: 0 to [`crate::seed::MAX_EXTRA_USERS`].
 fn seed_count(what: &str, value: &str) -> Result<u32, String> {
-    let max = crate::db::MAX_EXTRA_USERS;
+    let max = crate::seed::MAX_EXTRA_USERS;
     match value.parse::<u32>() {
         Ok(count) if count <= max => Ok(count),
         _ => Err(format!(

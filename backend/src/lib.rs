@@ -10,10 +10,12 @@ pub mod delivery;
 pub mod faults;
 pub mod idempotency;
 pub mod json_body;
+pub mod limits;
 pub mod passwords;
 pub mod problem;
 pub mod rate_limit;
 pub mod routes;
+pub mod seed;
 pub mod sessions;
 pub mod state;
 

@@ -118,12 +118,6 @@ impl IntoResponse for Problem {
     }
 }
 
-impl From<crate::db::DbError> for Problem {
-    fn from(error: crate::db::DbError) -> Problem {
-        Problem::internal(error)
-    }
-}
-
 /// 404 for unknown paths under `/api/`, so API clients always get JSON.
 pub async fn api_not_found() -> Problem {
     Problem::new(

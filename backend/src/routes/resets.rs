@@ -23,10 +23,10 @@
 //! Then:
 //! - 400: not JSON, or not the shape above (unknown fields included), or an
 //!   `Idempotency-Key` header that is not 1-255 visible ASCII characters;
-//! - 413: more than [`MAX_RESETS`] resets (or a body over 64 KiB);
+//! - 413: more than [`MAX_RESETS`](crate::limits::MAX_RESETS) resets (or a body over 64 KiB);
 //! - 415: not `application/json`;
-//! - 422: `resets` empty; a password empty, shorter than [`MIN_PASSWORD_CHARS`]
-//!   or longer than [`MAX_PASSWORD_CHARS`] characters (Unicode scalar values,
+//! - 422: `resets` empty; a password empty, shorter than [`MIN_PASSWORD_CHARS`](crate::limits::MIN_PASSWORD_CHARS)
+//!   or longer than [`MAX_PASSWORD_CHARS`](crate::limits::MAX_PASSWORD_CHARS) characters (Unicode scalar values,
 //!   not bytes); an empty or repeated `userId`; a bad address in `deliverTo`;
 //!   an `Idempotency-Key` reused with a different request;
 //! - 404 "Unknown user": the only user of a one-reset request does not exist.
@@ -62,15 +62,11 @@ use crate::delivery::{self, Mailer};
 use crate::faults::Fault;
 use crate::idempotency::{self, Lookup, StoredResponse};
 use crate::json_body;
+use crate::limits::{MAX_PASSWORD_CHARS, MAX_RECIPIENTS, MAX_RESETS, MIN_PASSWORD_CHARS};
 use crate::passwords;
 use crate::problem::{FieldError, Problem};
 use crate::sessions;
 use crate::state::AppState;
-
-pub const MAX_RESETS: usize = 40;
-pub const MIN_PASSWORD_CHARS: usize = 8;
-pub const MAX_PASSWORD_CHARS: usize = 256;
-pub const MAX_RECIPIENTS: usize = 20;
 
 // ------------------------------------------------------------ wire types
 
