@@ -1,5 +1,8 @@
-//! The SQLite demo directory: the schema and the small queries the routes
-//! need. Who it starts with is `seed.rs`.
+//! The SQLite demo directory: the schema, and every query of the backend
+//! (the directory's here, the sessions' and the idempotency records' in
+//! the submodules). Who it starts with is `seed.rs`. Nothing here knows
+//! about HTTP beyond turning a [`DbError`] into a 500 problem; the modules
+//! above it call these functions with plain values.
 //!
 //! One connection behind a mutex, used from Tokio's blocking pool: simple,
 //! correct, and plenty for a demo. Timestamps are ISO-8601 UTC text made by
@@ -14,6 +17,9 @@ use serde::Serialize;
 use crate::passwords;
 use crate::problem::Problem;
 use crate::seed::{extra_user, MAX_EXTRA_USERS, SEED_USERS};
+
+pub mod idempotency;
+pub mod sessions;
 
 /// Re-exported where callers (and the tests) have always found it.
 pub use crate::seed::DEMO_ADMIN_ID;
@@ -281,7 +287,7 @@ pub fn apply_reset(
         ),
         params![user_id, idempotency_key, password_source],
     )?;
-    crate::sessions::delete_all_of(conn, user_id)?;
+    sessions::delete_all_of(conn, user_id)?;
     Ok(())
 }
 

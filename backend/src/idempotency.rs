@@ -11,10 +11,10 @@
 
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::db::NOW;
+use crate::db;
 use crate::passwords;
 use crate::problem::{Problem, PROBLEM_JSON};
 
@@ -70,24 +70,13 @@ pub struct Record {
 
 /// The record of `key`, first forgetting records older than 24 hours.
 pub fn find(conn: &Connection, key: &str) -> rusqlite::Result<Option<Record>> {
-    conn.execute(
-        "DELETE FROM idempotency WHERE created_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 day')",
-        [],
-    )?;
-    conn.query_row(
-        "SELECT request_hash, status, body FROM idempotency WHERE key = ?1",
-        [key],
-        |row| {
-            Ok(Record {
-                fingerprint: row.get(0)?,
-                response: StoredResponse {
-                    status: row.get(1)?,
-                    body: row.get(2)?,
-                },
-            })
+    Ok(db::idempotency::find(conn, key)?.map(|row| Record {
+        fingerprint: row.fingerprint,
+        response: StoredResponse {
+            status: row.status,
+            body: row.body,
         },
-    )
-    .optional()
+    }))
 }
 
 impl Record {
@@ -131,24 +120,13 @@ pub fn store(
     fingerprint: &str,
     response: &StoredResponse,
 ) -> rusqlite::Result<()> {
-    conn.execute(
-        &format!(
-            "INSERT INTO idempotency (key, request_hash, status, body, created_at)
-             VALUES (?1, ?2, ?3, ?4, {NOW})"
-        ),
-        params![key, fingerprint, response.status, response.body],
-    )?;
-    Ok(())
+    db::idempotency::insert(conn, key, fingerprint, response.status, &response.body)
 }
 
 /// Replaces the stored body once e-mail delivery has finished, so a replay
 /// reports the final delivery status.
 pub fn update_body(conn: &Connection, key: &str, body: &str) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE idempotency SET body = ?2 WHERE key = ?1",
-        params![key, body],
-    )?;
-    Ok(())
+    db::idempotency::update_body(conn, key, body)
 }
 
 pub fn key_reused() -> Problem {

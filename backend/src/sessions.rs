@@ -23,13 +23,14 @@
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use rusqlite::{params, Connection, OptionalExtension};
-use serde::Serialize;
+use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
-use crate::db::{self, NOW};
+use crate::db::{self, Db};
 use crate::problem::Problem;
-use crate::state::AppState;
+
+/// What `POST` and `GET /api/session` answer (a row of `db::sessions`).
+pub use crate::db::sessions::Session;
 
 /// Name of the session cookie.
 pub const COOKIE_NAME: &str = "reset_session";
@@ -40,28 +41,6 @@ pub const LIFETIME_HOURS: u32 = 8;
 const LIFETIME_SECS: u32 = LIFETIME_HOURS * 60 * 60;
 /// 32 random bytes in unpadded base64url.
 const TOKEN_CHARS: usize = 43;
-
-/// What `POST` and `GET /api/session` answer.
-#[derive(Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Session {
-    pub user_id: String,
-    pub name: String,
-    pub is_admin: bool,
-    pub csrf_token: String,
-}
-
-/// The CSRF token is a secret: never print it.
-impl std::fmt::Debug for Session {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Session")
-            .field("user_id", &self.user_id)
-            .field("name", &self.name)
-            .field("is_admin", &self.is_admin)
-            .field("csrf_token", &"<redacted>")
-            .finish()
-    }
-}
 
 /// 256 bits from the operating system's CSPRNG, base64url without padding.
 pub fn new_token() -> String {
@@ -83,18 +62,15 @@ pub fn token_hash(token: &str) -> String {
 /// Starts a session for `user_id` (who must exist) and returns the cookie
 /// value with the session. Also forgets expired sessions.
 pub fn create(conn: &Connection, user_id: &str) -> rusqlite::Result<(String, Session)> {
-    conn.execute(
-        &format!("DELETE FROM sessions WHERE expires_at <= {NOW}"),
-        [],
-    )?;
+    db::sessions::delete_expired(conn)?;
     let token = new_token();
     let csrf_token = new_token();
-    conn.execute(
-        &format!(
-            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
-             VALUES (?1, ?2, ?3, {NOW}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+{LIFETIME_HOURS} hours'))"
-        ),
-        params![token_hash(&token), user_id, csrf_token],
+    db::sessions::insert(
+        conn,
+        &token_hash(&token),
+        user_id,
+        &csrf_token,
+        LIFETIME_HOURS,
     )?;
     let session = find(conn, &token)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
     Ok((token, session))
@@ -102,38 +78,12 @@ pub fn create(conn: &Connection, user_id: &str) -> rusqlite::Result<(String, Ses
 
 /// The live (unexpired) session of this cookie value, if any.
 pub fn find(conn: &Connection, token: &str) -> rusqlite::Result<Option<Session>> {
-    conn.query_row(
-        &format!(
-            "SELECT users.id, users.name, users.is_admin, sessions.csrf_token
-             FROM sessions JOIN users ON users.id = sessions.user_id
-             WHERE sessions.token_hash = ?1 AND sessions.expires_at > {NOW}"
-        ),
-        [token_hash(token)],
-        |row| {
-            Ok(Session {
-                user_id: row.get(0)?,
-                name: row.get(1)?,
-                is_admin: row.get(2)?,
-                csrf_token: row.get(3)?,
-            })
-        },
-    )
-    .optional()
+    db::sessions::find(conn, &token_hash(token))
 }
 
 /// Ends the session of this cookie value (nothing if there is none).
 pub fn delete(conn: &Connection, token: &str) -> rusqlite::Result<()> {
-    conn.execute(
-        "DELETE FROM sessions WHERE token_hash = ?1",
-        [token_hash(token)],
-    )?;
-    Ok(())
-}
-
-/// Ends every session of a user: called when their password is reset.
-pub fn delete_all_of(conn: &Connection, user_id: &str) -> rusqlite::Result<()> {
-    conn.execute("DELETE FROM sessions WHERE user_id = ?1", [user_id])?;
-    Ok(())
+    db::sessions::delete(conn, &token_hash(token))
 }
 
 // ---------------------------------------------------------------- HTTP
@@ -167,9 +117,10 @@ pub fn came_over_https(headers: &HeaderMap) -> bool {
         .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
 }
 
-/// Whether the cookie set in answer to this request gets `Secure`.
-pub fn secure_cookie(state: &AppState, headers: &HeaderMap) -> bool {
-    state.secure_cookies || came_over_https(headers)
+/// Whether the cookie set in answer to this request gets `Secure`:
+/// `always_secure` is `--secure-cookies`.
+pub fn secure_cookie(always_secure: bool, headers: &HeaderMap) -> bool {
+    always_secure || came_over_https(headers)
 }
 
 /// `Set-Cookie` for a new session.
@@ -191,40 +142,20 @@ fn cookie_header(value: &str, max_age: u32, secure: bool) -> HeaderValue {
 }
 
 /// The live session of the request, or 401 "Sign-in required".
-pub async fn current(state: &AppState, headers: &HeaderMap) -> Result<Session, Problem> {
+pub async fn current(db: &Db, headers: &HeaderMap) -> Result<Session, Problem> {
     let token = cookie_token(headers).ok_or_else(sign_in_required)?;
-    db::call(&state.db, move |conn| find(conn, &token))
+    db::call(db, move |conn| find(conn, &token))
         .await?
         .ok_or_else(sign_in_required)
 }
 
-/// What `POST /api/password-resets` checks before anything else: a live
-/// session (401), of an administrator (403), and the session's CSRF token
-/// in [`CSRF_HEADER`] (403).
-pub async fn require_admin_with_csrf(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<Session, Problem> {
-    let session = current(state, headers).await?;
-    if !session.is_admin {
-        return Err(Problem::new(
-            StatusCode::FORBIDDEN,
-            "Not allowed",
-            "Only administrators can reset passwords.",
-        ));
-    }
+/// Whether the request repeats the session's CSRF token in [`CSRF_HEADER`].
+pub fn carries_csrf_token(headers: &HeaderMap, session: &Session) -> bool {
     let sent = headers
         .get(CSRF_HEADER)
         .map(|value| value.as_bytes())
         .unwrap_or_default();
-    if !constant_time_eq(sent, session.csrf_token.as_bytes()) {
-        return Err(Problem::new(
-            StatusCode::FORBIDDEN,
-            "CSRF token missing or wrong",
-            "The request must carry the X-CSRF-Token header with the token of your session (from GET /api/session). Reload the page and try again.",
-        ));
-    }
-    Ok(session)
+    constant_time_eq(sent, session.csrf_token.as_bytes())
 }
 
 pub fn sign_in_required() -> Problem {

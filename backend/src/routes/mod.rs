@@ -6,6 +6,7 @@
 //! with the CSRF token); the directory listing, the outbox, `/api/sign-in`
 //! and the test-mode `/api/test/*` endpoints do not.
 
+pub mod auth;
 pub mod outbox;
 pub mod resets;
 pub mod session;

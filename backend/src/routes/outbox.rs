@@ -2,13 +2,12 @@
 //! Both show the masked copies only; no password is ever stored.
 
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::Html;
 use axum::Json;
 
 use crate::db::{self, OutboxMessage};
 use crate::problem::Problem;
-use crate::sessions;
+use crate::routes::auth::SignedIn;
 use crate::state::AppState;
 
 /// `[{"id","to":[…],"subject","body","status","createdAt"}]`, newest first.
@@ -22,11 +21,11 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<OutboxMessag
 /// page is served under the same strict CSP as the rest of the site).
 pub async fn page(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    signed_in: Result<SignedIn, Problem>,
 ) -> Result<Html<String>, Problem> {
     let messages = db::call(&state.db, |conn| db::list_outbox(conn)).await?;
-    let signed_in = match sessions::current(&state, &headers).await {
-        Ok(session) => format!("Signed in as <strong>{}</strong>", escape(&session.name)),
+    let signed_in = match signed_in {
+        Ok(SignedIn(session)) => format!("Signed in as <strong>{}</strong>", escape(&session.name)),
         Err(_) => "<a href=\"/sign-in.html\">Sign in</a>".to_owned(),
     };
     let mut items = String::new();

@@ -14,7 +14,8 @@
 //! `{"results":[{"userId":"u-1042","status":"reset"}],"delivery":{"status":"queued","detail":"…"}}`
 //!
 //! Errors are `application/problem+json`. Checked first, before anything
-//! else (validation, idempotency replay, fault injection) and changing nothing:
+//! else (validation, idempotency replay, fault injection) and changing
+//! nothing, by the [`AdminSession`] extractor:
 //! - 401 "Sign-in required": no live session cookie (`sessions.rs`);
 //! - 403 "Not allowed": the session's user is not an administrator;
 //! - 403 "CSRF token missing or wrong": no `X-CSRF-Token` header equal to
@@ -65,7 +66,7 @@ use crate::json_body;
 use crate::limits::{MAX_PASSWORD_CHARS, MAX_RECIPIENTS, MAX_RESETS, MIN_PASSWORD_CHARS};
 use crate::passwords;
 use crate::problem::{FieldError, Problem};
-use crate::sessions;
+use crate::routes::auth::AdminSession;
 use crate::state::AppState;
 
 // ------------------------------------------------------------ wire types
@@ -170,20 +171,15 @@ impl Delivery {
 
 // ------------------------------------------------------------ handler
 
+/// Who may reset comes first (the [`AdminSession`] extractor): a refused
+/// request must not consume an armed fault, replay a stored answer or learn
+/// anything about the body.
 pub async fn create(
     State(state): State<AppState>,
+    AdminSession(admin): AdminSession,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    // Who may reset comes first: a refused request must not consume an
-    // armed fault, replay a stored answer or learn anything about the body.
-    let admin = match sessions::require_admin_with_csrf(&state, &headers).await {
-        Ok(session) => session,
-        Err(problem) => {
-            tracing::warn!(title = %problem.title, "password reset refused");
-            return problem.into_response();
-        }
-    };
     tracing::info!(admin = %admin.user_id, "password reset requested");
 
     // Test mode only: the fault injector can stand in for the directory.

@@ -20,6 +20,7 @@ use axum::Json;
 use crate::db;
 use crate::json_body;
 use crate::problem::Problem;
+use crate::routes::auth::SignedIn;
 use crate::routes::sign_in::{verify_credentials, SignInRequest};
 use crate::sessions::{self, Session};
 use crate::state::AppState;
@@ -44,21 +45,28 @@ pub async fn create(
     let mut response = Json(session).into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
-        sessions::set_cookie(&token, sessions::secure_cookie(&state, &headers)),
+        sessions::set_cookie(
+            &token,
+            sessions::secure_cookie(state.secure_cookies, &headers),
+        ),
     );
     Ok(response)
 }
 
-pub async fn read(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    match sessions::current(&state, &headers).await {
-        Ok(session) => Json::<Session>(session).into_response(),
+pub async fn read(
+    State(state): State<AppState>,
+    signed_in: Result<SignedIn, Problem>,
+    headers: HeaderMap,
+) -> Response {
+    match signed_in {
+        Ok(SignedIn(session)) => Json::<Session>(session).into_response(),
         Err(problem) => {
             let mut response = problem.into_response();
             if sessions::cookie_token(&headers).is_some() {
                 // A cookie of a session that is over: drop it.
                 response.headers_mut().insert(
                     header::SET_COOKIE,
-                    sessions::clear_cookie(sessions::secure_cookie(&state, &headers)),
+                    sessions::clear_cookie(sessions::secure_cookie(state.secure_cookies, &headers)),
                 );
             }
             response
@@ -78,7 +86,7 @@ pub async fn delete(
         StatusCode::NO_CONTENT,
         [(
             header::SET_COOKIE,
-            sessions::clear_cookie(sessions::secure_cookie(&state, &headers)),
+            sessions::clear_cookie(sessions::secure_cookie(state.secure_cookies, &headers)),
         )],
     )
         .into_response())

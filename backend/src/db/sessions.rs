@@ -1,0 +1,90 @@
+//! The `sessions` table. Rows are found by the SHA-256 of the cookie value
+//! (see `crate::sessions`, which makes tokens and hashes them): this module
+//! never sees a cookie value.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+use super::NOW;
+
+/// A live session with its user: what `POST` and `GET /api/session` answer.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    pub user_id: String,
+    pub name: String,
+    pub is_admin: bool,
+    pub csrf_token: String,
+}
+
+/// The CSRF token is a secret: never print it.
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("user_id", &self.user_id)
+            .field("name", &self.name)
+            .field("is_admin", &self.is_admin)
+            .field("csrf_token", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Forgets the sessions that are over.
+pub fn delete_expired(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute(
+        &format!("DELETE FROM sessions WHERE expires_at <= {NOW}"),
+        [],
+    )?;
+    Ok(())
+}
+
+/// Stores a session of `user_id` that ends `lifetime_hours` from now.
+pub fn insert(
+    conn: &Connection,
+    token_hash: &str,
+    user_id: &str,
+    csrf_token: &str,
+    lifetime_hours: u32,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        &format!(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
+             VALUES (?1, ?2, ?3, {NOW}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+{lifetime_hours} hours'))"
+        ),
+        params![token_hash, user_id, csrf_token],
+    )?;
+    Ok(())
+}
+
+/// The live (unexpired) session stored under this hash, if any.
+pub fn find(conn: &Connection, token_hash: &str) -> rusqlite::Result<Option<Session>> {
+    conn.query_row(
+        &format!(
+            "SELECT users.id, users.name, users.is_admin, sessions.csrf_token
+             FROM sessions JOIN users ON users.id = sessions.user_id
+             WHERE sessions.token_hash = ?1 AND sessions.expires_at > {NOW}"
+        ),
+        [token_hash],
+        |row| {
+            Ok(Session {
+                user_id: row.get(0)?,
+                name: row.get(1)?,
+                is_admin: row.get(2)?,
+                csrf_token: row.get(3)?,
+            })
+        },
+    )
+    .optional()
+}
+
+/// Ends the session stored under this hash (nothing if there is none).
+pub fn delete(conn: &Connection, token_hash: &str) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+    Ok(())
+}
+
+/// Ends every session of a user: called when their password is reset.
+pub fn delete_all_of(conn: &Connection, user_id: &str) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM sessions WHERE user_id = ?1", [user_id])?;
+    Ok(())
+}
