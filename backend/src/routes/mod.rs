@@ -7,6 +7,7 @@
 //! and the test-mode `/api/test/*` endpoints do not.
 
 pub mod auth;
+pub mod fault_injection;
 pub mod outbox;
 pub mod resets;
 pub mod session;
@@ -43,8 +44,14 @@ pub const CONTENT_SECURITY_POLICY: &str =
      base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 pub fn router(state: AppState, config: &Config) -> Router {
+    // Test mode wraps the reset handler in the fault injector.
+    let create_reset = if state.test_mode {
+        post(fault_injection::create_reset)
+    } else {
+        post(resets::create)
+    };
     let mut api = Router::new()
-        .route("/password-resets", post(resets::create))
+        .route("/password-resets", create_reset)
         .route(
             "/session",
             post(session::create)

@@ -1,0 +1,135 @@
+//! The reset's one transaction: the idempotency check, every user's new
+//! hash and reset row, the (masked) outbox message and the idempotency
+//! record commit together or not at all.
+
+use rusqlite::Connection;
+
+use super::validation::unknown_user;
+use super::wire::{
+    to_json, Delivery, DeliveryStatus, ResetRequest, ResetResponse, ResetResult, ResultStatus,
+};
+use crate::db::{self, User};
+use crate::delivery;
+use crate::idempotency::{self, Lookup, StoredResponse};
+use crate::problem::Problem;
+
+/// What the transaction decided.
+pub(super) enum Outcome {
+    Replay(StoredResponse),
+    KeyReused,
+    UnknownUser(Problem),
+    Applied {
+        response: ResetResponse,
+        outbox_id: Option<i64>,
+        reset_users: Vec<(User, usize)>,
+    },
+}
+
+/// The whole reset in one transaction: the idempotency check, every user's
+/// new hash and reset row, the outbox message and the idempotency record
+/// commit together or not at all. `key` is the Idempotency-Key with the
+/// request's fingerprint; the check is made again here because a request
+/// with the same key may have been applied since `process` looked.
+pub(super) fn apply(
+    conn: &mut Connection,
+    request: &ResetRequest,
+    hashes: &[String],
+    key: Option<(&str, &str)>,
+    canonical: &[u8],
+    smtp: bool,
+) -> rusqlite::Result<Outcome> {
+    let tx = conn.transaction()?;
+    if let Some((key, _)) = key {
+        match idempotency::lookup(&tx, key, canonical)? {
+            Lookup::Replay(stored) => return Ok(Outcome::Replay(stored)),
+            Lookup::Mismatch => return Ok(Outcome::KeyReused),
+            Lookup::New => {}
+        }
+    }
+
+    let mut results = Vec::new();
+    // Each user whose password was reset, with the index of its entry.
+    let mut reset_users: Vec<(User, usize)> = Vec::new();
+    for (index, (entry, hash)) in request.resets.iter().zip(hashes).enumerate() {
+        match db::find_user(&tx, &entry.user_id)? {
+            Some(user) => {
+                let must_change = request.force_change_password_next_sign_in;
+                db::apply_reset(
+                    &tx,
+                    &user.id,
+                    hash,
+                    must_change,
+                    request.password_source.as_str(),
+                    key.map(|(key, _)| key),
+                )?;
+                results.push(ResetResult {
+                    user_id: user.id.clone(),
+                    status: ResultStatus::Reset,
+                    detail: None,
+                });
+                reset_users.push((user, index));
+            }
+            None => results.push(ResetResult {
+                user_id: entry.user_id.clone(),
+                status: ResultStatus::Failed,
+                detail: Some("No user with this id exists.".to_owned()),
+            }),
+        }
+    }
+
+    let (outcome, stored) = if request.resets.len() == 1 && reset_users.is_empty() {
+        let problem = unknown_user(&request.resets[0].user_id);
+        let stored = StoredResponse {
+            status: problem.status,
+            body: problem.to_json(),
+        };
+        (Outcome::UnknownUser(problem), stored)
+    } else {
+        let mut outbox_id = None;
+        let delivery = if request.deliver_to.is_empty() {
+            Delivery::new(DeliveryStatus::Sent, "No e-mail was requested.")
+        } else if reset_users.is_empty() {
+            Delivery::new(
+                DeliveryStatus::Sent,
+                "No password was reset, so no e-mail was written.",
+            )
+        } else {
+            let users: Vec<User> = reset_users.iter().map(|(user, _)| user.clone()).collect();
+            let (subject, body) =
+                delivery::outbox_message(&users, request.force_change_password_next_sign_in);
+            outbox_id = Some(db::insert_outbox(
+                &tx,
+                &request.deliver_to,
+                &subject,
+                &body,
+            )?);
+            if smtp {
+                Delivery::new(DeliveryStatus::Queued, "Queued for the mail server.")
+            } else {
+                Delivery::new(
+                    DeliveryStatus::Queued,
+                    "Written to the demo outbox (/outbox); no mail server is configured.",
+                )
+            }
+        };
+        let response = ResetResponse { results, delivery };
+        let stored = StoredResponse {
+            status: 200,
+            body: to_json(&response),
+        };
+        (
+            Outcome::Applied {
+                response,
+                outbox_id,
+                reset_users,
+            },
+            stored,
+        )
+    };
+
+    if let Some((key, fingerprint)) = key {
+        idempotency::store(&tx, key, fingerprint, &stored)?;
+    }
+    tx.commit()?;
+    Ok(outcome)
+}

@@ -1,0 +1,163 @@
+//! `POST /api/password-resets`: the contract the widget is written against
+//! (also described by `schema/reset-*.schema.json` and `schema/problem.schema.json`).
+//!
+//! Request (`Content-Type: application/json`, optional `Idempotency-Key`):
+//!
+//! ```json
+//! { "resets": [ { "userId": "u-1042", "password": "…" } ],
+//!   "passwordSource": "generated",
+//!   "forceChangePasswordNextSignIn": true,
+//!   "deliverTo": ["adele@contoso.com"] }
+//! ```
+//!
+//! 200 `application/json`:
+//! `{"results":[{"userId":"u-1042","status":"reset"}],"delivery":{"status":"queued","detail":"…"}}`
+//!
+//! Errors are `application/problem+json`. Checked first, before anything
+//! else (validation, idempotency replay, fault injection) and changing
+//! nothing, by the [`AdminSession`] extractor:
+//! - 401 "Sign-in required": no live session cookie (`sessions.rs`);
+//! - 403 "Not allowed": the session's user is not an administrator;
+//! - 403 "CSRF token missing or wrong": no `X-CSRF-Token` header equal to
+//!   the session's CSRF token.
+//!
+//! Then:
+//! - 400: not JSON, or not the shape above (unknown fields included), or an
+//!   `Idempotency-Key` header that is not 1-255 visible ASCII characters;
+//! - 413: more than [`MAX_RESETS`](crate::limits::MAX_RESETS) resets (or a body over 64 KiB);
+//! - 415: not `application/json`;
+//! - 422: `resets` empty; a password empty, shorter than [`MIN_PASSWORD_CHARS`](crate::limits::MIN_PASSWORD_CHARS)
+//!   or longer than [`MAX_PASSWORD_CHARS`](crate::limits::MAX_PASSWORD_CHARS) characters (Unicode scalar values,
+//!   not bytes); an empty or repeated `userId`; a bad address in `deliverTo`;
+//!   an `Idempotency-Key` reused with a different request;
+//! - 404 "Unknown user": the only user of a one-reset request does not exist.
+//!   With several resets, each is applied on its own and an unknown user
+//!   gets `{"status":"failed","detail":…}` while the others succeed.
+//!
+//! Delivery (`delivery.status`):
+//! - `queued`: a (masked) message was written to the outbox: without a mail
+//!   server the demo outbox is the mail sink; with `SMTP_URL`, a replay that
+//!   comes while the mail is still being sent says so too;
+//! - `sent` / `failed`: with `SMTP_URL`, whether the mail server took it;
+//! - `sent` with a detail when there was nothing to send: `deliverTo` was
+//!   empty ("No e-mail was requested."), or no password was reset. No
+//!   outbox row is written then. `sent` therefore means "nothing pending".
+//!
+//! The handler reads top-down through its parts: [`wire`] (the JSON),
+//! [`validation`], [`apply`] (the transaction) and [`email`] (delivery by e-mail
+//! after the commit). Test mode wraps it in `fault_injection.rs`.
+
+mod apply;
+mod email;
+mod validation;
+pub mod wire;
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+
+use self::apply::{apply, Outcome};
+use self::validation::validate;
+use self::wire::{to_json, ResetRequest};
+use crate::db;
+use crate::idempotency::{self, Lookup, StoredResponse};
+use crate::json_body;
+use crate::passwords;
+use crate::problem::Problem;
+use crate::routes::auth::AdminSession;
+use crate::state::AppState;
+
+pub use self::wire::{
+    Delivery, DeliveryStatus, PasswordSource, ResetEntry, ResetResponse, ResetResult, ResultStatus,
+};
+
+/// `POST /api/password-resets`. Who may reset comes first (the
+/// [`AdminSession`] extractor): a refused request must not consume an
+/// armed fault, replay a stored answer or learn anything about the body.
+pub async fn create(
+    State(state): State<AppState>,
+    AdminSession(admin): AdminSession,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    tracing::info!(admin = %admin.user_id, "password reset requested");
+    process(&state, &headers, body).await
+}
+
+async fn process(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let key = idempotency::key_from_headers(headers)?;
+    let request: ResetRequest = json_body::parse(headers, body)?;
+    validate(&request)?;
+    let request = Arc::new(request);
+    let canonical = Arc::new(idempotency::canonical(&*request));
+
+    // A retry (the usual reason for a key) is answered from its record
+    // before any password is hashed.
+    if let Some(key) = key.clone() {
+        if let Some(record) = db::call(&state.db, move |conn| idempotency::find(conn, &key)).await?
+        {
+            let canonical = canonical.clone();
+            let lookup = tokio::task::spawn_blocking(move || record.answer(&canonical))
+                .await
+                .expect("comparing does not panic");
+            return Ok(match lookup {
+                Lookup::Replay(stored) => stored.into_response(true),
+                _ => idempotency::key_reused().into_response(),
+            });
+        }
+    }
+
+    // Hash before taking the database lock: Argon2 is slow on purpose.
+    let (hashes, fingerprint) = {
+        let (request, canonical, keyed) = (request.clone(), canonical.clone(), key.is_some());
+        tokio::task::spawn_blocking(move || {
+            let hashes: Vec<String> = request
+                .resets
+                .iter()
+                .map(|e| passwords::hash(&e.password))
+                .collect();
+            let fingerprint = keyed.then(|| idempotency::fingerprint(&canonical));
+            (hashes, fingerprint)
+        })
+        .await
+        .expect("hashing does not panic")
+    };
+
+    let outcome = {
+        let (request, key, smtp) = (request.clone(), key.clone(), state.mailer.is_some());
+        db::call(&state.db, move |conn| {
+            let key = key.as_deref().zip(fingerprint.as_deref());
+            apply(conn, &request, &hashes, key, &canonical, smtp)
+        })
+        .await?
+    };
+
+    Ok(match outcome {
+        Outcome::Replay(stored) => stored.into_response(true),
+        Outcome::KeyReused => idempotency::key_reused().into_response(),
+        Outcome::UnknownUser(problem) => problem.into_response(),
+        Outcome::Applied {
+            mut response,
+            outbox_id,
+            reset_users,
+        } => {
+            if let (Some(mailer), Some(outbox_id)) = (&state.mailer, outbox_id) {
+                response.delivery = email::send_mail(mailer, &request, &reset_users).await;
+                email::record_delivery(&state.db, outbox_id, key, &response).await;
+            }
+            StoredResponse {
+                status: 200,
+                body: to_json(&response),
+            }
+            .into_response(false)
+        }
+    })
+}

@@ -1,0 +1,98 @@
+//! The request's checks that need no database: 413 for too many resets,
+//! 422 with every field error at once. No message repeats a password.
+
+use std::collections::HashSet;
+
+use axum::http::StatusCode;
+
+use super::wire::ResetRequest;
+use crate::limits::{MAX_PASSWORD_CHARS, MAX_RECIPIENTS, MAX_RESETS, MIN_PASSWORD_CHARS};
+use crate::problem::{FieldError, Problem};
+
+/// Everything that can be checked without the database. All field errors
+/// are reported at once; none of them repeats a password.
+pub(super) fn validate(request: &ResetRequest) -> Result<(), Problem> {
+    if request.resets.len() > MAX_RESETS {
+        let detail = format!("At most {MAX_RESETS} passwords can be reset in one request.");
+        return Err(Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Too many resets",
+            detail.clone(),
+        )
+        .with_error("resets", detail));
+    }
+
+    let mut errors = Vec::new();
+    if request.resets.is_empty() {
+        errors.push(FieldError::new("resets", "At least one reset is required."));
+    }
+    let mut seen = HashSet::new();
+    for (index, entry) in request.resets.iter().enumerate() {
+        if entry.user_id.trim().is_empty() {
+            errors.push(FieldError::new(
+                format!("resets[{index}].userId"),
+                "Must not be empty.",
+            ));
+        } else if !seen.insert(entry.user_id.as_str()) {
+            errors.push(FieldError::new(
+                format!("resets[{index}].userId"),
+                "This user appears more than once.",
+            ));
+        }
+        let length = entry.password.chars().count();
+        let problem = match length {
+            0 => Some("Must not be empty.".to_owned()),
+            n if n < MIN_PASSWORD_CHARS => {
+                Some(format!("Must be at least {MIN_PASSWORD_CHARS} characters."))
+            }
+            n if n > MAX_PASSWORD_CHARS => {
+                Some(format!("Must be at most {MAX_PASSWORD_CHARS} characters."))
+            }
+            _ => None,
+        };
+        if let Some(detail) = problem {
+            errors.push(FieldError::new(format!("resets[{index}].password"), detail));
+        }
+    }
+
+    if request.deliver_to.len() > MAX_RECIPIENTS {
+        errors.push(FieldError::new(
+            "deliverTo",
+            format!("At most {MAX_RECIPIENTS} addresses."),
+        ));
+    }
+    for address in &request.deliver_to {
+        if address.parse::<lettre::Address>().is_err() {
+            errors.push(FieldError::new(
+                "deliverTo",
+                format!("{} is not a valid e-mail address.", quote(address)),
+            ));
+        }
+    }
+
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Problem::invalid_fields(errors))
+    }
+}
+
+/// Quotes a user-supplied address for an error message, shortened so a
+/// pasted paragraph does not come back whole.
+fn quote(text: &str) -> String {
+    const LIMIT: usize = 80;
+    if text.chars().count() > LIMIT {
+        format!("\"{}…\"", text.chars().take(LIMIT).collect::<String>())
+    } else {
+        format!("\"{text}\"")
+    }
+}
+
+pub(super) fn unknown_user(user_id: &str) -> Problem {
+    let detail = format!(
+        "No user with id {} exists. Nothing was changed.",
+        quote(user_id)
+    );
+    Problem::new(StatusCode::NOT_FOUND, "Unknown user", detail)
+        .with_error("resets[0].userId", "No user with this id exists.")
+}
