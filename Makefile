@@ -55,6 +55,7 @@ fmt:
 	cargo fmt --all
 
 lint:
+	scripts/check-layers.sh
 	cargo clippy --workspace --all-targets
 	cargo clippy --target wasm32-unknown-unknown -p password-reset-widget --all-targets
 	cargo clippy --target wasm32-unknown-unknown -p reset-estimator --features worker

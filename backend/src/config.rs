@@ -53,7 +53,7 @@ pub struct Config {
     pub smtp_from: Option<String>,
     /// The demo admin's password when the database is seeded.
     pub admin_password: String,
-    /// Generated demo users added when the database is seeded (`db.rs`).
+    /// Generated demo users added when the database is seeded (`seed.rs` names them).
     pub seed_users: u32,
     /// Failed sign-ins per user id within `sign_in_window_secs` before 429.
     pub sign_in_limit: u32,

@@ -3,6 +3,17 @@
 //! It is deliberately small: every module owns one concern, and the HTTP
 //! contract the widget relies on lives in [`routes::resets`]. The JSON Schema
 //! files in `schema/` describe the same contract for front-end developers.
+//!
+//! Modules depend in one direction only (`scripts/check-layers.sh` checks
+//! it), leaves first:
+//!
+//! 1. `limits`, `seed`, `passwords`, `problem`, `rate_limit`, `faults`, and
+//!    `json_body` (on `problem`): constants, data and small tools;
+//! 2. `config`: the command line;
+//! 3. `db`: every SQL statement, taking plain values;
+//! 4. `sessions`, `idempotency`, `delivery`: rules on top of `db`;
+//! 5. `state`: what every handler shares;
+//! 6. `routes`: the HTTP surface.
 
 pub mod config;
 pub mod db;
