@@ -7,9 +7,12 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use password_reset_widget::core::config::Config;
+use password_reset_widget::core::config::{Config, Subject};
+use password_reset_widget::core::policy::Blocklist;
 use password_reset_widget::core::strength::{Estimate, StrengthSource};
-use password_reset_widget::dialog::services::{Estimator, LocalFuture, Services, WidgetEvent};
+use password_reset_widget::dialog::services::{
+    Blocklists, Estimator, LocalFuture, Services, WidgetEvent,
+};
 use password_reset_widget::dialog::{Dialog, DialogProps};
 use password_reset_widget::embed::http::HttpTransport;
 use wasm_bindgen::JsCast;
@@ -35,13 +38,50 @@ impl Estimator for InProcessEstimator {
     }
 }
 
+/// The organisation's list as a page would serve it, counting the loads.
+#[derive(Default)]
+struct ListedBlocklist {
+    loads: RefCell<Vec<String>>,
+}
+
+impl Blocklists for ListedBlocklist {
+    fn load(&self, url: &str) -> LocalFuture<Blocklist> {
+        self.loads.borrow_mut().push(url.to_string());
+        Box::pin(async { Blocklist::parse("# refused\nMarmalade-Tundra-48\n") })
+    }
+}
+
+fn services(events: Rc<RefCell<Vec<WidgetEvent>>>, blocklists: Rc<ListedBlocklist>) -> Services {
+    Services {
+        estimator: Rc::new(InProcessEstimator),
+        transport: Rc::new(HttpTransport::new(Default::default())),
+        blocklists,
+        on_event: yew::Callback::from(move |e| events.borrow_mut().push(e)),
+    }
+}
+
 struct Mounted {
     root: ShadowRoot,
     events: Rc<RefCell<Vec<WidgetEvent>>>,
+    blocklists: Rc<ListedBlocklist>,
 }
 
+/// Lets what was dispatched render: Yew renders, and the in-process
+/// estimator answers, in microtasks, which all run before a zero timeout.
 async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(30)).await;
+    yew::platform::time::sleep(Duration::ZERO).await;
+}
+
+/// Waits until `condition` holds (at most 5 s), so a test waits for what it
+/// expects rather than for a guessed time.
+async fn until(what: &str, condition: impl Fn() -> bool) {
+    for _ in 0..1000 {
+        if condition() {
+            return;
+        }
+        yew::platform::time::sleep(Duration::from_millis(5)).await;
+    }
+    panic!("gave up waiting for {what}");
 }
 
 /// A host element on the page with an open shadow root, and the element
@@ -76,22 +116,26 @@ async fn mount(extra: &[(&str, &str)]) -> Mounted {
     })
     .unwrap();
     let events = Rc::new(RefCell::new(Vec::new()));
-    let sink = events.clone();
-    let services = Services {
-        estimator: Rc::new(InProcessEstimator),
-        transport: Rc::new(HttpTransport::new(Default::default())),
-        on_event: yew::Callback::from(move |e| sink.borrow_mut().push(e)),
+    let blocklists = Rc::new(ListedBlocklist::default());
+    let Subject::One(user) = config.subject.clone() else {
+        panic!("one user")
     };
     yew::Renderer::<Dialog>::with_root_and_props(
         container,
         DialogProps {
             config: Rc::new(config),
-            services,
+            user: Rc::new(user),
+            services: services(events.clone(), blocklists.clone()),
         },
     )
     .render();
-    settle().await;
-    Mounted { root, events }
+    let m = Mounted {
+        root,
+        events,
+        blocklists,
+    };
+    until("the dialog", || m.find(".dialog").is_some()).await;
+    m
 }
 
 impl Mounted {
@@ -120,6 +164,13 @@ impl Mounted {
             .unchecked_into()
     }
 
+    /// The meter shows an estimate (not "unknown" or "checking").
+    fn meter_known(&self) -> bool {
+        self.find("[role=meter]")
+            .and_then(|m| m.get_attribute("data-score"))
+            .is_some_and(|s| s != "none")
+    }
+
     fn meter_score(&self) -> String {
         self.find("[role=meter]")
             .unwrap()
@@ -141,7 +192,7 @@ impl Mounted {
             init.set_bubbles(true);
             let event = InputEvent::new_with_event_init_dict("input", &init).unwrap();
             input.dispatch_event(&event).unwrap();
-            yew::platform::time::sleep(Duration::from_millis(1)).await;
+            settle().await;
         }
         settle().await;
     }
@@ -208,8 +259,10 @@ async fn the_meter_follows_typing() {
         Some("new-password")
     );
     m.type_into("#rp-password", "password").await;
+    until("the first estimate", || m.meter_known()).await;
     assert_eq!(m.meter_score(), "0", "a top-10 password");
     m.type_into("#rp-password", "-Quokka9-staple!").await;
+    until("a strong estimate", || m.meter_score() == "4").await;
     assert_eq!(m.meter_score(), "4");
     let estimated = m
         .events
@@ -348,7 +401,13 @@ async fn a_bad_configuration_is_shown_in_the_element() {
         js_sys::Function::new_no_args(""),
         js_sys::Function::new_no_args(""),
     );
-    settle().await;
+    until("the configuration error", || {
+        container
+            .text_content()
+            .unwrap()
+            .contains("not set up correctly")
+    })
+    .await;
     let text = container.text_content().unwrap();
     assert!(text.contains("not set up correctly"), "{text}");
     assert!(text.contains("attribute `endpoint`"), "{text}");
@@ -370,24 +429,24 @@ async fn bulk_mode_lists_the_users_and_leaves_the_admin_out() {
         _ => None,
     })
     .unwrap();
-    let services = Services {
-        estimator: Rc::new(InProcessEstimator),
-        transport: Rc::new(HttpTransport::new(Default::default())),
-        on_event: yew::Callback::noop(),
+    let Subject::Many(users) = config.subject.clone() else {
+        panic!("bulk mode")
+    };
+    let m = Mounted {
+        root,
+        events: Rc::default(),
+        blocklists: Rc::default(),
     };
     yew::Renderer::<BulkDialog>::with_root_and_props(
         container,
         BulkDialogProps {
             config: Rc::new(config),
-            services,
+            users: Rc::new(users),
+            services: services(m.events.clone(), m.blocklists.clone()),
         },
     )
     .render();
-    settle().await;
-    let m = Mounted {
-        root,
-        events: Rc::default(),
-    };
+    until("the bulk dialog", || m.find(".dialog").is_some()).await;
     assert!(m.text().contains("44 of 44 users selected"), "{}", m.text());
     assert!(m
         .text()
@@ -415,4 +474,22 @@ async fn bulk_mode_lists_the_users_and_leaves_the_admin_out() {
     );
     m.click("Back").await;
     assert!(m.text().contains("44 of 44 users selected"));
+}
+
+#[wasm_bindgen_test]
+async fn the_blocklist_comes_through_the_dialogs_services() {
+    let m = mount(&[("blocklist-url", "/banned.txt")]).await;
+    until("the blocklist", || m.blocklists.loads.borrow().len() == 1).await;
+    assert_eq!(*m.blocklists.loads.borrow(), vec!["/banned.txt"]);
+    m.choose_custom().await;
+    m.type_into("#rp-password", "Marmalade-Tundra-48").await;
+    until("an estimate", || m.meter_known()).await;
+    m.click("Next").await;
+    assert!(
+        m.text()
+            .contains("This password is on your organisation's list of banned passwords."),
+        "{}",
+        m.text()
+    );
+    assert!(m.button("Next").disabled());
 }

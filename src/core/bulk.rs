@@ -17,6 +17,22 @@ pub struct BulkUser {
     pub email: String,
 }
 
+impl BulkUser {
+    /// How the user is named on screen: the name, or the id when there is none.
+    pub fn display_name(&self) -> &str {
+        name_or_id(&self.name, &self.id)
+    }
+}
+
+/// A user's name, or their id when the name is empty.
+pub fn name_or_id<'a>(name: &'a str, id: &'a str) -> &'a str {
+    if name.is_empty() {
+        id
+    } else {
+        name
+    }
+}
+
 /// The users to reset, without the signed-in admin (who cannot reset their
 /// own password at the same time as everyone else's).
 #[derive(Debug, Clone, PartialEq, Eq)]

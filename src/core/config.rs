@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::bulk::{parse_users, BulkUsers};
+use super::bulk::{parse_users, BulkUser, BulkUsers};
 use super::generator::{
     CharacterOptions, ClassRule, GeneratorOptions, PassphraseOptions, DEFAULT_LENGTH,
     DEFAULT_WORDS, MAX_LENGTH, MAX_WORDS, MIN_LENGTH, MIN_WORDS,
@@ -21,15 +21,37 @@ pub struct Config {
     /// The dialog's language tag (`lang` of the element or its closest ancestor).
     pub lang: String,
     pub endpoint: String,
-    pub user: UserWords,
+    /// Whose password is reset: one user, or many.
+    pub subject: Subject,
+    /// The organisation's own words (attribute `context-words`).
+    pub context_words: Vec<String>,
     pub deliver_to: Vec<String>,
     pub policy: Policy,
     pub generator: GeneratorOptions,
     /// A newline-separated list of refused passwords, fetched once.
     pub blocklist_url: Option<String>,
     pub transport: TransportOptions,
-    /// Bulk mode (attribute `users`): the users to reset, without the signed-in admin.
-    pub bulk: Option<BulkUsers>,
+}
+
+/// Whose password the dialog resets.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Subject {
+    /// One user (attributes `user-id`, `user-name`, `user-email`).
+    One(UserWords),
+    /// Many users (attribute `users`), without the signed-in admin.
+    Many(BulkUsers),
+}
+
+impl Config {
+    /// The words a password for `user` must avoid and the estimator knows.
+    pub fn words_for(&self, user: &BulkUser) -> UserWords {
+        UserWords {
+            user_id: user.id.clone(),
+            name: user.name.clone(),
+            email: user.email.clone(),
+            context: self.context_words.clone(),
+        }
+    }
 }
 
 /// How the request travels (attributes `headers`, `credentials`, `timeout-ms`).
@@ -433,26 +455,7 @@ impl Config {
             }
         };
         let transport = transport_options(&a)?;
-        let bulk = match a.text("users") {
-            None => None,
-            Some(json) => Some(
-                parse_users(&json, a.text("current-user-id").as_deref())
-                    .map_err(|e| error("users", e.to_string()))?,
-            ),
-        };
-        // One user's dialog needs to know whose password it resets; bulk mode has its list.
-        let user_id = match (a.text("user-id"), &bulk) {
-            (Some(id), _) => id,
-            (None, Some(_)) => String::new(),
-            (None, None) => return Err(error("user-id", "is required: whose password is reset")),
-        };
-        let deliver_to = parse_recipients(&a.text("deliver-to").unwrap_or_default()).map_err(
-            |BadAddress(x)| error("deliver-to", format!("\"{x}\" is not an e-mail address")),
-        )?;
-        let policy = policy_options(&a)?;
-        let generator = generator_options(&a)?;
-        check_generator_meets_policy(&generator, &policy)?;
-        let context = a
+        let context_words: Vec<String> = a
             .text("context-words")
             .map(|t| {
                 t.split([',', ';'])
@@ -462,24 +465,40 @@ impl Config {
                     .collect()
             })
             .unwrap_or_default();
+        // Bulk mode has its list; one user's dialog must know whose password it resets.
+        let subject = match a.text("users") {
+            Some(json) => Subject::Many(
+                parse_users(&json, a.text("current-user-id").as_deref())
+                    .map_err(|e| error("users", e.to_string()))?,
+            ),
+            None => Subject::One(UserWords {
+                user_id: a
+                    .text("user-id")
+                    .ok_or_else(|| error("user-id", "is required: whose password is reset"))?,
+                name: a.text("user-name").unwrap_or_default(),
+                email: a.text("user-email").unwrap_or_default(),
+                context: context_words.clone(),
+            }),
+        };
+        let deliver_to = parse_recipients(&a.text("deliver-to").unwrap_or_default()).map_err(
+            |BadAddress(x)| error("deliver-to", format!("\"{x}\" is not an e-mail address")),
+        )?;
+        let policy = policy_options(&a)?;
+        let generator = generator_options(&a)?;
+        check_generator_meets_policy(&generator, &policy)?;
         Ok(Config {
             lang: a
                 .text("lang")
                 .or_else(|| around.inherited_lang.clone())
                 .unwrap_or_else(|| "en".into()),
             endpoint,
-            user: UserWords {
-                user_id,
-                name: a.text("user-name").unwrap_or_default(),
-                email: a.text("user-email").unwrap_or_default(),
-                context,
-            },
+            subject,
+            context_words,
             deliver_to,
             policy,
             generator,
             blocklist_url: a.text("blocklist-url"),
             transport,
-            bulk,
         })
     }
 }
@@ -555,6 +574,13 @@ mod tests {
         Config::from_attributes(|name| map.get(name).cloned())
     }
 
+    fn one(c: &Config) -> &UserWords {
+        match &c.subject {
+            Subject::One(user) => user,
+            Subject::Many(_) => panic!("bulk mode"),
+        }
+    }
+
     fn with(extra: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let mut pairs = vec![("endpoint", "/x"), ("user-id", "u")];
         pairs.extend_from_slice(extra);
@@ -572,7 +598,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.endpoint, "/api/password-resets");
-        assert_eq!(c.user.name, "Diane Prescott");
+        assert_eq!(one(&c).name, "Diane Prescott");
         assert_eq!(c.deliver_to, vec!["admin@contoso.com", "it@contoso.com"]);
         assert_eq!(c.policy, Policy::default());
         assert_eq!(c.generator, GeneratorOptions::default());
@@ -628,7 +654,9 @@ mod tests {
             ("current-user-id", "u-1001"),
         ])
         .unwrap();
-        let bulk = c.bulk.unwrap();
+        let Subject::Many(bulk) = c.subject else {
+            panic!("not bulk mode")
+        };
         assert_eq!(
             bulk.users.iter().map(|u| u.id.as_str()).collect::<Vec<_>>(),
             vec!["u-1", "u-2"]
@@ -640,7 +668,7 @@ mod tests {
                 .attribute,
             "users"
         );
-        assert!(with(&[]).unwrap().bulk.is_none());
+        assert!(matches!(with(&[]).unwrap().subject, Subject::One(_)));
     }
 
     #[test]
@@ -732,7 +760,7 @@ mod tests {
             }
         );
         let c = with(&[("context-words", "Contoso, Northwind ;")]).unwrap();
-        assert_eq!(c.user.context, vec!["Contoso", "Northwind"]);
+        assert_eq!(one(&c).context, vec!["Contoso", "Northwind"]);
         let c = with(&[("blocklist-url", "/blocked.txt")]).unwrap();
         assert_eq!(c.blocklist_url.as_deref(), Some("/blocked.txt"));
     }
@@ -971,7 +999,7 @@ mod tests {
         ] {
             let c = with(pairs).unwrap_or_else(|e| panic!("{pairs:?}: {e}"));
             for _ in 0..50 {
-                generate_for(&c.generator, &c.policy, &c.user, &mut OsRandom)
+                generate_for(&c.generator, &c.policy, one(&c), &mut OsRandom)
                     .unwrap_or_else(|e| panic!("{pairs:?}: {e}"));
             }
         }

@@ -51,6 +51,11 @@ pub struct UserWords {
 }
 
 impl UserWords {
+    /// How the user is named on screen: the name, or the id when there is none.
+    pub fn display_name(&self) -> &str {
+        super::bulk::name_or_id(&self.name, &self.user_id)
+    }
+
     /// The words a password must not contain (lowercased, at least 3 characters):
     /// the user id, each part of the name, and the e-mail's local part.
     pub fn forbidden(&self) -> Vec<String> {

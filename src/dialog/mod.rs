@@ -1,35 +1,31 @@
-//! The reset dialog: its state as a pure reducer ([`state`], tested natively)
-//! and one file per component (browser only).
+//! The dialogs. Each flow is a pure reducer (`State` + `Action`, tested
+//! natively) plus a few screens; both are built from the kit:
+//!
+//! * [`kit`]: the shared state pieces (the request and its never-lost rules,
+//!   the new password and its strength, the delivery form), pure.
+//! * `pieces`: the shared components and hooks that show and drive them
+//!   (browser only).
+//! * [`single`]: one user's reset; [`bulk`]: many users'.
+//! * [`services`]: what a dialog needs from outside (estimator, transport,
+//!   blocklist, events), provided by the embed layer or by a test.
 
-pub mod bulk_state;
-pub mod state;
+pub mod bulk;
+pub mod kit;
+pub mod single;
 
 #[cfg(target_arch = "wasm32")]
-mod components {
-    pub mod bulk_dialog;
-    pub mod bulk_results;
-    pub mod bulk_users_step;
-    pub mod config_error;
-    pub mod delivery_step;
-    pub mod dialog;
-    pub mod failure_message;
-    pub mod hooks;
-    pub mod password_step;
-    pub mod result_view;
-    pub mod secret_field;
-    pub mod step_indicator;
-    pub mod strength_meter;
-    pub mod strength_step;
-}
+mod config_error;
+#[cfg(target_arch = "wasm32")]
+mod pieces;
 #[cfg(target_arch = "wasm32")]
 pub mod services;
 
 #[cfg(target_arch = "wasm32")]
-pub use components::{
-    bulk_dialog::{BulkDialog, BulkDialogProps},
-    config_error::{ConfigErrorProps, ConfigErrorView},
-    dialog::{Dialog, DialogProps},
-};
+pub use bulk::view::{BulkDialog, BulkDialogProps};
+#[cfg(target_arch = "wasm32")]
+pub use config_error::{ConfigErrorProps, ConfigErrorView};
+#[cfg(target_arch = "wasm32")]
+pub use single::view::{Dialog, DialogProps};
 
 /// The dialog's stylesheet, adopted into each element's shadow root
 /// (a constructable stylesheet: no inline style, so a strict CSP allows it).

@@ -1,7 +1,9 @@
 //! What the dialog needs from outside, as narrow interfaces: the strength
-//! estimator, the transport that carries the request, and where events go.
-//! The embed layer provides the real ones (the lazily loaded estimator module,
-//! HTTP or the page's own transport, DOM events).
+//! estimator, the transport that carries the request, the organisation's
+//! blocklist, and where events go. The embed layer provides the real ones (the
+//! lazily loaded estimator module, HTTP or the page's own transport, the
+//! blocklist fetched with the element's transport settings, DOM events); a
+//! test can provide its own.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -9,6 +11,7 @@ use std::rc::Rc;
 
 use yew::Callback;
 
+use crate::core::policy::Blocklist;
 use crate::core::strength::{Estimate, StrengthSource};
 use crate::core::wire::{DeliveryStatus, Outcome};
 
@@ -37,6 +40,12 @@ pub trait Transport {
     fn send(&self, request: OutgoingRequest) -> LocalFuture<Outcome>;
 }
 
+/// The organisation's blocklist (attribute `blocklist-url`). A list that
+/// cannot be had is `Blocklist::Unavailable`, never an error.
+pub trait Blocklists {
+    fn load(&self, url: &str) -> LocalFuture<Blocklist>;
+}
+
 /// What the dialog tells the host page. Never holds a password.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WidgetEvent {
@@ -62,6 +71,7 @@ pub enum WidgetEvent {
 pub struct Services {
     pub estimator: Rc<dyn Estimator>,
     pub transport: Rc<dyn Transport>,
+    pub blocklists: Rc<dyn Blocklists>,
     pub on_event: Callback<WidgetEvent>,
 }
 
@@ -69,6 +79,7 @@ impl PartialEq for Services {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.estimator, &other.estimator)
             && Rc::ptr_eq(&self.transport, &other.transport)
+            && Rc::ptr_eq(&self.blocklists, &other.blocklists)
             && self.on_event == other.on_event
     }
 }

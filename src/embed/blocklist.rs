@@ -1,39 +1,61 @@
-//! The organisation's blocklist (attribute `blocklist-url`): once fetched, kept
-//! per page and URL and shared by every element that names it (elements that
+//! The organisation's blocklist (attribute `blocklist-url`), fetched over HTTP
+//! with the element's own `headers`, `credentials` and `timeout-ms` (a page's
+//! JavaScript `transport` carries resets only). Once fetched it is kept per
+//! page and URL and shared by every element that names it (elements that
 //! start while it is still loading fetch it too).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 
 use gloo_net::http::Request;
+use web_sys::AbortController;
 
+use super::http::{credentials_mode, Timer};
+use crate::core::config::TransportOptions;
 use crate::core::policy::Blocklist;
+use crate::dialog::services::{Blocklists, LocalFuture};
 
 thread_local! {
     static LOADED: RefCell<HashMap<String, Blocklist>> = RefCell::new(HashMap::new());
 }
 
-/// The blocklist at `url`: from the page's cache, or fetched (with the
-/// browser's default, same-origin credentials). A failure gives `Unavailable`, which
-/// the policy treats as "custom passwords cannot be checked", and is not
-/// cached, so the next element tries again.
-pub async fn fetch(url: String) -> Blocklist {
-    if let Some(cached) = LOADED.with(|l| l.borrow().get(&url).cloned()) {
-        return cached;
+pub struct PageBlocklists {
+    pub options: TransportOptions,
+}
+
+impl Blocklists for PageBlocklists {
+    /// The blocklist at `url`: from the page's cache, or fetched. A failure
+    /// gives `Unavailable`, which the policy treats as "typed passwords cannot
+    /// be checked", and is not cached, so the next element tries again.
+    fn load(&self, url: &str) -> LocalFuture<Blocklist> {
+        let url = url.to_string();
+        let options = self.options.clone();
+        Box::pin(async move {
+            if let Some(cached) = LOADED.with(|l| l.borrow().get(&url).cloned()) {
+                return cached;
+            }
+            let loaded = fetch(&url, &options)
+                .await
+                .unwrap_or(Blocklist::Unavailable);
+            if matches!(loaded, Blocklist::Loaded(_)) {
+                LOADED.with(|l| l.borrow_mut().insert(url, loaded.clone()));
+            }
+            loaded
+        })
     }
-    let loaded = match Request::get(&url)
-        .header("Accept", "text/plain")
-        .send()
-        .await
-    {
-        Ok(r) if r.ok() => match r.text().await {
-            Ok(text) => Blocklist::parse(&text),
-            Err(_) => Blocklist::Unavailable,
-        },
-        _ => Blocklist::Unavailable,
-    };
-    if matches!(loaded, Blocklist::Loaded(_)) {
-        LOADED.with(|l| l.borrow_mut().insert(url, loaded.clone()));
+}
+
+async fn fetch(url: &str, options: &TransportOptions) -> Option<Blocklist> {
+    let controller = AbortController::new().ok()?;
+    let signal = controller.signal();
+    let _timer = Timer::start(options.timeout_ms, move || controller.abort());
+    let mut request = Request::get(url)
+        .credentials(credentials_mode(options.credentials))
+        .abort_signal(Some(&signal))
+        .header("Accept", "text/plain");
+    for (name, value) in &options.headers {
+        request = request.header(name, value);
     }
-    loaded
+    let response = request.send().await.ok().filter(|r| r.ok())?;
+    Some(Blocklist::parse(&response.text().await.ok()?))
 }

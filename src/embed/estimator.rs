@@ -1,8 +1,8 @@
 //! The estimator as the dialog sees it, backed by the page's `estimate`
-//! function (`reset-widget.js`): the estimator module, fetched when the admin
-//! chooses to type a password (`prepare`) or on first use,
-//! answers on the page for typed passwords of up to 64 characters and in a
-//! Web Worker for longer ones.
+//! function (`estimator-client.js`): the estimator module, fetched when the
+//! admin chooses to type a password (`prepare`) or on first use, answers on
+//! the page for passwords typed a key at a time and in a Web Worker for
+//! pastes and slow keys.
 
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -10,12 +10,12 @@ use wasm_bindgen_futures::JsFuture;
 use crate::core::strength::Estimate;
 use crate::dialog::services::{Estimator, LocalFuture};
 
-pub struct WorkerEstimator {
+pub struct PageEstimator {
     estimate: js_sys::Function,
     prepare: js_sys::Function,
 }
 
-impl WorkerEstimator {
+impl PageEstimator {
     /// `estimate`: `(password, userInputs) => Promise<string>`;
     /// `prepare`: `() => void`, which starts loading the module.
     pub fn new(estimate: js_sys::Function, prepare: js_sys::Function) -> Self {
@@ -23,7 +23,7 @@ impl WorkerEstimator {
     }
 }
 
-impl Estimator for WorkerEstimator {
+impl Estimator for PageEstimator {
     fn estimate(
         &self,
         password: &str,

@@ -20,6 +20,15 @@ impl HttpTransport {
     }
 }
 
+/// The fetch `credentials` mode for the element's `credentials` attribute.
+pub(crate) fn credentials_mode(credentials: Credentials) -> RequestCredentials {
+    match credentials {
+        Credentials::SameOrigin => RequestCredentials::SameOrigin,
+        Credentials::Include => RequestCredentials::Include,
+        Credentials::Omit => RequestCredentials::Omit,
+    }
+}
+
 /// Calls `on_timeout` after `ms` unless dropped first.
 pub(crate) struct Timer {
     handle: i32,
@@ -58,11 +67,7 @@ impl Transport for HttpTransport {
             let signal = controller.signal();
             let _timer = Timer::start(options.timeout_ms, move || controller.abort());
             let mut builder = Request::post(&request.endpoint)
-                .credentials(match options.credentials {
-                    Credentials::SameOrigin => RequestCredentials::SameOrigin,
-                    Credentials::Include => RequestCredentials::Include,
-                    Credentials::Omit => RequestCredentials::Omit,
-                })
+                .credentials(credentials_mode(options.credentials))
                 .abort_signal(Some(&signal));
             for (name, value) in request_headers(&request.idempotency_key, &options.headers) {
                 builder = builder.header(name, value);

@@ -9,8 +9,6 @@
 
 pub mod api;
 pub mod blocklist;
-pub mod clipboard;
-pub mod download;
 pub mod estimator;
 pub mod events;
 pub mod http;
@@ -22,7 +20,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlElement};
 use yew::AppHandle;
 
-use crate::core::config::{Config, Surroundings};
+use crate::core::config::{Config, Subject, Surroundings};
 use crate::dialog::services::Services;
 use crate::dialog::{
     BulkDialog, BulkDialogProps, ConfigErrorView, Dialog, DialogProps, STYLESHEET,
@@ -120,31 +118,46 @@ pub fn mount(
     match checked {
         Ok(config) => {
             let services = Services {
-                estimator: Rc::new(estimator::WorkerEstimator::new(estimate, prepare_estimator)),
+                estimator: Rc::new(estimator::PageEstimator::new(estimate, prepare_estimator)),
                 transport: Rc::new(js_transport::ElementTransport::new(
                     host.clone(),
                     config.transport.clone(),
                 )),
+                blocklists: Rc::new(blocklist::PageBlocklists {
+                    options: config.transport.clone(),
+                }),
                 on_event: events::dispatcher(host.clone()),
             };
+            let subject = config.subject.clone();
             let config = Rc::new(config);
-            if config.bulk.is_some() {
-                let props = BulkDialogProps { config, services };
-                let app =
-                    yew::Renderer::<BulkDialog>::with_root_and_props(container, props).render();
-                return WidgetHandle {
-                    dialog: None,
-                    bulk: Some(app),
-                    error: None,
-                };
-            }
-            let props = DialogProps { config, services };
-            let app = yew::Renderer::<Dialog>::with_root_and_props(container, props).render();
-            WidgetHandle {
-                dialog: Some(app),
+            let mut handle = WidgetHandle {
+                dialog: None,
                 bulk: None,
                 error: None,
+            };
+            match subject {
+                Subject::One(user) => {
+                    let props = DialogProps {
+                        config,
+                        user: Rc::new(user),
+                        services,
+                    };
+                    handle.dialog = Some(
+                        yew::Renderer::<Dialog>::with_root_and_props(container, props).render(),
+                    );
+                }
+                Subject::Many(users) => {
+                    let props = BulkDialogProps {
+                        config,
+                        users: Rc::new(users),
+                        services,
+                    };
+                    handle.bulk = Some(
+                        yew::Renderer::<BulkDialog>::with_root_and_props(container, props).render(),
+                    );
+                }
             }
+            handle
         }
         Err(error) => {
             web_sys::console::error_1(&JsValue::from_str(&error.to_string()));

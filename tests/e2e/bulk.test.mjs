@@ -232,3 +232,33 @@ test('a bulk request whose answer is lost pauses; Retry resends the same batch a
   assert.equal((await env.backend.signIn(users[0], first)).status, 200);
   await context.close();
 });
+
+test("a field error from the backend is shown at its field in bulk mode too; nothing was reset and the corrected run has new keys", async () => {
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
+  const posts = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith('/api/password-resets')) posts.push(r.headers()['idempotency-key']);
+  });
+  const widget = await bulkWidget(page, { limit: 3 });
+  await widget.getByRole('checkbox', { name: /Ghost User/ }).uncheck();
+  const users = await page.evaluate(() =>
+    document.querySelector('#bulk').users.map((u) => u.id).filter((id) => id !== 'u-1001' && id !== 'u-9999'));
+  await widget.getByRole('button', { name: 'Next' }).click();
+  const before = await Promise.all(users.map(async (id) => (await env.backend.resetsOf(id)).count));
+  // 21 valid addresses: the widget accepts them, the reference backend allows 20.
+  const field = widget.getByLabel('Email the new password to');
+  await field.fill(Array.from({ length: 21 }, (_, i) => `it${i}@contoso.com`).join(', '));
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  await page.waitForFunction((el) => el.getAttribute('aria-invalid') === 'true', await field.elementHandle());
+  await widget.getByRole('alert').getByText('At most 20 addresses.').waitFor();
+  await widget.getByRole('heading', { name: 'Delivery' }).waitFor();
+  for (const [i, id] of users.entries()) {
+    assert.equal((await env.backend.resetsOf(id)).count, before[i], `${id} was not reset`);
+  }
+  await field.fill('adele@contoso.com');
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  await widget.getByText(`${users.length} of ${users.length} passwords reset.`).waitFor();
+  assert.equal(posts.length, 2);
+  assert.notEqual(posts[0], posts[1], 'the corrected run is a new request with a new key');
+  await context.close();
+});

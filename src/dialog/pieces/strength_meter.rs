@@ -8,7 +8,7 @@ use std::time::Duration;
 use yew::prelude::*;
 
 use crate::core::strength::{Strength, StrengthSource};
-use crate::dialog::state::Estimation;
+use crate::dialog::kit::password::Estimation;
 use crate::i18n::Texts;
 
 #[derive(Properties, PartialEq)]
@@ -18,7 +18,7 @@ pub struct StrengthMeterProps {
     /// Why it is unknown (only for a custom password).
     pub estimation: Estimation,
     pub texts: &'static Texts,
-    /// Show warning, suggestions and crack time too.
+    /// Show zxcvbn's warning and suggestions too.
     #[prop_or_default]
     pub detailed: bool,
 }

@@ -1,23 +1,38 @@
-//! The bulk dialog's state as a pure reducer: many users, one generated
-//! password each, sent in batches of at most 40 (one request each, each with
-//! its own Idempotency-Key), with per-user results. Like [`super::state`],
+//! Resetting many users' passwords, as a pure reducer: pick users, say where
+//! the passwords go, then send them in batches of at most 40 (one request
+//! each, each with its own Idempotency-Key, one after the other through the
+//! kit's [`Submission`]) and show a result per user. Like the single flow,
 //! randomness is drawn by the caller and passed in.
 
 use std::rc::Rc;
 
-use crate::core::bulk::{batches, BulkUser, MAX_PER_REQUEST};
+use crate::core::bulk::{batches, BulkUser, BulkUsers, MAX_PER_REQUEST};
 use crate::core::config::Config;
-use crate::core::recipients::{parse_recipients, BadAddress};
 use crate::core::secret::Secret;
 use crate::core::wire::{
-    Delivery, Failure, Outcome, PasswordSource, ResetEntry, ResetRequest, ResultStatus,
+    Delivery, Failure, Outcome, PasswordSource, Problem, ResetEntry, ResetRequest, ResultStatus,
 };
+use crate::dialog::kit::delivery::DeliveryForm;
+use crate::dialog::kit::submission::Submission;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BulkStep {
     Users,
     Delivery,
     Results,
+}
+
+impl BulkStep {
+    pub const COUNT: usize = 3;
+
+    /// 1-based, for "Step 2 of 3".
+    pub fn number(self) -> usize {
+        match self {
+            Self::Users => 1,
+            Self::Delivery => 2,
+            Self::Results => 3,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -49,17 +64,13 @@ pub struct Batch {
     pub user_ids: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Run {
     Idle,
-    Sending {
+    /// Batch `batch` is the current request ([`BulkState::submission`] says
+    /// whether it is on its way or waiting for Retry).
+    Running {
         batch: usize,
-        attempt: u32,
-    },
-    /// A batch's outcome is unknown (or the session lapsed): wait for Retry.
-    Paused {
-        batch: usize,
-        failure: Failure,
     },
     Finished,
 }
@@ -68,18 +79,18 @@ pub enum Run {
 pub struct BulkState {
     pub config: Rc<Config>,
     pub step: BulkStep,
-    pub rows: Vec<Row>,
+    /// Shared, so the many copies of the state an admin's clicks make (and a
+    /// view's props) do not copy every password.
+    pub rows: Rc<Vec<Row>>,
     pub excluded_self: Option<BulkUser>,
-    pub recipients_text: String,
-    pub recipients_error: Option<String>,
-    pub force_change: bool,
+    pub delivery: DeliveryForm,
     pub batches: Vec<Batch>,
     /// Index of the first batch of the current run (a retry of failed users starts a new run).
     pub run_start: usize,
     pub run: Run,
-    pub attempts: u32,
+    /// The current batch's request.
+    pub submission: Submission<()>,
     pub deliveries: Vec<Delivery>,
-    pub retry_wait: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -116,11 +127,11 @@ pub fn keys_needed(users: usize) -> usize {
 
 impl BulkState {
     /// `passwords` holds one generated password per user, in order.
-    pub fn new(config: Rc<Config>, passwords: Vec<Secret>) -> Self {
-        let bulk = config.bulk.clone().expect("bulk mode");
-        let rows = bulk
+    pub fn new(config: Rc<Config>, users: &BulkUsers, passwords: Vec<Secret>) -> Self {
+        let rows: Vec<Row> = users
             .users
-            .into_iter()
+            .iter()
+            .cloned()
             .zip(passwords)
             .map(|(user, password)| Row {
                 user,
@@ -131,19 +142,16 @@ impl BulkState {
             })
             .collect();
         Self {
-            recipients_text: config.deliver_to.join(", "),
+            delivery: DeliveryForm::new(&config.deliver_to),
             config,
             step: BulkStep::Users,
-            rows,
-            excluded_self: bulk.excluded_self,
-            recipients_error: None,
-            force_change: true,
+            rows: Rc::new(rows),
+            excluded_self: users.excluded_self.clone(),
             batches: Vec::new(),
             run_start: 0,
             run: Run::Idle,
-            attempts: 0,
+            submission: Submission::default(),
             deliveries: Vec::new(),
-            retry_wait: 0,
         }
     }
 
@@ -162,11 +170,28 @@ impl BulkState {
             .filter(|r| r.selected && matches!(r.status, RowStatus::Failed(_)))
     }
 
+    /// The batch on its way and its attempt.
+    pub fn sending(&self) -> Option<(usize, u32)> {
+        match (self.run, self.submission.attempt_in_flight()) {
+            (Run::Running { batch }, Some(attempt)) => Some((batch, attempt)),
+            _ => None,
+        }
+    }
+
+    /// The batch waiting for Retry (its outcome unknown, or the session
+    /// lapsed), and why.
+    pub fn paused(&self) -> Option<(usize, &Failure)> {
+        match (self.run, self.submission.failure()) {
+            (Run::Running { batch }, Some(failure)) => Some((batch, failure)),
+            _ => None,
+        }
+    }
+
     pub fn can_start(&self) -> bool {
         self.step == BulkStep::Delivery
             && self.run == Run::Idle
             && self.selected().next().is_some()
-            && parse_recipients(&self.recipients_text).is_ok()
+            && self.delivery.recipients().is_some()
     }
 
     /// "Resetting 40 of 95": users in this run's batches up to the one in flight, of all.
@@ -174,7 +199,7 @@ impl BulkState {
         let run = &self.batches[self.run_start.min(self.batches.len())..];
         let total = run.iter().map(|b| b.user_ids.len()).sum();
         let upto = match self.run {
-            Run::Sending { batch, .. } | Run::Paused { batch, .. } => batch + 1 - self.run_start,
+            Run::Running { batch } => batch + 1 - self.run_start,
             Run::Finished => run.len(),
             Run::Idle => 0,
         };
@@ -196,25 +221,27 @@ impl BulkState {
         Some(ResetRequest {
             resets,
             password_source: PasswordSource::Generated,
-            force_change_password_next_sign_in: self.force_change,
-            deliver_to: parse_recipients(&self.recipients_text).ok()?,
+            force_change_password_next_sign_in: self.delivery.force_change,
+            deliver_to: self.delivery.recipients()?,
         })
     }
 
     fn set_status(&mut self, ids: &[String], status: RowStatus) {
-        for row in self.rows.iter_mut().filter(|r| ids.contains(&r.user.id)) {
+        for row in Rc::make_mut(&mut self.rows)
+            .iter_mut()
+            .filter(|r| ids.contains(&r.user.id))
+        {
             row.status = status.clone();
         }
     }
 
     fn send(&mut self, batch: usize) {
-        self.attempts += 1;
         let ids = self.batches[batch].user_ids.clone();
         self.set_status(&ids, RowStatus::Sending);
-        self.run = Run::Sending {
-            batch,
-            attempt: self.attempts,
-        };
+        self.run = Run::Running { batch };
+        self.submission
+            .next_request(self.batches[batch].key.clone());
+        self.submission.start(String::new());
     }
 
     fn next_or_finish(&mut self, batch: usize) {
@@ -238,18 +265,54 @@ impl BulkState {
         self.send(self.run_start);
     }
 
+    /// A definite refusal of batch `batch`: nobody in it was reset. Field
+    /// errors go to their field: the addresses' to the delivery form (and,
+    /// while nobody has been reset yet, back to that step to correct them),
+    /// a user's entry's to that user's row.
+    fn refused(&mut self, batch: usize, problem: Option<&Problem>) {
+        let ids = self.batches[batch].user_ids.clone();
+        let why = problem
+            .and_then(|p| p.detail.clone().or(p.title.clone()))
+            .unwrap_or_default();
+        let nobody_reset = !self.rows.iter().any(|r| r.status == RowStatus::Reset);
+        if let Some(problem) = problem {
+            if self.delivery.show_field_errors(problem) && nobody_reset {
+                let unsent: Vec<String> = self
+                    .batches
+                    .drain(self.run_start..)
+                    .flat_map(|b| b.user_ids)
+                    .collect();
+                self.set_status(&unsent, RowStatus::Ready);
+                self.run = Run::Idle;
+                self.submission = Submission::default();
+                self.step = BulkStep::Delivery;
+                return;
+            }
+        }
+        for (index, id) in ids.iter().enumerate() {
+            let field = format!("resets[{index}].");
+            let own = problem.and_then(|p| p.errors.iter().find(|e| e.field.starts_with(&field)));
+            let status = RowStatus::Failed(own.map_or_else(|| why.clone(), |e| e.detail.clone()));
+            self.set_status(std::slice::from_ref(id), status);
+        }
+        self.next_or_finish(batch);
+    }
+
     pub fn apply(self: Rc<Self>, action: BulkAction) -> Rc<Self> {
         let mut s = (*self).clone();
         let editable = s.run == Run::Idle;
         match action {
             BulkAction::ToggleUser(id) if editable => {
-                if let Some(row) = s.rows.iter_mut().find(|r| r.user.id == id) {
+                if let Some(row) = Rc::make_mut(&mut s.rows)
+                    .iter_mut()
+                    .find(|r| r.user.id == id)
+                {
                     row.selected = !row.selected;
                 }
             }
-            BulkAction::SelectAll(on) if editable => {
-                s.rows.iter_mut().for_each(|r| r.selected = on)
-            }
+            BulkAction::SelectAll(on) if editable => Rc::make_mut(&mut s.rows)
+                .iter_mut()
+                .for_each(|r| r.selected = on),
             BulkAction::Next
                 if editable && s.step == BulkStep::Users && s.selected().next().is_some() =>
             {
@@ -258,11 +321,8 @@ impl BulkState {
             BulkAction::Back if editable && s.step == BulkStep::Delivery => {
                 s.step = BulkStep::Users
             }
-            BulkAction::RecipientsEdited(text) if editable => {
-                s.recipients_error = parse_recipients(&text).err().map(|BadAddress(a)| a);
-                s.recipients_text = text;
-            }
-            BulkAction::ToggleForceChange if editable => s.force_change = !s.force_change,
+            BulkAction::RecipientsEdited(text) if editable => s.delivery.edit_recipients(text),
+            BulkAction::ToggleForceChange if editable => s.delivery.toggle_force_change(),
             BulkAction::Start { keys } if s.can_start() => {
                 let ids: Vec<String> = s.selected().map(|r| r.user.id.clone()).collect();
                 s.start_run(ids, keys);
@@ -271,10 +331,11 @@ impl BulkState {
                 batch,
                 attempt,
                 outcome,
-            } if s.run == (Run::Sending { batch, attempt }) => {
+            } if s.sending() == Some((batch, attempt)) => {
                 let ids = s.batches[batch].user_ids.clone();
                 match outcome {
                     Ok(response) => {
+                        s.submission.finish(attempt, Ok(()));
                         for id in &ids {
                             let status = match response.results.iter().find(|r| &r.user_id == id) {
                                 Some(r) if r.status == ResultStatus::Reset => RowStatus::Reset,
@@ -287,48 +348,60 @@ impl BulkState {
                         s.next_or_finish(batch);
                     }
                     Err(failure) if failure.outcome_unknown() || failure.is_authorization() => {
-                        s.retry_wait = failure.retry_after().unwrap_or(0);
                         s.set_status(&ids, RowStatus::Unknown);
-                        s.run = Run::Paused { batch, failure };
+                        s.submission.finish(attempt, Err(failure));
                     }
                     Err(failure) => {
-                        // A definite refusal of the whole request: nobody in it was reset.
-                        let why = failure
-                            .problem()
-                            .and_then(|p| p.detail.clone().or(p.title.clone()))
-                            .unwrap_or_default();
-                        s.set_status(&ids, RowStatus::Failed(why));
-                        s.next_or_finish(batch);
+                        let problem = failure.problem().cloned();
+                        s.submission.finish(attempt, Err(failure));
+                        s.refused(batch, problem.as_ref());
                     }
                 }
             }
-            BulkAction::Resume if s.retry_wait == 0 => {
-                if let Run::Paused { batch, .. } = s.run {
-                    s.send(batch);
-                } else {
+            BulkAction::Resume if s.paused().is_some() => {
+                let Some((batch, _)) = s.paused() else {
+                    return self;
+                };
+                if !s.submission.start(String::new()) {
                     return self;
                 }
+                let ids = s.batches[batch].user_ids.clone();
+                s.set_status(&ids, RowStatus::Sending);
             }
             BulkAction::RetryFailed { keys } if s.run == Run::Finished => {
                 let ids: Vec<String> = s.failed().map(|r| r.user.id.clone()).collect();
                 s.start_run(ids, keys);
             }
             BulkAction::ToggleShown(id) => {
-                if let Some(row) = s.rows.iter_mut().find(|r| r.user.id == id) {
+                if let Some(row) = Rc::make_mut(&mut s.rows)
+                    .iter_mut()
+                    .find(|r| r.user.id == id)
+                {
                     row.shown = !row.shown;
                 }
             }
-            BulkAction::RetryTick => s.retry_wait = s.retry_wait.saturating_sub(1),
+            BulkAction::RetryTick => s.submission.tick(),
             _ => return self,
         }
         Rc::new(s)
     }
 }
 
+#[cfg(target_arch = "wasm32")]
+impl yew::Reducible for BulkState {
+    type Action = BulkAction;
+
+    fn reduce(self: Rc<Self>, action: BulkAction) -> Rc<Self> {
+        self.apply(action)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::wire::{DeliveryStatus, ResetResponse, UserResult};
+    use crate::core::config::Subject;
+    use crate::core::wire::{DeliveryStatus, FieldError, ResetResponse, UserResult};
+    use crate::dialog::kit::delivery::RecipientsError;
 
     fn state(n: usize, current: Option<&str>) -> Rc<BulkState> {
         let users: Vec<String> = (0..n)
@@ -343,11 +416,13 @@ mod tests {
             _ => None,
         })
         .unwrap();
-        let count = config.bulk.as_ref().unwrap().users.len();
-        let passwords = (0..count)
+        let Subject::Many(users) = config.subject.clone() else {
+            panic!("bulk mode")
+        };
+        let passwords = (0..users.users.len())
             .map(|i| Secret::new(format!("password-{i}-xxxxxxxx")))
             .collect();
-        Rc::new(BulkState::new(Rc::new(config), passwords))
+        Rc::new(BulkState::new(Rc::new(config), &users, passwords))
     }
 
     fn keys(prefix: &str, n: usize) -> Vec<String> {
@@ -380,7 +455,7 @@ mod tests {
     }
 
     fn finish(s: Rc<BulkState>, outcome: Outcome) -> Rc<BulkState> {
-        let Run::Sending { batch, attempt } = s.run else {
+        let Some((batch, attempt)) = s.sending() else {
             panic!("not sending: {:?}", s.run)
         };
         s.apply(BulkAction::BatchFinished {
@@ -454,7 +529,7 @@ mod tests {
             .apply(BulkAction::Next)
             .apply(BulkAction::Start { keys: keys("k", 2) });
         let s = finish(s, Err(Failure::Network));
-        assert!(matches!(s.run, Run::Paused { batch: 0, .. }));
+        assert!(matches!(s.paused(), Some((0, _))));
         assert!(s.rows[..40].iter().all(|r| r.status == RowStatus::Unknown));
         assert!(
             s.rows[40..].iter().all(|r| r.status == RowStatus::Ready),
@@ -462,7 +537,7 @@ mod tests {
         );
         let before = s.request(0);
         let s = s.apply(BulkAction::Resume);
-        assert!(matches!(s.run, Run::Sending { batch: 0, .. }));
+        assert!(matches!(s.sending(), Some((0, _))));
         assert_eq!(s.request(0), before, "same users, same passwords");
         assert_eq!(s.batches[0].key, "k-0");
     }
@@ -478,7 +553,7 @@ mod tests {
             retry_after: None,
         };
         let s = finish(s, Err(refused));
-        assert!(matches!(s.run, Run::Sending { batch: 1, .. }));
+        assert!(matches!(s.sending(), Some((1, _))));
         assert!(s.rows[..40]
             .iter()
             .all(|r| matches!(r.status, RowStatus::Failed(_))));
@@ -501,5 +576,67 @@ mod tests {
             .apply(BulkAction::SelectAll(false))
             .apply(BulkAction::Next);
         assert_eq!(none.step, BulkStep::Users, "nobody selected: no Next");
+    }
+    fn invalid(errors: &[(&str, &str)]) -> Outcome {
+        Err(Failure::Rejected {
+            status: 422,
+            problem: Some(Problem {
+                title: Some("Invalid request".into()),
+                status: Some(422),
+                detail: Some("Check the fields.".into()),
+                errors: errors
+                    .iter()
+                    .map(|(field, detail)| FieldError {
+                        field: field.to_string(),
+                        detail: detail.to_string(),
+                    })
+                    .collect(),
+            }),
+            retry_after: None,
+        })
+    }
+
+    #[test]
+    fn an_address_refused_by_the_backend_is_shown_at_its_field_and_corrected_with_new_keys() {
+        let s = state(45, None)
+            .apply(BulkAction::Next)
+            .apply(BulkAction::Start { keys: keys("k", 2) });
+        let s = finish(s, invalid(&[("deliverTo", "At most 20 addresses.")]));
+        assert_eq!(s.step, BulkStep::Delivery, "back to the addresses");
+        assert_eq!(
+            s.delivery.recipients_error,
+            Some(RecipientsError::Backend("At most 20 addresses.".into()))
+        );
+        assert_eq!(s.run, Run::Idle);
+        assert!(s.rows.iter().all(|r| r.status == RowStatus::Ready));
+        let s = s
+            .apply(BulkAction::RecipientsEdited("it@contoso.com".into()))
+            .apply(BulkAction::Start {
+                keys: keys("new", 2),
+            });
+        assert_eq!(s.batches.len(), 2, "the refused run's batches are gone");
+        assert_eq!(s.batches[0].key, "new-0");
+        assert!(matches!(s.sending(), Some((0, _))));
+    }
+
+    #[test]
+    fn a_users_field_error_is_shown_on_that_users_row() {
+        let s = state(3, None)
+            .apply(BulkAction::Next)
+            .apply(BulkAction::Start { keys: keys("k", 1) });
+        let s = finish(
+            s,
+            invalid(&[("resets[1].password", "Must be at most 256 characters.")]),
+        );
+        assert_eq!(s.run, Run::Finished);
+        assert_eq!(
+            s.rows[1].status,
+            RowStatus::Failed("Must be at most 256 characters.".into())
+        );
+        assert_eq!(
+            s.rows[0].status,
+            RowStatus::Failed("Check the fields.".into())
+        );
+        assert_eq!(s.step, BulkStep::Results);
     }
 }

@@ -3,6 +3,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::copy::use_copier;
 use crate::i18n::Texts;
 
 #[derive(Properties, PartialEq)]
@@ -25,7 +26,7 @@ pub struct SecretFieldProps {
 #[function_component(SecretField)]
 pub fn secret_field(props: &SecretFieldProps) -> Html {
     let t = props.texts;
-    let copy_status = use_state(|| None::<&'static str>);
+    let copier = use_copier(t);
     let oninput = props.on_input.clone().map(|cb| {
         Callback::from(move |e: InputEvent| {
             cb.emit(e.target_unchecked_into::<HtmlInputElement>().value())
@@ -37,15 +38,7 @@ pub fn secret_field(props: &SecretFieldProps) -> Html {
     };
     let on_copy = {
         let value = props.value.clone();
-        let copy_status = copy_status.clone();
-        Callback::from(move |_: MouseEvent| {
-            let value = value.clone();
-            let copy_status = copy_status.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let ok = crate::embed::clipboard::write_text(&value).await;
-                copy_status.set(Some(if ok { t.copied } else { t.copy_failed }));
-            });
-        })
+        copier.on_click(move || value.to_string())
     };
     let status_id = format!("{}-copy-status", props.id);
     html! {
@@ -75,7 +68,7 @@ pub fn secret_field(props: &SecretFieldProps) -> Html {
                 }
             </div>
             if props.copyable {
-                <p id={status_id} class="hint" role="status">{ copy_status.unwrap_or_default() }</p>
+                <p id={status_id} class="hint" role="status">{ copier.status() }</p>
             }
         </div>
     }

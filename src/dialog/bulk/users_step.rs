@@ -2,27 +2,28 @@
 
 use yew::prelude::*;
 
-use crate::dialog::bulk_state::{BulkAction, BulkState};
-use crate::i18n::texts_for;
+use super::state::Row;
+use crate::i18n::Texts;
 
 #[derive(Properties, PartialEq)]
-pub struct BulkUsersStepProps {
-    pub state: UseReducerHandle<BulkState>,
+pub struct UsersStepProps {
+    pub rows: std::rc::Rc<Vec<Row>>,
+    /// The signed-in admin was in the list and is left out.
+    pub excluded_self: bool,
+    pub texts: &'static Texts,
+    pub on_toggle: Callback<String>,
+    pub on_select_all: Callback<bool>,
 }
 
-#[function_component(BulkUsersStep)]
-pub fn bulk_users_step(props: &BulkUsersStepProps) -> Html {
-    let state = &props.state;
-    let t = texts_for(&state.config.lang);
-    let selected = state.selected().count();
-    let all = |on: bool| {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(BulkAction::SelectAll(on)))
-    };
+#[function_component(UsersStep)]
+pub fn users_step(props: &UsersStepProps) -> Html {
+    let t = props.texts;
+    let selected = props.rows.iter().filter(|r| r.selected).count();
+    let all = |on: bool| props.on_select_all.reform(move |_: MouseEvent| on);
     html! {
         <div class="step users-step">
-            <p class="selected-count" role="status">{ (t.selected_count)(selected, state.rows.len()) }</p>
-            if state.excluded_self.is_some() {
+            <p class="selected-count" role="status">{ (t.selected_count)(selected, props.rows.len()) }</p>
+            if props.excluded_self {
                 <p class="note" part="note">{ t.self_excluded }</p>
             }
             <p class="hint">{ t.bulk_generated_note }</p>
@@ -32,15 +33,13 @@ pub fn bulk_users_step(props: &BulkUsersStepProps) -> Html {
             </div>
             <fieldset class="user-list" part="user-list">
                 <legend class="visually-hidden">{ t.bulk_step_names[0] }</legend>
-                { for state.rows.iter().map(|row| {
+                { for props.rows.iter().map(|row| {
                     let id = row.user.id.clone();
-                    let state = state.clone();
-                    let toggle = Callback::from(move |_: Event| state.dispatch(BulkAction::ToggleUser(id.clone())));
-                    let name = if row.user.name.is_empty() { row.user.id.clone() } else { row.user.name.clone() };
+                    let toggle = props.on_toggle.reform(move |_: Event| id.clone());
                     html! {
                         <label class="choice">
                             <input type="checkbox" checked={row.selected} onchange={toggle} />
-                            <span>{ name }</span>
+                            <span>{ row.user.display_name().to_string() }</span>
                             <span class="hint">{ format!(" {}", row.user.id) }</span>
                         </label>
                     }

@@ -1,20 +1,20 @@
-//! The dialog's state as a pure reducer (`State` + `Action`, like Yew's
-//! todomvc example). Everything the dialog decides is decided here; the
-//! components only render a `State` and dispatch `Action`s. Randomness (a new
-//! password, an idempotency key) is drawn by the caller and passed in, so the
-//! reducer stays pure.
+//! Resetting one user's password, as a pure reducer (`State` + `Action`, like
+//! Yew's todomvc example): three steps (password, strength, delivery) over the
+//! kit's [`PasswordDraft`], [`DeliveryForm`] and [`Submission`]. Randomness (a
+//! new password, an idempotency key) is drawn by the caller and passed in, so
+//! the reducer stays pure.
 
 use std::rc::Rc;
 
 use crate::core::config::Config;
 use crate::core::generator::Generated;
-use crate::core::policy::{Blocklist, Violation};
-use crate::core::recipients::{parse_recipients, BadAddress};
+use crate::core::policy::{Blocklist, UserWords, Violation};
 use crate::core::secret::Secret;
 use crate::core::strength::{Estimate, Strength};
-use crate::core::wire::{
-    Failure, Outcome, PasswordSource, ResetEntry, ResetRequest, ResetResponse,
-};
+use crate::core::wire::{Outcome, PasswordSource, ResetEntry, ResetRequest, ResetResponse};
+use crate::dialog::kit::delivery::DeliveryForm;
+use crate::dialog::kit::password::{Mode, PasswordDraft};
+use crate::dialog::kit::submission::Submission;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -36,73 +36,16 @@ impl Step {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Generated,
-    Custom,
-}
-
-/// The strength of the custom password, which the estimator computes.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Estimation {
-    /// Nothing typed yet.
-    Idle,
-    /// Asked the estimator; waiting (it may still be downloading).
-    Checking,
-    Known(Strength),
-    /// The estimator could not be loaded or failed.
-    Failed,
-}
-
-/// What is wrong with the delivery addresses.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RecipientsError {
-    /// Found by the widget: this entry is not an e-mail address.
-    BadAddress(String),
-    /// Said by the backend (a field error on `deliverTo`).
-    Backend(String),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Submission {
-    /// Not sent yet.
-    Editing,
-    /// Attempt `attempt` is on its way; the Reset button is disabled.
-    InFlight {
-        attempt: u32,
-    },
-    Failed(Failure),
-    Succeeded(ResetResponse),
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
     pub config: Rc<Config>,
+    pub user: Rc<UserWords>,
     pub step: Step,
-    pub mode: Mode,
-    pub generated: Generated,
-    pub custom: Secret,
-    /// Counts edits of the custom password, so a late estimate of an older
-    /// text is recognised and dropped.
-    pub custom_revision: u32,
-    pub estimation: Estimation,
-    /// The last estimate of the custom password, shown while the next is computed.
-    pub previous_estimate: Option<Strength>,
-    pub show_password: bool,
-    pub recipients_text: String,
-    pub recipients_error: Option<RecipientsError>,
-    pub force_change: bool,
-    pub submission: Submission,
-    /// The Idempotency-Key of the current submission: the same for all its
-    /// retries, cleared by any change to what would be sent.
-    pub idempotency_key: Option<String>,
-    pub attempts: u32,
-    /// Seconds until Retry is allowed again (the backend's `Retry-After`).
-    pub retry_wait: u32,
+    pub draft: PasswordDraft,
+    pub delivery: DeliveryForm,
+    pub submission: Submission<ResetResponse>,
     /// The organisation's blocklist, fetched once when configured.
     pub blocklist: Blocklist,
-    /// Bumped whenever the strength the meter shows changes (for the strength event).
-    pub strength_version: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -137,73 +80,32 @@ pub enum Action {
 }
 
 impl State {
-    pub fn new(config: Rc<Config>, generated: Generated) -> Self {
-        let recipients_text = config.deliver_to.join(", ");
+    pub fn new(config: Rc<Config>, user: Rc<UserWords>, generated: Generated) -> Self {
         Self {
+            delivery: DeliveryForm::new(&config.deliver_to),
             config,
+            user,
             step: Step::Password,
-            mode: Mode::Generated,
-            generated,
-            custom: Secret::default(),
-            custom_revision: 0,
-            estimation: Estimation::Idle,
-            previous_estimate: None,
-            show_password: false,
-            recipients_text,
-            recipients_error: None,
-            force_change: true,
-            submission: Submission::Editing,
-            idempotency_key: None,
-            attempts: 0,
+            draft: PasswordDraft::new(Mode::Generated, generated),
+            submission: Submission::default(),
             blocklist: Blocklist::None,
-            retry_wait: 0,
-            strength_version: 1,
         }
     }
 
     /// The password that would be sent.
     pub fn password(&self) -> &Secret {
-        match self.mode {
-            Mode::Generated => &self.generated.password,
-            Mode::Custom => &self.custom,
-        }
+        self.draft.password()
     }
 
-    /// What the meter shows: the strength, or while a new estimate is on its
-    /// way the previous one. Keeping it (instead of flashing "Checking…")
-    /// means a keystroke changes nothing on screen but the field, so the
-    /// browser need not render a frame before the estimate's answer is handled.
-    pub fn meter_strength(&self) -> Option<Strength> {
-        match (self.mode, &self.estimation) {
-            (Mode::Custom, Estimation::Checking) => self.previous_estimate.clone(),
-            _ => self.strength(),
-        }
-    }
-
-    /// The strength of the password as it is now, if known (what the policy uses).
+    /// The strength of the password as it is now, if known.
     pub fn strength(&self) -> Option<Strength> {
-        match (self.mode, &self.estimation) {
-            (Mode::Generated, _) => Some(Strength::from_entropy(self.generated.entropy_bits)),
-            (Mode::Custom, Estimation::Known(s)) => Some(s.clone()),
-            (Mode::Custom, _) => None,
-        }
+        self.draft.strength()
     }
 
     /// Why the password may not be used; empty when it may.
     pub fn violations(&self) -> Vec<Violation> {
-        // A banned-password list holds what people choose; a generated password
-        // is drawn from 2^100 or so, so it neither waits for the list nor
-        // needs it (it is the way out when the list cannot be loaded).
-        let blocklist = match self.mode {
-            Mode::Generated => &Blocklist::None,
-            Mode::Custom => &self.blocklist,
-        };
-        self.config.policy.check(
-            self.password().expose(),
-            self.strength().as_ref(),
-            &self.config.user,
-            blocklist,
-        )
+        self.draft
+            .violations(&self.config.policy, &self.user, &self.blocklist)
     }
 
     pub fn can_go_next(&self) -> bool {
@@ -214,59 +116,27 @@ impl State {
         }
     }
 
-    pub fn in_flight(&self) -> bool {
-        matches!(self.submission, Submission::InFlight { .. })
-    }
-
-    pub fn succeeded(&self) -> Option<&ResetResponse> {
-        match &self.submission {
-            Submission::Succeeded(r) => Some(r),
-            _ => None,
-        }
-    }
-
-    /// Once a submission's outcome is unknown, the password is frozen: editing
-    /// it could lock the user out with a password nobody knows.
-    pub fn password_locked(&self) -> bool {
-        match &self.submission {
-            Submission::InFlight { .. } | Submission::Succeeded(_) => true,
-            Submission::Failed(f) => f.outcome_unknown(),
-            Submission::Editing => false,
-        }
-    }
-
     pub fn can_submit(&self) -> bool {
         self.step == Step::Delivery
-            && !self.in_flight()
-            && self.retry_wait == 0
-            && self.succeeded().is_none()
+            && self.submission.can_send()
             && self.violations().is_empty()
-            && parse_recipients(&self.recipients_text).is_ok()
+            && self.delivery.recipients().is_some()
     }
 
     /// The request body for the current state.
     pub fn request(&self) -> Option<ResetRequest> {
-        let deliver_to = parse_recipients(&self.recipients_text).ok()?;
         Some(ResetRequest {
             resets: vec![ResetEntry {
-                user_id: self.config.user.user_id.clone(),
+                user_id: self.user.user_id.clone(),
                 password: self.password().clone(),
             }],
-            password_source: match self.mode {
+            password_source: match self.draft.mode {
                 Mode::Generated => PasswordSource::Generated,
                 Mode::Custom => PasswordSource::Custom,
             },
-            force_change_password_next_sign_in: self.force_change,
-            deliver_to,
+            force_change_password_next_sign_in: self.delivery.force_change,
+            deliver_to: self.delivery.recipients()?,
         })
-    }
-
-    /// Something that changes the request: a new submission, a new key.
-    fn request_changed(&mut self) {
-        self.idempotency_key = None;
-        if matches!(self.submission, Submission::Failed(_)) {
-            self.submission = Submission::Editing;
-        }
     }
 }
 
@@ -275,143 +145,103 @@ impl State {
     /// changes nothing (so Yew skips the re-render).
     pub fn apply(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
+        // Everything that would be sent stays as it is while the submission is frozen.
+        let editable = !s.submission.frozen();
         match action {
-            Action::ChooseMode(mode) => {
-                if s.password_locked() || s.mode == mode {
+            Action::ChooseMode(mode) if editable => {
+                if !s.draft.choose(mode) {
                     return self;
                 }
-                s.mode = mode;
-                s.request_changed();
-                s.strength_version += 1;
+                s.submission.changed();
             }
-            Action::Regenerated(generated) => {
-                if s.password_locked() {
-                    return self;
-                }
-                s.generated = generated;
-                s.request_changed();
-                if s.mode == Mode::Generated {
-                    s.strength_version += 1;
-                }
+            Action::Regenerated(generated) if editable => {
+                s.draft.regenerate(generated);
+                s.submission.changed();
             }
-            Action::CustomEdited(text) => {
-                if s.password_locked() {
-                    return self;
-                }
-                s.estimation = if text.is_empty() {
-                    s.previous_estimate = None;
-                    Estimation::Idle
-                } else {
-                    Estimation::Checking
-                };
-                s.custom = text;
-                s.custom_revision += 1;
-                s.request_changed();
+            Action::CustomEdited(text) if editable => {
+                s.draft.edit(text);
+                s.submission.changed();
             }
             Action::Estimated { revision, estimate } => {
-                if revision != s.custom_revision {
+                if !s.draft.estimated(revision, estimate) {
                     return self;
                 }
-                let strength = Strength::from_estimate(estimate);
-                s.previous_estimate = Some(strength.clone());
-                s.estimation = Estimation::Known(strength);
-                s.strength_version += 1;
             }
             Action::EstimationFailed { revision } => {
-                if revision != s.custom_revision {
+                if !s.draft.estimation_failed(revision) {
                     return self;
                 }
-                s.estimation = Estimation::Failed;
             }
-            Action::ToggleShowPassword => s.show_password = !s.show_password,
-            Action::Next => {
-                if !s.can_go_next() {
-                    return self;
-                }
+            Action::ToggleShowPassword => s.draft.toggle_shown(),
+            Action::Next if s.can_go_next() => {
                 s.step = match s.step {
                     Step::Password => Step::Strength,
                     Step::Strength | Step::Delivery => Step::Delivery,
                 };
             }
-            Action::Back => {
-                if s.in_flight() {
-                    return self;
-                }
+            Action::Back if !s.submission.in_flight() => {
                 s.step = match s.step {
                     Step::Password | Step::Strength => Step::Password,
                     Step::Delivery => Step::Strength,
                 };
             }
-            Action::RecipientsEdited(text) => {
-                if s.password_locked() {
-                    return self;
-                }
-                s.recipients_error = parse_recipients(&text)
-                    .err()
-                    .map(|BadAddress(a)| RecipientsError::BadAddress(a));
-                s.recipients_text = text;
-                s.request_changed();
+            Action::RecipientsEdited(text) if editable => {
+                s.delivery.edit_recipients(text);
+                s.submission.changed();
             }
-            Action::ToggleForceChange => {
-                if s.password_locked() {
-                    return self;
-                }
-                s.force_change = !s.force_change;
-                s.request_changed();
+            Action::ToggleForceChange if editable => {
+                s.delivery.toggle_force_change();
+                s.submission.changed();
             }
-            Action::Submit { fresh_key } => {
-                if !s.can_submit() {
-                    return self;
-                }
-                s.idempotency_key.get_or_insert(fresh_key);
-                s.attempts += 1;
-                s.submission = Submission::InFlight {
-                    attempt: s.attempts,
-                };
+            Action::Submit { fresh_key } if s.can_submit() => {
+                s.submission.start(fresh_key);
             }
             Action::BlocklistChanged(blocklist) => s.blocklist = blocklist,
-            Action::RetryTick => s.retry_wait = s.retry_wait.saturating_sub(1),
+            Action::RetryTick => s.submission.tick(),
             Action::Finished { attempt, outcome } => {
-                if s.submission != (Submission::InFlight { attempt }) {
+                if !s.submission.finish(attempt, outcome) {
                     return self;
                 }
-                s.submission = match outcome {
-                    Ok(response) => {
-                        // The result view shows the password hidden until revealed again.
-                        s.show_password = false;
-                        Submission::Succeeded(response)
+                if s.submission.succeeded().is_some() {
+                    // The result view shows the password hidden until revealed again.
+                    s.draft.shown = false;
+                }
+                // A field error from the backend goes next to its field.
+                if let Some(problem) = s.submission.failure().and_then(|f| f.problem()).cloned() {
+                    s.delivery.show_field_errors(&problem);
+                    if problem.errors.iter().any(|e| e.field.starts_with("resets")) {
+                        s.step = Step::Password;
                     }
-                    Err(failure) => {
-                        s.retry_wait = failure.retry_after().unwrap_or(0);
-                        // A field error from the backend goes next to its field.
-                        if let Some(problem) = failure.problem() {
-                            for e in &problem.errors {
-                                if e.field == "deliverTo" {
-                                    s.recipients_error =
-                                        Some(RecipientsError::Backend(e.detail.clone()));
-                                }
-                            }
-                            if problem.errors.iter().any(|e| e.field.starts_with("resets")) {
-                                s.step = Step::Password;
-                            }
-                        }
-                        Submission::Failed(failure)
-                    }
-                };
+                }
             }
+            _ => return self,
         }
         Rc::new(s)
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl yew::Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        self.apply(action)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::config::Subject;
     use crate::core::generator::{generate, GeneratorOptions};
     use crate::core::random::OsRandom;
+    use crate::core::wire::Failure;
     use crate::core::wire::{
         Delivery, DeliveryStatus, FieldError, Problem, ResultStatus, UserResult,
     };
+    use crate::dialog::kit::delivery::RecipientsError;
+    use crate::dialog::kit::password::Estimation;
+    use crate::dialog::kit::submission::Phase;
 
     fn config() -> Rc<Config> {
         Rc::new(
@@ -431,8 +261,13 @@ mod tests {
     }
 
     fn fresh() -> Rc<State> {
+        let config = config();
+        let Subject::One(user) = config.subject.clone() else {
+            panic!("one user")
+        };
         Rc::new(State::new(
-            config(),
+            config,
+            Rc::new(user),
             generate(&GeneratorOptions::default(), &mut OsRandom).unwrap(),
         ))
     }
@@ -524,13 +359,13 @@ mod tests {
                 },
             ],
         );
-        assert_eq!(s.estimation, Estimation::Checking);
-        assert_eq!(s.meter_strength(), None, "nothing known yet");
+        assert_eq!(s.draft.estimation, Estimation::Checking);
+        assert_eq!(s.draft.meter_strength(), None, "nothing known yet");
         let s = s.apply(Action::Estimated {
             revision: 2,
             estimate: strong_estimate(),
         });
-        assert!(matches!(s.estimation, Estimation::Known(_)));
+        assert!(matches!(s.draft.estimation, Estimation::Known(_)));
     }
 
     #[test]
@@ -584,8 +419,8 @@ mod tests {
             ],
         );
         assert_eq!(s.step, Step::Password);
-        assert_eq!(s.custom.expose(), "a-long-password-1");
-        assert_eq!(s.recipients_text, "it@contoso.com");
+        assert_eq!(s.draft.custom.expose(), "a-long-password-1");
+        assert_eq!(s.delivery.recipients_text, "it@contoso.com");
         assert_eq!(run(s, [Action::Next, Action::Next]).step, Step::Delivery);
     }
 
@@ -600,19 +435,19 @@ mod tests {
             ],
         );
         assert_eq!(
-            s.recipients_error,
+            s.delivery.recipients_error,
             Some(RecipientsError::BadAddress("nope".into()))
         );
         assert!(!s.can_submit());
         let s = s.apply(submit());
-        assert_eq!(s.submission, Submission::Editing);
+        assert_eq!(s.submission.phase, Phase::Editing);
     }
 
     #[test]
     fn a_double_submit_is_one_attempt() {
         let s = run(fresh(), [Action::Next, Action::Next, submit(), submit()]);
-        assert_eq!(s.submission, Submission::InFlight { attempt: 1 });
-        assert_eq!(s.attempts, 1);
+        assert_eq!(s.submission.phase, Phase::InFlight { attempt: 1 });
+        assert_eq!(s.submission.attempts, 1);
     }
 
     #[test]
@@ -623,7 +458,7 @@ mod tests {
             attempt: 1,
             outcome: Err(Failure::Network),
         });
-        assert!(s.password_locked());
+        assert!(s.submission.frozen());
         // Regenerating is refused while the outcome is unknown.
         let other = generate(&GeneratorOptions::default(), &mut OsRandom).unwrap();
         let s = run(
@@ -636,12 +471,12 @@ mod tests {
             ],
         );
         assert_eq!(s.password(), &password);
-        assert_eq!(s.idempotency_key.as_deref(), Some("key-1"));
+        assert_eq!(s.submission.key.as_deref(), Some("key-1"));
         let s = s.apply(Action::Finished {
             attempt: 2,
             outcome: success(),
         });
-        assert!(s.succeeded().is_some());
+        assert!(s.submission.succeeded().is_some());
     }
 
     #[test]
@@ -672,12 +507,12 @@ mod tests {
             ],
         );
         assert_eq!(
-            s.recipients_error,
+            s.delivery.recipients_error,
             Some(RecipientsError::Backend(
                 "x@y.invalid is not deliverable".into()
             ))
         );
-        assert!(!s.password_locked(), "a 422 means nothing was reset");
+        assert!(!s.submission.frozen(), "a 422 means nothing was reset");
         // Fixing the address makes a new submission with a new key.
         let s = run(
             s,
@@ -688,7 +523,7 @@ mod tests {
                 },
             ],
         );
-        assert_eq!(s.idempotency_key.as_deref(), Some("key-2"));
+        assert_eq!(s.submission.key.as_deref(), Some("key-2"));
     }
 
     #[test]
@@ -698,7 +533,7 @@ mod tests {
             attempt: 9,
             outcome: success(),
         });
-        assert!(s.in_flight());
+        assert!(s.submission.in_flight());
     }
 
     #[test]
@@ -720,7 +555,7 @@ mod tests {
                 },
             ],
         );
-        assert_eq!(s.retry_wait, 2);
+        assert_eq!(s.submission.retry_wait, 2);
         assert!(!s.can_submit());
         let s = run(
             s,
@@ -731,7 +566,7 @@ mod tests {
                 },
             ],
         );
-        assert!(!s.in_flight(), "still one second to wait");
+        assert!(!s.submission.in_flight(), "still one second to wait");
         let s = run(
             s,
             [
@@ -741,9 +576,9 @@ mod tests {
                 },
             ],
         );
-        assert_eq!(s.submission, Submission::InFlight { attempt: 2 });
+        assert_eq!(s.submission.phase, Phase::InFlight { attempt: 2 });
         assert_eq!(
-            s.idempotency_key.as_deref(),
+            s.submission.key.as_deref(),
             Some("key-1"),
             "the retry keeps its key"
         );
@@ -770,7 +605,7 @@ mod tests {
             ],
         );
         assert_eq!(s.step, Step::Delivery);
-        assert_eq!(s.recipients_text, "it@contoso.com");
+        assert_eq!(s.delivery.recipients_text, "it@contoso.com");
         assert!(s.can_submit(), "Retry after signing in again");
     }
 
@@ -790,11 +625,11 @@ mod tests {
         );
         assert_eq!(s.strength(), None, "the policy waits for the new estimate");
         assert_eq!(
-            s.meter_strength().unwrap().score,
+            s.draft.meter_strength().unwrap().score,
             4,
             "the meter keeps the last one"
         );
         let s = s.apply(Action::CustomEdited(Secret::new("")));
-        assert_eq!(s.meter_strength(), None);
+        assert_eq!(s.draft.meter_strength(), None);
     }
 }

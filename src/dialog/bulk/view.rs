@@ -1,0 +1,171 @@
+//! The bulk dialog: pick users, say where the passwords go, then send them in
+//! batches of at most 40 and show a result per user.
+
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::results::Results;
+use super::state::{keys_needed, BulkAction, BulkState, BulkStep, Run};
+use super::users_step::UsersStep;
+use crate::core::bulk::BulkUsers;
+use crate::core::config::Config;
+use crate::core::generator::generate_for;
+use crate::core::idempotency::new_key;
+use crate::core::random::OsRandom;
+use crate::core::secret::Secret;
+use crate::dialog::pieces::delivery_form::DeliveryFormView;
+use crate::dialog::pieces::hooks::{dispatch_with, outgoing, use_focus_on_change, use_submission};
+use crate::dialog::pieces::step_indicator::StepIndicator;
+use crate::dialog::services::{Services, WidgetEvent};
+use crate::i18n::texts_for;
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct BulkDialogProps {
+    pub config: Rc<Config>,
+    /// Whose passwords are reset.
+    pub users: Rc<BulkUsers>,
+    pub services: Services,
+}
+
+/// One unique generated password per user, each passing the policy for that user.
+fn passwords_for(config: &Config, users: &BulkUsers) -> Vec<Secret> {
+    let mut seen = HashSet::new();
+    users
+        .users
+        .iter()
+        .map(|u| {
+            let words = config.words_for(u);
+            loop {
+                let g = generate_for(&config.generator, &config.policy, &words, &mut OsRandom)
+                    .expect("checked generator options");
+                if seen.insert(g.password.expose().to_string()) {
+                    return g.password;
+                }
+            }
+        })
+        .collect()
+}
+
+/// One fresh Idempotency-Key per batch for `users` users.
+pub fn fresh_keys(users: usize) -> Vec<String> {
+    (0..keys_needed(users))
+        .map(|_| new_key(&mut OsRandom))
+        .collect()
+}
+
+#[function_component(BulkDialog)]
+pub fn bulk_dialog(props: &BulkDialogProps) -> Html {
+    let state = {
+        let (config, users) = (props.config.clone(), props.users.clone());
+        use_reducer(move || {
+            let passwords = passwords_for(&config, &users);
+            BulkState::new(config, &users, passwords)
+        })
+    };
+    let t = texts_for(&state.config.lang);
+    let d = state.dispatcher();
+    let heading = use_node_ref();
+    let services = &props.services;
+
+    {
+        let state = state.clone();
+        let batch = state.sending().map(|(batch, _)| batch);
+        use_submission(
+            services,
+            t,
+            &state.submission.clone(),
+            move || {
+                let batch = batch?;
+                let key = state.batches[batch].key.clone();
+                Some(outgoing(
+                    &state.config.endpoint,
+                    key,
+                    &state.request(batch)?,
+                ))
+            },
+            dispatch_with(&d, move |(attempt, outcome)| BulkAction::BatchFinished {
+                batch: batch.unwrap_or_default(),
+                attempt,
+                outcome,
+            }),
+            dispatch_with(&d, |()| BulkAction::RetryTick),
+        );
+    }
+    // Each step moves focus to its heading.
+    use_focus_on_change(&heading, state.step);
+
+    let body = match state.step {
+        BulkStep::Users => html! {
+            <UsersStep rows={state.rows.clone()} excluded_self={state.excluded_self.is_some()} texts={t}
+                on_toggle={dispatch_with(&d, BulkAction::ToggleUser)}
+                on_select_all={dispatch_with(&d, BulkAction::SelectAll)} />
+        },
+        BulkStep::Delivery => html! {
+            <div class="step delivery-step">
+                <DeliveryFormView form={state.delivery.clone()} texts={t}
+                    on_recipients={dispatch_with(&d, BulkAction::RecipientsEdited)}
+                    on_force_change={dispatch_with(&d, |()| BulkAction::ToggleForceChange)}>
+                    <li>{ (t.selected_count)(state.selected().count(), state.rows.len()) }</li>
+                    <li>{ t.bulk_generated_note }</li>
+                    <li>{ (t.bulk_delivery)(&state.delivery.recipients_for_summary()) }</li>
+                    <li>{ (t.summary_force)(state.delivery.force_change) }</li>
+                </DeliveryFormView>
+            </div>
+        },
+        BulkStep::Results => {
+            let on_retry_failed = {
+                let state = state.clone();
+                Callback::from(move |()| {
+                    state.dispatch(BulkAction::RetryFailed {
+                        keys: fresh_keys(state.failed().count()),
+                    })
+                })
+            };
+            html! {
+                <Results rows={state.rows.clone()} run={state.run} progress={state.progress()}
+                    paused={state.paused().map(|(_, f)| f.clone())} retry_wait={state.submission.retry_wait}
+                    delivery={state.deliveries.last().cloned()} texts={t}
+                    on_resume={dispatch_with(&d, |()| BulkAction::Resume)} {on_retry_failed}
+                    on_toggle_shown={dispatch_with(&d, BulkAction::ToggleShown)} />
+            }
+        }
+    };
+
+    let on_start = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            state.dispatch(BulkAction::Start {
+                keys: fresh_keys(state.selected().count()),
+            })
+        })
+    };
+    html! {
+        <section class="dialog bulk" part="dialog" aria-labelledby="rp-title">
+            <header class="header" part="header">
+                <h2 id="rp-title">{ t.bulk_title }</h2>
+                <StepIndicator current={state.step.number()} names={&t.bulk_step_names[..]} texts={t} />
+            </header>
+            <div class="body" part="body">
+                <h3 class="step-heading" tabindex="-1" ref={heading}>{ t.bulk_step_names[state.step.number() - 1] }</h3>
+                { body }
+            </div>
+            <footer class="footer" part="footer">
+                if state.step == BulkStep::Delivery {
+                    <button type="button" class="secondary" onclick={dispatch_with(&d, |_: MouseEvent| BulkAction::Back)}>{ t.back }</button>
+                    <button type="button" class="primary" onclick={on_start} disabled={!state.can_start()}>
+                        { t.reset_password }
+                    </button>
+                }
+                if state.run == Run::Finished {
+                    <button type="button" class="primary" onclick={services.on_event.reform(|_: MouseEvent| WidgetEvent::Close)}>{ t.reset_another }</button>
+                }
+                if state.step == BulkStep::Users {
+                    <button type="button" class="primary" onclick={dispatch_with(&d, |_: MouseEvent| BulkAction::Next)}
+                        disabled={state.selected().next().is_none()}>{ t.next }</button>
+                }
+            </footer>
+        </section>
+    }
+}

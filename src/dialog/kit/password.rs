@@ -1,0 +1,166 @@
+//! The new password being chosen, in any flow: generated (its strength exact
+//! from its entropy) or typed (its strength from the estimator, which answers
+//! later), and what the organisation's policy says of it.
+
+use crate::core::generator::Generated;
+use crate::core::policy::{Blocklist, Policy, UserWords, Violation};
+use crate::core::secret::Secret;
+use crate::core::strength::{Estimate, Strength};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Generated,
+    Custom,
+}
+
+/// The strength of the typed password, which the estimator computes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Estimation {
+    /// Nothing typed yet.
+    Idle,
+    /// Asked the estimator; waiting (it may still be downloading).
+    Checking,
+    Known(Strength),
+    /// The estimator could not be loaded or failed.
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PasswordDraft {
+    pub mode: Mode,
+    pub generated: Generated,
+    pub custom: Secret,
+    /// Counts edits of the typed password, so a late estimate of an older
+    /// text is recognised and dropped.
+    pub revision: u32,
+    pub estimation: Estimation,
+    /// The last estimate of the typed password, shown while the next is computed.
+    pub previous_estimate: Option<Strength>,
+    pub shown: bool,
+    /// Bumped whenever the strength the meter shows changes (for the strength event).
+    pub strength_version: u32,
+}
+
+impl PasswordDraft {
+    pub fn new(mode: Mode, generated: Generated) -> Self {
+        Self {
+            mode,
+            generated,
+            custom: Secret::default(),
+            revision: 0,
+            estimation: Estimation::Idle,
+            previous_estimate: None,
+            shown: false,
+            strength_version: 1,
+        }
+    }
+
+    /// The password that would be sent.
+    pub fn password(&self) -> &Secret {
+        match self.mode {
+            Mode::Generated => &self.generated.password,
+            Mode::Custom => &self.custom,
+        }
+    }
+
+    /// The strength of the password as it is now, if known (what the policy uses).
+    pub fn strength(&self) -> Option<Strength> {
+        match (self.mode, &self.estimation) {
+            (Mode::Generated, _) => Some(Strength::from_entropy(self.generated.entropy_bits)),
+            (Mode::Custom, Estimation::Known(s)) => Some(s.clone()),
+            (Mode::Custom, _) => None,
+        }
+    }
+
+    /// What the meter shows: the strength, or while a new estimate is on its
+    /// way the previous one. Keeping it (instead of flashing "Checking…")
+    /// means a keystroke changes nothing on screen but the field, so the
+    /// browser need not render a frame before the estimate's answer is handled.
+    pub fn meter_strength(&self) -> Option<Strength> {
+        match (self.mode, &self.estimation) {
+            (Mode::Custom, Estimation::Checking) => self.previous_estimate.clone(),
+            _ => self.strength(),
+        }
+    }
+
+    /// Why the password may not be used; empty when it may.
+    pub fn violations(
+        &self,
+        policy: &Policy,
+        user: &UserWords,
+        blocklist: &Blocklist,
+    ) -> Vec<Violation> {
+        // A banned-password list holds what people choose; a generated password
+        // is drawn from 2^100 or so, so it neither waits for the list nor
+        // needs it (it is the way out when the list cannot be loaded).
+        let blocklist = match self.mode {
+            Mode::Generated => &Blocklist::None,
+            Mode::Custom => blocklist,
+        };
+        policy.check(
+            self.password().expose(),
+            self.strength().as_ref(),
+            user,
+            blocklist,
+        )
+    }
+
+    /// The password was typed past the estimator's analysed length.
+    pub fn truncated(&self) -> bool {
+        matches!(self.estimation, Estimation::Known(_))
+            && self.password().char_count() > reset_estimator::MAX_ANALYSED_CHARS
+    }
+
+    /// False when `mode` is already chosen.
+    pub fn choose(&mut self, mode: Mode) -> bool {
+        if self.mode == mode {
+            return false;
+        }
+        self.mode = mode;
+        self.strength_version += 1;
+        true
+    }
+
+    pub fn regenerate(&mut self, generated: Generated) {
+        self.generated = generated;
+        if self.mode == Mode::Generated {
+            self.strength_version += 1;
+        }
+    }
+
+    pub fn edit(&mut self, text: Secret) {
+        self.estimation = if text.is_empty() {
+            self.previous_estimate = None;
+            Estimation::Idle
+        } else {
+            Estimation::Checking
+        };
+        self.custom = text;
+        self.revision += 1;
+    }
+
+    /// The estimator's answer for `revision`; false when that text is gone.
+    pub fn estimated(&mut self, revision: u32, estimate: Estimate) -> bool {
+        if revision != self.revision {
+            return false;
+        }
+        let strength = Strength::from_estimate(estimate);
+        self.previous_estimate = Some(strength.clone());
+        self.estimation = Estimation::Known(strength);
+        self.strength_version += 1;
+        true
+    }
+
+    /// The estimator failed for `revision`; false when that text is gone.
+    pub fn estimation_failed(&mut self, revision: u32) -> bool {
+        if revision != self.revision {
+            return false;
+        }
+        self.estimation = Estimation::Failed;
+        true
+    }
+
+    pub fn toggle_shown(&mut self) {
+        self.shown = !self.shown;
+    }
+}

@@ -1,0 +1,183 @@
+//! The effects every flow needs, as named hooks: each takes what it reads and
+//! reports back through a callback, so a flow's view is its screens plus one
+//! line per effect.
+
+use web_sys::HtmlElement;
+use yew::prelude::*;
+
+use crate::core::policy::Blocklist;
+use crate::core::strength::Estimate;
+use crate::core::wire::{Outcome, ResultStatus};
+use crate::dialog::kit::password::{Mode, PasswordDraft};
+use crate::dialog::kit::submission::Submission;
+use crate::dialog::services::{OutgoingRequest, Services, WidgetEvent};
+use crate::i18n::Texts;
+
+/// A callback that dispatches the action `make` builds from its argument.
+pub fn dispatch_with<R, E>(
+    dispatcher: &UseReducerDispatcher<R>,
+    make: impl Fn(E) -> R::Action + 'static,
+) -> Callback<E>
+where
+    R: Reducible + 'static,
+    E: 'static,
+{
+    let dispatcher = dispatcher.clone();
+    Callback::from(move |e: E| dispatcher.dispatch(make(e)))
+}
+
+/// The organisation's blocklist, when configured: loaded once per URL, with
+/// `Blocklist::Loading` reported first.
+#[hook]
+pub fn use_blocklist(services: &Services, url: Option<String>, on_change: Callback<Blocklist>) {
+    let blocklists = services.blocklists.clone();
+    use_effect_with(url, move |url| {
+        if let Some(url) = url.clone() {
+            on_change.emit(Blocklist::Loading);
+            wasm_bindgen_futures::spawn_local(async move {
+                on_change.emit(blocklists.load(&url).await);
+            });
+        }
+    });
+}
+
+/// The estimate of a typed password: the estimator starts loading when typing
+/// is chosen (a generated password never needs it), each edit is estimated
+/// (the answer carries its revision, so the reducer drops late ones), and
+/// each new strength the meter shows is told to the page (score only, never
+/// the password).
+#[hook]
+pub fn use_estimation(
+    services: &Services,
+    draft: &PasswordDraft,
+    user_inputs: Vec<String>,
+    on_estimate: Callback<(u32, Result<Estimate, ()>)>,
+) {
+    {
+        let estimator = services.estimator.clone();
+        use_effect_with(draft.mode, move |mode| {
+            if *mode == Mode::Custom {
+                estimator.prepare();
+            }
+        });
+    }
+    {
+        let estimator = services.estimator.clone();
+        let typed =
+            (draft.mode == Mode::Custom && !draft.custom.is_empty()).then(|| draft.custom.clone());
+        use_effect_with(draft.revision, move |revision| {
+            if let Some(password) = typed {
+                let revision = *revision;
+                let future = estimator.estimate(password.expose(), &user_inputs);
+                wasm_bindgen_futures::spawn_local(async move {
+                    on_estimate.emit((revision, future.await));
+                });
+            }
+        });
+    }
+    {
+        let on_event = services.on_event.clone();
+        let strength = draft.strength();
+        use_effect_with(draft.strength_version, move |_| {
+            if let Some(s) = strength {
+                on_event.emit(WidgetEvent::Strength {
+                    score: s.score,
+                    guesses_log10: s.guesses_log10,
+                    source: s.source,
+                });
+            }
+        });
+    }
+}
+
+/// Sends each attempt of `submission` exactly once (`request` makes its body
+/// only then), tells the page how it went, and reports the outcome with the
+/// attempt's number; counts a `Retry-After` wait down a second at a time.
+#[hook]
+pub fn use_submission<R, F>(
+    services: &Services,
+    texts: &'static Texts,
+    submission: &Submission<R>,
+    request: F,
+    on_finished: Callback<(u32, Outcome)>,
+    on_tick: Callback<()>,
+) where
+    R: 'static,
+    F: FnOnce() -> Option<OutgoingRequest> + 'static,
+{
+    {
+        let services = services.clone();
+        use_effect_with(submission.attempt_in_flight(), move |attempt| {
+            if let (Some(attempt), Some(request)) = (*attempt, request()) {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let outcome = send_and_report(&services, request, texts).await;
+                    on_finished.emit((attempt, outcome));
+                });
+            }
+        });
+    }
+    let seconds = submission.retry_wait;
+    use_effect_with((submission.attempts, seconds > 0), move |(_, waiting)| {
+        if *waiting {
+            wasm_bindgen_futures::spawn_local(async move {
+                for _ in 0..seconds {
+                    yew::platform::time::sleep(std::time::Duration::from_secs(1)).await;
+                    on_tick.emit(());
+                }
+            });
+        }
+    });
+}
+
+/// Sends one request and tells the page how it went (`done` with the ids
+/// that were reset, or `error`); never with the password.
+async fn send_and_report(
+    services: &Services,
+    request: OutgoingRequest,
+    texts: &'static Texts,
+) -> Outcome {
+    let outcome = services.transport.send(request).await;
+    match &outcome {
+        Ok(response) => services.on_event.emit(WidgetEvent::Done {
+            user_ids: response
+                .results
+                .iter()
+                .filter(|r| r.status == ResultStatus::Reset)
+                .map(|r| r.user_id.clone())
+                .collect(),
+            delivery_status: response.delivery.status,
+            delivery_detail: response.delivery.detail.clone(),
+        }),
+        Err(failure) => services.on_event.emit(WidgetEvent::Error {
+            status: failure.status(),
+            title: super::failure_message::title(failure, texts),
+        }),
+    }
+    outcome
+}
+
+/// The body of a request, as the transport takes it.
+pub fn outgoing(endpoint: &str, key: String, body: &impl serde::Serialize) -> OutgoingRequest {
+    OutgoingRequest {
+        endpoint: endpoint.to_string(),
+        idempotency_key: key,
+        body: crate::core::json::to_string(body).expect("the request serialises"),
+    }
+}
+
+/// Moves focus to `heading` whenever `view` changes, so a screen reader
+/// announces where the user is. Not on the first render: a widget that
+/// appears on a page must not take the focus (or scroll the page to itself).
+#[hook]
+pub fn use_focus_on_change<T: PartialEq + 'static>(heading: &NodeRef, view: T) {
+    let heading = heading.clone();
+    let first = use_mut_ref(|| true);
+    use_effect_with(view, move |_| {
+        if std::mem::replace(&mut *first.borrow_mut(), false) {
+            return;
+        }
+        if let Some(h) = heading.cast::<HtmlElement>() {
+            let _ = h.focus();
+        }
+    });
+}

@@ -1,0 +1,12 @@
+//! The components and hooks every flow's screens are built from.
+
+pub mod copy;
+pub mod delivery_form;
+pub mod delivery_note;
+pub mod failure_message;
+pub mod hooks;
+pub mod new_password;
+pub mod policy_status;
+pub mod secret_field;
+pub mod step_indicator;
+pub mod strength_meter;
