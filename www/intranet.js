@@ -95,6 +95,11 @@ function userRow(user) {
     badge.textContent = "Admin";
     name.append(" ", badge);
   }
+  // On a phone the id and e-mail columns give way to this line (intranet.css).
+  const meta = document.createElement("span");
+  meta.className = "user-meta";
+  meta.textContent = `${user.id} · ${user.email}`;
+  name.append(meta);
 
   const button = document.createElement("button");
   button.type = "button";
