@@ -152,6 +152,9 @@ for (const width of [390, 320]) {
       const bulk = page.locator('dialog#reset-dialog reset-password');
       await bulk.getByText(/^\d+ of \d+ users selected$/).waitFor();
       await assertSchemeFollowed(page, scheme);
+      const bulkNames = await stepNames(bulk);
+      assert.deepEqual(bulkNames.map((n) => n.name), ['Users', 'Delivery', 'Results'], 'the bulk dialog shows the same step indicator');
+      for (const n of bulkNames) assert.ok(n.width > 0, `the step name ${n.name} is drawn`);
       await assertFits(page, bulk, 'bulk: users');
       await shot('4-bulk-users');
       await bulk.getByRole('button', { name: 'Next' }).click();
