@@ -115,7 +115,7 @@ export function formatReport(r) {
   ], 32));
   out.push('   Latency ratios: below 1 = ours faster. Throughput ratios: above 1 = ours faster.');
 
-  out.push('', "TARGETS (issue 7)");
+  out.push('', "TARGETS (the weight-and-speed targets these figures were measured against)");
   out.push(table(['target', 'measured', 'met'], targets(r).map(([name, measured, met]) => [name, measured, met ? 'yes' : 'NO'])));
   if (r.pageErrors && r.pageErrors.length) out.push('', `Page errors: ${r.pageErrors.join(' | ')}`);
   return out.join('\n');

@@ -1,4 +1,4 @@
-// The weight-and-speed benchmark of the embed (issue 7): `make bench` builds
+// The weight-and-speed benchmark of the embed: `make bench` builds
 // the release bundle and the backend, then runs this file, which
 //  1. copies bench/page/ and the two JavaScript estimators (bundled here with
 //     esbuild) into a temporary www folder and starts the reference backend on
