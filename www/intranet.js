@@ -50,6 +50,11 @@ async function start() {
     return;
   }
   session = await response.json();
+  if (session.mustChangePassword) {
+    // Signed in with a temporary password: nothing else until it is changed.
+    location.replace("/change-password.html");
+    return;
+  }
   signedInName.textContent = session.name;
   if (!session.isAdmin) {
     showStatus(`${session.name} is not an administrator: password resets will be refused.`);

@@ -27,7 +27,9 @@ async function signIn() {
     body: JSON.stringify({ userId: userId.value.trim(), password: password.value }),
   });
   if (response.ok) {
-    location.assign("/");
+    // A temporary password (an administrator's reset) must be changed first.
+    const session = await response.json();
+    location.assign(session.mustChangePassword ? "/change-password.html" : "/");
     return;
   }
   // 401 "The user id or password is incorrect.", 429 "… Try again in N seconds."
@@ -62,9 +64,10 @@ if (userId.value) {
 
 // Already signed in (a second tab, the back button): go straight in.
 fetch("/api/session", { credentials: "same-origin", headers: { Accept: "application/json" } })
-  .then((response) => {
+  .then(async (response) => {
     if (response.ok) {
-      location.replace("/");
+      const session = await response.json();
+      location.replace(session.mustChangePassword ? "/change-password.html" : "/");
     }
   })
   .catch(() => {});

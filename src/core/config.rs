@@ -25,6 +25,9 @@ pub struct Config {
     pub subject: Subject,
     /// The organisation's own words (attribute `context-words`).
     pub context_words: Vec<String>,
+    /// `<change-password temporary>`: the current password is the temporary
+    /// one an administrator set.
+    pub temporary: bool,
     pub deliver_to: Vec<String>,
     pub policy: Policy,
     pub generator: GeneratorOptions,
@@ -33,13 +36,48 @@ pub struct Config {
     pub transport: TransportOptions,
 }
 
-/// Whose password the dialog resets.
+/// Whose password the dialog sets.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Subject {
-    /// One user (attributes `user-id`, `user-name`, `user-email`).
+    /// One user (attributes `user-id`, `user-name`, `user-email`): the user
+    /// an administrator resets, or the signed-in user changing their own.
     One(UserWords),
     /// Many users (attribute `users`), without the signed-in admin.
     Many(BulkUsers),
+    /// Whoever the login typed into `<recover-password>` names.
+    Login,
+}
+
+/// Which element is configured: they share every attribute but their own.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Element {
+    /// `<reset-password>`: an administrator resets one or many users' passwords.
+    #[default]
+    ResetPassword,
+    /// `<change-password>`: a signed-in user changes their own password.
+    ChangePassword,
+    /// `<recover-password>`: a user who forgot their password recovers it.
+    RecoverPassword,
+}
+
+impl Element {
+    /// The element for a tag name, if it is one of ours.
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        match tag.to_ascii_lowercase().as_str() {
+            "reset-password" => Some(Self::ResetPassword),
+            "change-password" => Some(Self::ChangePassword),
+            "recover-password" => Some(Self::RecoverPassword),
+            _ => None,
+        }
+    }
+
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::ResetPassword => "reset-password",
+            Self::ChangePassword => "change-password",
+            Self::RecoverPassword => "recover-password",
+        }
+    }
 }
 
 impl Config {
@@ -333,7 +371,7 @@ impl GeneratorSettings {
     }
 
     pub fn to_options(&self) -> Result<GeneratorOptions, ConfigError> {
-        generator_options(&Attributes(|name| self.attribute(name)))
+        generator_options(&Attributes(|name| self.attribute(name)), "characters")
     }
 }
 
@@ -380,9 +418,10 @@ fn policy_options<F: Fn(&str) -> Option<String>>(a: &Attributes<F>) -> Result<Po
 
 fn generator_options<F: Fn(&str) -> Option<String>>(
     a: &Attributes<F>,
+    default: &str,
 ) -> Result<GeneratorOptions, ConfigError> {
-    let options = match a.text("generator").as_deref() {
-        None | Some("characters") => {
+    let options = match a.text("generator").as_deref().unwrap_or(default) {
+        "characters" => {
             let length = a.number("length", DEFAULT_LENGTH, MIN_LENGTH..=MAX_LENGTH)?;
             let options = CharacterOptions {
                 length,
@@ -394,7 +433,7 @@ fn generator_options<F: Fn(&str) -> Option<String>>(
             };
             GeneratorOptions::Characters(options)
         }
-        Some("passphrase") => {
+        "passphrase" => {
             // `separator=" "` is meaningful, so it is read untrimmed.
             let separator = (a.0)("separator").unwrap_or_else(|| "-".into());
             GeneratorOptions::Passphrase(PassphraseOptions {
@@ -404,7 +443,7 @@ fn generator_options<F: Fn(&str) -> Option<String>>(
                 append_digit: a.switch("append-digit", true)?,
             })
         }
-        Some(other) => {
+        other => {
             return Err(error(
                 "generator",
                 format!("\"{other}\" must be \"characters\" or \"passphrase\""),
@@ -429,6 +468,7 @@ pub struct Surroundings {
     /// The element has a JavaScript `transport`, which replaces HTTP, so no
     /// `endpoint` is needed.
     pub has_transport: bool,
+    pub element: Element,
 }
 
 impl Config {
@@ -465,16 +505,19 @@ impl Config {
                     .collect()
             })
             .unwrap_or_default();
-        // Bulk mode has its list; one user's dialog must know whose password it resets.
+        // Bulk mode has its list; one user's dialog must know whose password it
+        // sets; recovery learns it from the login typed.
         let subject = match a.text("users") {
-            Some(json) => Subject::Many(
+            None if around.element == Element::RecoverPassword => Subject::Login,
+            Some(json) if around.element == Element::ResetPassword => Subject::Many(
                 parse_users(&json, a.text("current-user-id").as_deref())
                     .map_err(|e| error("users", e.to_string()))?,
             ),
+            Some(_) => return Err(error("users", "is for <reset-password> only")),
             None => Subject::One(UserWords {
                 user_id: a
                     .text("user-id")
-                    .ok_or_else(|| error("user-id", "is required: whose password is reset"))?,
+                    .ok_or_else(|| error("user-id", "is required: whose password is set"))?,
                 name: a.text("user-name").unwrap_or_default(),
                 email: a.text("user-email").unwrap_or_default(),
                 context: context_words.clone(),
@@ -484,7 +527,12 @@ impl Config {
             |BadAddress(x)| error("deliver-to", format!("\"{x}\" is not an e-mail address")),
         )?;
         let policy = policy_options(&a)?;
-        let generator = generator_options(&a)?;
+        // A user's own password is one to remember: they are offered passphrases.
+        let default_generator = match around.element {
+            Element::ResetPassword => "characters",
+            Element::ChangePassword | Element::RecoverPassword => "passphrase",
+        };
+        let generator = generator_options(&a, default_generator)?;
         check_generator_meets_policy(&generator, &policy)?;
         Ok(Config {
             lang: a
@@ -494,6 +542,10 @@ impl Config {
             endpoint,
             subject,
             context_words,
+            // A boolean attribute, as HTML's: present (`temporary`, or any value but "off").
+            temporary: around.element == Element::ChangePassword
+                && (a.0)("temporary").is_some()
+                && a.switch("temporary", true)?,
             deliver_to,
             policy,
             generator,
@@ -577,7 +629,7 @@ mod tests {
     fn one(c: &Config) -> &UserWords {
         match &c.subject {
             Subject::One(user) => user,
-            Subject::Many(_) => panic!("bulk mode"),
+            other => panic!("not one user: {other:?}"),
         }
     }
 

@@ -5,6 +5,7 @@
 //! whatever came back into an [`Outcome`] the dialog can show, and never panics
 //! on a body that is not what the contract says.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::secret::Secret;
@@ -166,6 +167,71 @@ impl Failure {
 
 pub type Outcome = Result<ResetResponse, Failure>;
 
+/// A 2xx answer's body, as a flow expects it for its request.
+pub trait Response: DeserializeOwned {
+    /// False for JSON of the right shape that still cannot be the answer.
+    fn is_complete(&self) -> bool {
+        true
+    }
+}
+
+impl Response for ResetResponse {
+    fn is_complete(&self) -> bool {
+        !self.results.is_empty()
+    }
+}
+
+/// `<change-password>`'s request: the signed-in user's own password.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeRequest {
+    pub user_id: String,
+    pub current_password: Secret,
+    pub new_password: Secret,
+}
+
+/// The wire contract's fields of a change, for the backend's field errors.
+pub const CURRENT_PASSWORD_FIELD: &str = "currentPassword";
+pub const NEW_PASSWORD_FIELD: &str = "newPassword";
+
+/// A 2xx answer that only says what happened: `{"status": "changed"}` for a
+/// change, `{"status": "reset"}` for a recovery's completion.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct StatusResponse {
+    pub status: String,
+}
+
+impl Response for StatusResponse {
+    fn is_complete(&self) -> bool {
+        !self.status.is_empty()
+    }
+}
+
+/// A transport's answer as it came: the transport does not know what was
+/// asked, the flow that asked reads it ([`Reply::interpret`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub retry_after: Option<String>,
+    pub body: String,
+    /// The clock when the answer arrived, for a `Retry-After` given as a date.
+    pub now_unix_seconds: u64,
+}
+
+impl Reply {
+    /// The answer for a request whose 2xx body is a `T`.
+    pub fn interpret<T: Response>(&self) -> Result<T, Failure> {
+        interpret_answer_as(Answer {
+            status: self.status,
+            content_type: self.content_type.as_deref(),
+            retry_after: self.retry_after.as_deref(),
+            body: &self.body,
+            now_unix_seconds: self.now_unix_seconds,
+        })
+    }
+}
+
 /// The headers of a reset request, whatever carries it (HTTP or the page's
 /// transport): the contract's own, then the page's extra ones (the `headers`
 /// attribute, which may not replace the contract's: see `config`).
@@ -251,8 +317,13 @@ pub struct Answer<'a> {
     pub now_unix_seconds: u64,
 }
 
-/// Turns an HTTP answer into an [`Outcome`].
+/// Turns an HTTP answer to a reset into an [`Outcome`].
 pub fn interpret_answer(answer: Answer<'_>) -> Outcome {
+    interpret_answer_as(answer)
+}
+
+/// Turns an HTTP answer into a `T` or a [`Failure`].
+pub fn interpret_answer_as<T: Response>(answer: Answer<'_>) -> Result<T, Failure> {
     let Answer {
         status,
         content_type,
@@ -264,7 +335,7 @@ pub fn interpret_answer(answer: Answer<'_>) -> Outcome {
     } else {
         None
     };
-    match interpret(status, content_type, body) {
+    match interpret_as::<T>(status, content_type, body) {
         Err(Failure::Rejected {
             status, problem, ..
         }) => Err(Failure::Rejected {
@@ -276,8 +347,19 @@ pub fn interpret_answer(answer: Answer<'_>) -> Outcome {
     }
 }
 
-/// Turns an HTTP answer (without headers but its content type) into an [`Outcome`].
+/// Turns an HTTP answer to a reset (without headers but its content type)
+/// into an [`Outcome`].
 pub fn interpret(status: u16, content_type: Option<&str>, body: &str) -> Outcome {
+    interpret_as(status, content_type, body)
+}
+
+/// Turns an HTTP answer (without headers but its content type) into a `T`
+/// or a [`Failure`].
+pub fn interpret_as<T: Response>(
+    status: u16,
+    content_type: Option<&str>,
+    body: &str,
+) -> Result<T, Failure> {
     let media_type = content_type
         .and_then(|c| c.split(';').next())
         .map(|c| c.trim().to_ascii_lowercase())
@@ -287,9 +369,9 @@ pub fn interpret(status: u16, content_type: Option<&str>, body: &str) -> Outcome
         if !is_json {
             return Err(Failure::BadResponse { status });
         }
-        return super::json::from_str::<ResetResponse>(body)
+        return super::json::from_str::<T>(body)
             .ok()
-            .filter(|r| !r.results.is_empty())
+            .filter(T::is_complete)
             .ok_or(Failure::BadResponse { status });
     }
     let problem = if is_json {

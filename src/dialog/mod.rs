@@ -5,11 +5,13 @@
 //!   the new password and its strength, the delivery form), pure.
 //! * `pieces`: the shared components and hooks that show and drive them
 //!   (browser only).
-//! * [`single`]: one user's reset; [`bulk`]: many users'.
+//! * [`single`]: one user's reset; [`bulk`]: many users'; [`change`]: a
+//!   user's own change.
 //! * [`services`]: what a dialog needs from outside (estimator, transport,
 //!   blocklist, events), provided by the embed layer or by a test.
 
 pub mod bulk;
+pub mod change;
 pub mod kit;
 pub mod single;
 
@@ -22,6 +24,8 @@ pub mod services;
 
 #[cfg(target_arch = "wasm32")]
 pub use bulk::view::{BulkDialog, BulkDialogProps};
+#[cfg(target_arch = "wasm32")]
+pub use change::view::{ChangeForm, ChangeFormProps};
 #[cfg(target_arch = "wasm32")]
 pub use config_error::{ConfigErrorProps, ConfigErrorView};
 #[cfg(target_arch = "wasm32")]

@@ -13,7 +13,7 @@ use yew::Callback;
 
 use crate::core::policy::Blocklist;
 use crate::core::strength::{Estimate, StrengthSource};
-use crate::core::wire::{DeliveryStatus, Outcome};
+use crate::core::wire::{DeliveryStatus, Failure, Reply};
 
 pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 
@@ -36,8 +36,10 @@ pub struct OutgoingRequest {
     pub body: String,
 }
 
+/// Carries a request and brings back the answer as it came (or why none
+/// came); the flow that asked reads it.
 pub trait Transport {
-    fn send(&self, request: OutgoingRequest) -> LocalFuture<Outcome>;
+    fn send(&self, request: OutgoingRequest) -> LocalFuture<Result<Reply, Failure>>;
 }
 
 /// The organisation's blocklist (attribute `blocklist-url`). A list that
@@ -62,6 +64,10 @@ pub enum WidgetEvent {
     Error {
         status: u16,
         title: String,
+    },
+    /// A user changed their own password (`<change-password>`).
+    Changed {
+        user_id: String,
     },
     /// The admin is done with the dialog (the result view's Done button).
     Close,

@@ -1,5 +1,6 @@
-//! The element's events: bubbling, composed `CustomEvent`s whose detail never
-//! holds a password.
+//! The element's events: bubbling, composed `CustomEvent`s named after the
+//! element (`reset-password:done`, `change-password:done`), whose detail
+//! never holds a password.
 
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
@@ -15,7 +16,7 @@ fn object(pairs: &[(&str, JsValue)]) -> JsValue {
     o.into()
 }
 
-/// Name and detail of the DOM event for a widget event.
+/// The event's name after the element's (`done`, `strength`, ...) and detail.
 pub fn to_dom(event: &WidgetEvent) -> (&'static str, JsValue) {
     match event {
         WidgetEvent::Strength {
@@ -23,7 +24,7 @@ pub fn to_dom(event: &WidgetEvent) -> (&'static str, JsValue) {
             guesses_log10,
             source,
         } => (
-            "reset-password:strength",
+            "strength",
             object(&[
                 ("score", (*score).into()),
                 ("guessesLog10", (*guesses_log10).into()),
@@ -35,7 +36,7 @@ pub fn to_dom(event: &WidgetEvent) -> (&'static str, JsValue) {
             delivery_status,
             delivery_detail,
         } => (
-            "reset-password:done",
+            "done",
             object(&[
                 (
                     "userIds",
@@ -60,9 +61,12 @@ pub fn to_dom(event: &WidgetEvent) -> (&'static str, JsValue) {
                 ),
             ]),
         ),
-        WidgetEvent::Close => ("reset-password:close", JsValue::NULL),
+        WidgetEvent::Changed { user_id } => {
+            ("done", object(&[("userId", user_id.as_str().into())]))
+        }
+        WidgetEvent::Close => ("close", JsValue::NULL),
         WidgetEvent::Error { status, title } => (
-            "reset-password:error",
+            "error",
             object(&[
                 ("status", (*status).into()),
                 ("title", title.as_str().into()),
@@ -71,15 +75,17 @@ pub fn to_dom(event: &WidgetEvent) -> (&'static str, JsValue) {
     }
 }
 
-/// A callback that dispatches widget events on `host`.
+/// A callback that dispatches widget events on `host`, named after it.
 pub fn dispatcher(host: HtmlElement) -> Callback<WidgetEvent> {
+    let element = host.tag_name().to_ascii_lowercase();
     Callback::from(move |event: WidgetEvent| {
         let (name, detail) = to_dom(&event);
+        let name = format!("{element}:{name}");
         let init = CustomEventInit::new();
         init.set_bubbles(true);
         init.set_composed(true);
         init.set_detail(&detail);
-        if let Ok(e) = CustomEvent::new_with_event_init_dict(name, &init) {
+        if let Ok(e) = CustomEvent::new_with_event_init_dict(&name, &init) {
             let _ = host.dispatch_event(&e);
         }
     })

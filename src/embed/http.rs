@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{AbortController, RequestCredentials};
 
 use crate::core::config::{Credentials, TransportOptions};
-use crate::core::wire::{interpret_answer, request_headers, Answer, Failure, Outcome};
+use crate::core::wire::{request_headers, Failure, Reply};
 use crate::dialog::services::{LocalFuture, OutgoingRequest, Transport};
 
 pub struct HttpTransport {
@@ -60,7 +60,7 @@ impl Drop for Timer {
 }
 
 impl Transport for HttpTransport {
-    fn send(&self, request: OutgoingRequest) -> LocalFuture<Outcome> {
+    fn send(&self, request: OutgoingRequest) -> LocalFuture<Result<Reply, Failure>> {
         let options = self.options.clone();
         Box::pin(async move {
             let controller = AbortController::new().map_err(|_| Failure::Network)?;
@@ -86,11 +86,11 @@ impl Transport for HttpTransport {
                     let retry_after = headers.get("retry-after");
                     let status = response.status();
                     match response.text().await {
-                        Ok(body) => interpret_answer(Answer {
+                        Ok(body) => Ok(Reply {
                             status,
-                            content_type: content_type.as_deref(),
-                            retry_after: retry_after.as_deref(),
-                            body: &body,
+                            content_type,
+                            retry_after,
+                            body,
                             now_unix_seconds: super::now_unix_seconds(),
                         }),
                         Err(_) if signal.aborted() => Err(Failure::Timeout),

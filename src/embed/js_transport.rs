@@ -11,7 +11,7 @@ use web_sys::HtmlElement;
 
 use super::http::{HttpTransport, Timer};
 use crate::core::config::TransportOptions;
-use crate::core::wire::{interpret_answer, request_headers, Answer, Failure, Outcome};
+use crate::core::wire::{request_headers, Failure, Reply};
 use crate::dialog::services::{LocalFuture, OutgoingRequest, Transport};
 
 /// The page's `transport` function, if the element has one.
@@ -69,7 +69,7 @@ fn request_object(
 }
 
 /// Reads `{ status, body, headers? }`; `body` is a JSON string or a value.
-fn read_answer(answer: &JsValue) -> Outcome {
+fn read_answer(answer: &JsValue) -> Result<Reply, Failure> {
     let status = get(answer, "status")
         .as_f64()
         .filter(|s| (100.0..600.0).contains(s))
@@ -98,12 +98,11 @@ fn read_answer(answer: &JsValue) -> Outcome {
         }
         .to_string()
     });
-    let retry_after = header("Retry-After");
-    interpret_answer(Answer {
+    Ok(Reply {
         status,
-        content_type: Some(&content_type),
-        retry_after: retry_after.as_deref(),
-        body: &text,
+        content_type: Some(content_type),
+        retry_after: header("Retry-After"),
+        body: text,
         now_unix_seconds: super::now_unix_seconds(),
     })
 }
@@ -123,7 +122,7 @@ impl ElementTransport {
 }
 
 impl Transport for ElementTransport {
-    fn send(&self, request: OutgoingRequest) -> LocalFuture<Outcome> {
+    fn send(&self, request: OutgoingRequest) -> LocalFuture<Result<Reply, Failure>> {
         let options = self.current_options();
         let Some(function) = page_transport(&self.host) else {
             return HttpTransport::new(options).send(request);

@@ -18,12 +18,12 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlElement};
-use yew::AppHandle;
 
-use crate::core::config::{Config, Subject, Surroundings};
+use crate::core::config::{Config, Element as ConfiguredElement, Subject, Surroundings};
 use crate::dialog::services::Services;
 use crate::dialog::{
-    BulkDialog, BulkDialogProps, ConfigErrorView, Dialog, DialogProps, STYLESHEET,
+    BulkDialog, BulkDialogProps, ChangeForm, ChangeFormProps, ConfigErrorView, Dialog, DialogProps,
+    STYLESHEET,
 };
 
 /// The dialog's CSS, for a constructable stylesheet.
@@ -35,9 +35,8 @@ pub fn stylesheet() -> String {
 /// A mounted dialog; `destroy()` unmounts it (when the element leaves the page).
 #[wasm_bindgen]
 pub struct WidgetHandle {
-    dialog: Option<AppHandle<Dialog>>,
-    bulk: Option<AppHandle<BulkDialog>>,
-    error: Option<AppHandle<ConfigErrorView>>,
+    unmount: Option<Box<dyn FnOnce()>>,
+    failed: bool,
 }
 
 #[wasm_bindgen]
@@ -45,19 +44,25 @@ impl WidgetHandle {
     /// True when the element shows a configuration error instead of a dialog.
     #[wasm_bindgen(getter)]
     pub fn failed(&self) -> bool {
-        self.error.is_some()
+        self.failed
     }
 
     pub fn destroy(&mut self) {
-        if let Some(app) = self.dialog.take() {
-            app.destroy();
+        if let Some(unmount) = self.unmount.take() {
+            unmount();
         }
-        if let Some(app) = self.bulk.take() {
-            app.destroy();
-        }
-        if let Some(app) = self.error.take() {
-            app.destroy();
-        }
+    }
+}
+
+/// Renders `C` into `container`; the handle unmounts it.
+fn render<C>(container: Element, props: C::Properties, failed: bool) -> WidgetHandle
+where
+    C: yew::BaseComponent,
+{
+    let app = yew::Renderer::<C>::with_root_and_props(container, props).render();
+    WidgetHandle {
+        unmount: Some(Box::new(move || app.destroy())),
+        failed,
     }
 }
 
@@ -104,9 +109,11 @@ pub fn mount(
     estimate: js_sys::Function,
     prepare_estimator: js_sys::Function,
 ) -> WidgetHandle {
+    let element = ConfiguredElement::from_tag(&host.tag_name()).unwrap_or_default();
     let around = Surroundings {
         inherited_lang: language_of(&host),
         has_transport: js_transport::page_transport(&host).is_some(),
+        element,
     };
     let lang = around.inherited_lang.clone().unwrap_or_else(|| "en".into());
     let checked = Config::read(|name| host.get_attribute(name), &around).and_then(|config| {
@@ -115,63 +122,74 @@ pub fn mount(
         }
         Ok(config)
     });
-    match checked {
-        Ok(config) => {
-            let services = Services {
-                estimator: Rc::new(estimator::PageEstimator::new(estimate, prepare_estimator)),
-                transport: Rc::new(js_transport::ElementTransport::new(
-                    host.clone(),
-                    config.transport.clone(),
-                )),
-                blocklists: Rc::new(blocklist::PageBlocklists {
-                    options: config.transport.clone(),
-                }),
-                on_event: events::dispatcher(host.clone()),
-            };
-            let subject = config.subject.clone();
-            let config = Rc::new(config);
-            let mut handle = WidgetHandle {
-                dialog: None,
-                bulk: None,
-                error: None,
-            };
-            match subject {
-                Subject::One(user) => {
-                    let props = DialogProps {
-                        config,
-                        user: Rc::new(user),
-                        services,
-                    };
-                    handle.dialog = Some(
-                        yew::Renderer::<Dialog>::with_root_and_props(container, props).render(),
-                    );
-                }
-                Subject::Many(users) => {
-                    let props = BulkDialogProps {
-                        config,
-                        users: Rc::new(users),
-                        services,
-                    };
-                    handle.bulk = Some(
-                        yew::Renderer::<BulkDialog>::with_root_and_props(container, props).render(),
-                    );
-                }
-            }
-            handle
-        }
+    let config = match checked {
+        Ok(config) => config,
         Err(error) => {
             web_sys::console::error_1(&JsValue::from_str(&error.to_string()));
             let props = crate::dialog::ConfigErrorProps {
                 message: error.to_string().into(),
                 lang: lang.into(),
             };
-            let app =
-                yew::Renderer::<ConfigErrorView>::with_root_and_props(container, props).render();
-            WidgetHandle {
-                dialog: None,
-                bulk: None,
-                error: Some(app),
-            }
+            return render::<ConfigErrorView>(container, props, true);
+        }
+    };
+    let services = Services {
+        estimator: Rc::new(estimator::PageEstimator::new(estimate, prepare_estimator)),
+        transport: Rc::new(js_transport::ElementTransport::new(
+            host.clone(),
+            config.transport.clone(),
+        )),
+        blocklists: Rc::new(blocklist::PageBlocklists {
+            options: config.transport.clone(),
+        }),
+        on_event: events::dispatcher(host.clone()),
+    };
+    let subject = config.subject.clone();
+    let config = Rc::new(config);
+    // The element and the configuration's subject choose the flow.
+    match (element, subject) {
+        (ConfiguredElement::ChangePassword, Subject::One(user)) => {
+            let user = Rc::new(user);
+            render::<ChangeForm>(
+                container,
+                ChangeFormProps {
+                    config,
+                    user,
+                    services,
+                },
+                false,
+            )
+        }
+        (_, Subject::Many(users)) => {
+            let users = Rc::new(users);
+            render::<BulkDialog>(
+                container,
+                BulkDialogProps {
+                    config,
+                    users,
+                    services,
+                },
+                false,
+            )
+        }
+        (_, Subject::One(user)) => {
+            let user = Rc::new(user);
+            render::<Dialog>(
+                container,
+                DialogProps {
+                    config,
+                    user,
+                    services,
+                },
+                false,
+            )
+        }
+        (_, Subject::Login) => {
+            let props = crate::dialog::ConfigErrorProps {
+                message: "<recover-password> is not available in this version".into(),
+                lang: config.lang.clone().into(),
+            };
+            render::<ConfigErrorView>(container, props, true)
         }
     }
 }

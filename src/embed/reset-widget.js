@@ -71,27 +71,16 @@ const ATTRIBUTES = [
   'headers', 'credentials', 'timeout-ms', 'users', 'current-user-id',
   'min-length', 'max-length', 'min-score', 'require-classes', 'context-words', 'blocklist-url',
   'generator', 'length', 'lowercase', 'uppercase', 'digits', 'symbols', 'avoid-look-alikes',
-  'words', 'separator', 'capitalize', 'append-digit',
+  'words', 'separator', 'capitalize', 'append-digit', 'temporary',
 ];
 
 const LIVE_ATTRIBUTES = ['headers', 'credentials', 'timeout-ms'];
 
-class ResetPasswordElement extends HTMLElement {
+// What every element of the widget does: the transport property, mounting
+// into a shadow root, and starting afresh when an attribute changes. The
+// element's tag name tells mount() which flow it is.
+class WidgetElement extends HTMLElement {
   static observedAttributes = ATTRIBUTES;
-
-  /** Bulk mode: the users to reset, `[{ id, name, email }]` (the `users` attribute as JSON). */
-  get users() {
-    try {
-      return JSON.parse(this.getAttribute('users') ?? 'null');
-    } catch {
-      return null;
-    }
-  }
-
-  set users(list) {
-    if (list === null || list === undefined) this.removeAttribute('users');
-    else this.setAttribute('users', JSON.stringify(list));
-  }
 
   /**
    * A JavaScript transport replaces HTTP: `async (request) => ({ status, body, headers })`.
@@ -103,7 +92,7 @@ class ResetPasswordElement extends HTMLElement {
 
   set transport(fn) {
     if (fn !== null && fn !== undefined && typeof fn !== 'function') {
-      console.error('<reset-password>: transport must be a function or null');
+      console.error(`<${this.localName}>: transport must be a function or null`);
       return;
     }
     this._transport = fn ?? null;
@@ -150,7 +139,7 @@ class ResetPasswordElement extends HTMLElement {
       this._handle = mount(this, container, estimateJson, prepareEstimator);
     } catch (error) {
       // Never throw into the host page.
-      console.error('<reset-password> could not start:', error);
+      console.error(`<${this.localName}> could not start:`, error);
     }
   }
 
@@ -162,6 +151,26 @@ class ResetPasswordElement extends HTMLElement {
   }
 }
 
-if (!customElements.get('reset-password')) {
-  customElements.define('reset-password', ResetPasswordElement);
+/** `<reset-password>`: an administrator resets one user's password, or many users'. */
+class ResetPasswordElement extends WidgetElement {
+  /** Bulk mode: the users to reset, `[{ id, name, email }]` (the `users` attribute as JSON). */
+  get users() {
+    try {
+      return JSON.parse(this.getAttribute('users') ?? 'null');
+    } catch {
+      return null;
+    }
+  }
+
+  set users(list) {
+    if (list === null || list === undefined) this.removeAttribute('users');
+    else this.setAttribute('users', JSON.stringify(list));
+  }
+}
+
+/** `<change-password>`: a signed-in user changes their own (or temporary) password. */
+class ChangePasswordElement extends WidgetElement {}
+
+for (const [name, element] of [['reset-password', ResetPasswordElement], ['change-password', ChangePasswordElement]]) {
+  if (!customElements.get(name)) customElements.define(name, element);
 }

@@ -85,6 +85,20 @@ pub struct Texts {
     pub copy_all: &'static str,
     pub download_csv: &'static str,
     pub retry_failed: &'static str,
+    // <change-password>
+    pub change_title: &'static str,
+    pub temporary_note: &'static str,
+    pub current_password: &'static str,
+    pub temporary_password: &'static str,
+    pub confirm_password: &'static str,
+    pub suggest_password: &'static str,
+    pub passwords_differ: &'static str,
+    pub change_password: &'static str,
+    pub changing: &'static str,
+    pub changed_heading: &'static str,
+    pub changed_text: &'static str,
+    pub failure_nothing_changed: &'static str,
+    pub failure_change_unknown_outcome: &'static str,
     pub violation: fn(&Violation) -> String,
     pub warning: fn(Warning) -> &'static str,
     pub suggestion: fn(Suggestion) -> &'static str,
@@ -160,6 +174,22 @@ mod tests {
                 "Show password",
                 "Hide password",
                 "Generate another password"
+            ]
+        );
+        assert_eq!(
+            [
+                t.current_password,
+                t.temporary_password,
+                t.confirm_password,
+                t.suggest_password,
+                t.change_password
+            ],
+            [
+                "Current password",
+                "Temporary password",
+                "Confirm new password",
+                "Suggest a password",
+                "Change password"
             ]
         );
     }

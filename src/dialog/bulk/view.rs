@@ -16,7 +16,9 @@ use crate::core::idempotency::new_key;
 use crate::core::random::OsRandom;
 use crate::core::secret::Secret;
 use crate::dialog::pieces::delivery_form::DeliveryFormView;
-use crate::dialog::pieces::hooks::{dispatch_with, outgoing, use_focus_on_change, use_submission};
+use crate::dialog::pieces::hooks::{
+    dispatch_with, outgoing, reset_done, use_focus_on_change, use_submission,
+};
 use crate::dialog::pieces::step_indicator::StepIndicator;
 use crate::dialog::services::{Services, WidgetEvent};
 use crate::i18n::texts_for;
@@ -85,6 +87,7 @@ pub fn bulk_dialog(props: &BulkDialogProps) -> Html {
                     &state.request(batch)?,
                 ))
             },
+            reset_done,
             dispatch_with(&d, move |(attempt, outcome)| BulkAction::BatchFinished {
                 batch: batch.unwrap_or_default(),
                 attempt,

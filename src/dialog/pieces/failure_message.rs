@@ -21,20 +21,33 @@ pub fn title(failure: &Failure, t: &Texts) -> String {
     }
 }
 
-/// What the failure means for the admin: may it have happened, and what now.
-fn consequence(failure: &Failure, t: &Texts) -> &'static str {
-    match failure {
-        f if f.outcome_unknown() => t.failure_unknown_outcome,
-        Failure::Rejected { status: 401, .. } => t.failure_session,
-        Failure::Rejected { status: 403, .. } => t.failure_forbidden,
-        _ => t.failure_nothing_reset,
+/// What the failure means for the user: may it have happened, and what now.
+fn consequence(failure: &Failure, t: &Texts, flow: Flow) -> &'static str {
+    match (failure, flow) {
+        (f, Flow::Reset) if f.outcome_unknown() => t.failure_unknown_outcome,
+        (f, Flow::Change) if f.outcome_unknown() => t.failure_change_unknown_outcome,
+        (Failure::Rejected { status: 401, .. }, _) => t.failure_session,
+        (Failure::Rejected { status: 403, .. }, Flow::Reset) => t.failure_forbidden,
+        (_, Flow::Reset) => t.failure_nothing_reset,
+        (_, Flow::Change) => t.failure_nothing_changed,
     }
+}
+
+/// Whose words say what a failure means: an administrator's reset, or a
+/// user's own change.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Flow {
+    #[default]
+    Reset,
+    Change,
 }
 
 #[derive(Properties, PartialEq)]
 pub struct FailureMessageProps {
     pub failure: Failure,
     pub texts: &'static Texts,
+    #[prop_or_default]
+    pub flow: Flow,
 }
 
 #[function_component(FailureMessage)]
@@ -48,7 +61,7 @@ pub fn failure_message(props: &FailureMessageProps) -> Html {
             if let Some(detail) = detail {
                 <p>{ detail }</p>
             }
-            <p>{ consequence(f, t) }</p>
+            <p>{ consequence(f, t, props.flow) }</p>
         </div>
     }
 }

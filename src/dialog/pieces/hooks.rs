@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::core::policy::Blocklist;
 use crate::core::strength::Estimate;
-use crate::core::wire::{Outcome, ResultStatus};
+use crate::core::wire::{Failure, ResetResponse, Response, ResultStatus};
 use crate::dialog::kit::password::{Mode, PasswordDraft};
 use crate::dialog::kit::submission::Submission;
 use crate::dialog::services::{OutgoingRequest, Services, WidgetEvent};
@@ -91,26 +91,44 @@ pub fn use_estimation(
 }
 
 /// Sends each attempt of `submission` exactly once (`request` makes its body
-/// only then), tells the page how it went, and reports the outcome with the
-/// attempt's number; counts a `Retry-After` wait down a second at a time.
+/// only then), reads the answer as a `T`, tells the page how it went
+/// (`done_event` for a success, else an error event; never a password), and
+/// reports the outcome with the attempt's number; counts a `Retry-After` wait
+/// down a second at a time.
+// Each argument is one thing a flow decides; a struct of them would only rename them.
+#[allow(clippy::too_many_arguments)]
 #[hook]
-pub fn use_submission<R, F>(
+pub fn use_submission<R, T, F, D>(
     services: &Services,
     texts: &'static Texts,
     submission: &Submission<R>,
     request: F,
-    on_finished: Callback<(u32, Outcome)>,
+    done_event: D,
+    on_finished: Callback<(u32, Result<T, Failure>)>,
     on_tick: Callback<()>,
 ) where
     R: 'static,
+    T: Response + 'static,
     F: FnOnce() -> Option<OutgoingRequest> + 'static,
+    D: FnOnce(&T) -> WidgetEvent + 'static,
 {
     {
         let services = services.clone();
         use_effect_with(submission.attempt_in_flight(), move |attempt| {
             if let (Some(attempt), Some(request)) = (*attempt, request()) {
                 wasm_bindgen_futures::spawn_local(async move {
-                    let outcome = send_and_report(&services, request, texts).await;
+                    let outcome = services
+                        .transport
+                        .send(request)
+                        .await
+                        .and_then(|reply| reply.interpret::<T>());
+                    services.on_event.emit(match &outcome {
+                        Ok(response) => done_event(response),
+                        Err(failure) => WidgetEvent::Error {
+                            status: failure.status(),
+                            title: super::failure_message::title(failure, texts),
+                        },
+                    });
                     on_finished.emit((attempt, outcome));
                 });
             }
@@ -129,31 +147,19 @@ pub fn use_submission<R, F>(
     });
 }
 
-/// Sends one request and tells the page how it went (`done` with the ids
-/// that were reset, or `error`); never with the password.
-async fn send_and_report(
-    services: &Services,
-    request: OutgoingRequest,
-    texts: &'static Texts,
-) -> Outcome {
-    let outcome = services.transport.send(request).await;
-    match &outcome {
-        Ok(response) => services.on_event.emit(WidgetEvent::Done {
-            user_ids: response
-                .results
-                .iter()
-                .filter(|r| r.status == ResultStatus::Reset)
-                .map(|r| r.user_id.clone())
-                .collect(),
-            delivery_status: response.delivery.status,
-            delivery_detail: response.delivery.detail.clone(),
-        }),
-        Err(failure) => services.on_event.emit(WidgetEvent::Error {
-            status: failure.status(),
-            title: super::failure_message::title(failure, texts),
-        }),
+/// The page's `done` event for a reset: the ids that were reset and what
+/// became of the delivery.
+pub fn reset_done(response: &ResetResponse) -> WidgetEvent {
+    WidgetEvent::Done {
+        user_ids: response
+            .results
+            .iter()
+            .filter(|r| r.status == ResultStatus::Reset)
+            .map(|r| r.user_id.clone())
+            .collect(),
+        delivery_status: response.delivery.status,
+        delivery_detail: response.delivery.detail.clone(),
     }
-    outcome
 }
 
 /// The body of a request, as the transport takes it.

@@ -21,6 +21,13 @@ pub struct SecretFieldProps {
     pub copyable: bool,
     #[prop_or_default]
     pub described_by: Option<AttrValue>,
+    /// The browser's autofill hint for an editable field (`new-password` by
+    /// default; `current-password` for the one a user signs in with).
+    #[prop_or(AttrValue::Static("new-password"))]
+    pub autocomplete: AttrValue,
+    /// What is wrong with the value, shown under the field and announced.
+    #[prop_or_default]
+    pub error: Option<AttrValue>,
 }
 
 #[function_component(SecretField)]
@@ -41,6 +48,15 @@ pub fn secret_field(props: &SecretFieldProps) -> Html {
         copier.on_click(move || value.to_string())
     };
     let status_id = format!("{}-copy-status", props.id);
+    let error_id = format!("{}-error", props.id);
+    let described_by = [
+        props.described_by.as_deref(),
+        props.error.is_some().then_some(error_id.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
     html! {
         <div class="field secret-field">
             <label for={props.id.clone()}>{ props.label.clone() }</label>
@@ -52,10 +68,11 @@ pub fn secret_field(props: &SecretFieldProps) -> Html {
                     type={if props.shown { "text" } else { "password" }}
                     value={props.value.clone()}
                     readonly={props.on_input.is_none()}
-                    autocomplete={if props.on_input.is_some() { "new-password" } else { "off" }}
+                    autocomplete={if props.on_input.is_some() { props.autocomplete.clone() } else { AttrValue::Static("off") }}
                     spellcheck="false"
                     autocapitalize="off"
-                    aria-describedby={props.described_by.clone()}
+                    aria-invalid={props.error.is_some().then_some("true")}
+                    aria-describedby={(!described_by.is_empty()).then_some(described_by)}
                     {oninput}
                 />
                 <button type="button" class="secondary toggle" aria-controls={props.id.clone()} onclick={on_toggle}>
@@ -67,6 +84,9 @@ pub fn secret_field(props: &SecretFieldProps) -> Html {
                     </button>
                 }
             </div>
+            if let Some(error) = &props.error {
+                <p id={error_id} class="field-error" role="alert">{ error.clone() }</p>
+            }
             if props.copyable {
                 <p id={status_id} class="hint" role="status">{ copier.status() }</p>
             }

@@ -17,7 +17,8 @@ use crate::dialog::kit::password::Mode;
 use crate::dialog::pieces::delivery_form::DeliveryFormView;
 use crate::dialog::pieces::failure_message::FailureMessage;
 use crate::dialog::pieces::hooks::{
-    dispatch_with, outgoing, use_blocklist, use_estimation, use_focus_on_change, use_submission,
+    dispatch_with, outgoing, reset_done, use_blocklist, use_estimation, use_focus_on_change,
+    use_submission,
 };
 use crate::dialog::pieces::new_password::NewPassword;
 use crate::dialog::pieces::policy_status::POLICY_STATUS_ID;
@@ -73,6 +74,7 @@ pub fn dialog(props: &DialogProps) -> Html {
                 let key = state.submission.key.clone()?;
                 Some(outgoing(&state.config.endpoint, key, &state.request()?))
             },
+            reset_done,
             dispatch_with(&d, |(attempt, outcome)| Action::Finished {
                 attempt,
                 outcome,
