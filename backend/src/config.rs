@@ -6,6 +6,11 @@
 
 use std::path::PathBuf;
 
+use crate::limits::{
+    DEFAULT_RECOVERY_CLIENT_LIMIT, DEFAULT_RECOVERY_CLIENT_WINDOW_SECS,
+    DEFAULT_TEMPORARY_PASSWORD_HOURS,
+};
+
 /// The demo administrator's password on a fresh database, unless
 /// `--admin-password` / `ADMIN_PASSWORD` says otherwise.
 ///
@@ -33,6 +38,18 @@ Options (each also read from the environment variable in brackets):
   --sign-in-limit N  failed sign-ins per user id before 429 [SIGN_IN_LIMIT] (default 5)
   --sign-in-window-secs S
                      ...within this many seconds [SIGN_IN_WINDOW_SECS] (default 300)
+  --temporary-password-hours H
+                     a temporary password (an admin reset that requires a change
+                     at next sign-in) expires after H hours [TEMPORARY_PASSWORD_HOURS]
+                     (default 72)
+  --allow-admin-recovery
+                     let administrators recover their password by e-mail code
+                     [ALLOW_ADMIN_RECOVERY=1] (default: refused, ask another admin)
+  --recovery-client-limit N
+                     password-recovery requests (codes and verifications) per
+                     client address before 429 [RECOVERY_CLIENT_LIMIT] (default 30)
+  --recovery-client-window-secs S
+                     ...within this many seconds [RECOVERY_CLIENT_WINDOW_SECS] (default 600)
   --secure-cookies   always mark the session cookie Secure [SECURE_COOKIES=1]
                      (without it: only when the request has X-Forwarded-Proto: https)
   -h, --help         print this help
@@ -60,6 +77,13 @@ pub struct Config {
     pub sign_in_window_secs: u64,
     /// Always add `Secure` to the session cookie.
     pub secure_cookies: bool,
+    /// Hours until a temporary password expires.
+    pub temporary_password_hours: u32,
+    /// Administrators may use password recovery too.
+    pub allow_admin_recovery: bool,
+    /// Recovery requests per client address within the window before 429.
+    pub recovery_client_limit: u32,
+    pub recovery_client_window_secs: u64,
 }
 
 /// Never prints the admin password.
@@ -78,11 +102,20 @@ impl std::fmt::Debug for Config {
             .field("sign_in_limit", &self.sign_in_limit)
             .field("sign_in_window_secs", &self.sign_in_window_secs)
             .field("secure_cookies", &self.secure_cookies)
+            .field("temporary_password_hours", &self.temporary_password_hours)
+            .field("allow_admin_recovery", &self.allow_admin_recovery)
+            .field("recovery_client_limit", &self.recovery_client_limit)
+            .field(
+                "recovery_client_window_secs",
+                &self.recovery_client_window_secs,
+            )
             .finish()
     }
 }
 
 /// What the command line asked for.
+// Made once per process: boxing the configuration would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, PartialEq, Eq)]
 pub enum Command {
     Run(Config),
@@ -106,6 +139,10 @@ impl Config {
             sign_in_limit: crate::rate_limit::DEFAULT_LIMIT,
             sign_in_window_secs: crate::rate_limit::DEFAULT_WINDOW.as_secs(),
             secure_cookies: false,
+            temporary_password_hours: DEFAULT_TEMPORARY_PASSWORD_HOURS,
+            allow_admin_recovery: false,
+            recovery_client_limit: DEFAULT_RECOVERY_CLIENT_LIMIT,
+            recovery_client_window_secs: DEFAULT_RECOVERY_CLIENT_WINDOW_SECS,
         }
     }
 
@@ -151,6 +188,19 @@ impl Config {
                 None => crate::rate_limit::DEFAULT_WINDOW.as_secs(),
             },
             secure_cookies: yes("SECURE_COOKIES"),
+            temporary_password_hours: match non_empty("TEMPORARY_PASSWORD_HOURS") {
+                Some(value) => positive("TEMPORARY_PASSWORD_HOURS", &value)?,
+                None => DEFAULT_TEMPORARY_PASSWORD_HOURS,
+            },
+            allow_admin_recovery: yes("ALLOW_ADMIN_RECOVERY"),
+            recovery_client_limit: match non_empty("RECOVERY_CLIENT_LIMIT") {
+                Some(value) => positive("RECOVERY_CLIENT_LIMIT", &value)?,
+                None => DEFAULT_RECOVERY_CLIENT_LIMIT,
+            },
+            recovery_client_window_secs: match non_empty("RECOVERY_CLIENT_WINDOW_SECS") {
+                Some(value) => positive("RECOVERY_CLIENT_WINDOW_SECS", &value)?,
+                None => DEFAULT_RECOVERY_CLIENT_WINDOW_SECS,
+            },
         };
 
         let mut args = args.into_iter();
@@ -175,6 +225,18 @@ impl Config {
                 "--dist" => config.dist_dir = value()?.into(),
                 "--test-mode" if inline_value.is_none() => config.test_mode = true,
                 "--secure-cookies" if inline_value.is_none() => config.secure_cookies = true,
+                "--allow-admin-recovery" if inline_value.is_none() => {
+                    config.allow_admin_recovery = true
+                }
+                "--temporary-password-hours" => {
+                    config.temporary_password_hours = positive(&flag, &value()?)?
+                }
+                "--recovery-client-limit" => {
+                    config.recovery_client_limit = positive(&flag, &value()?)?
+                }
+                "--recovery-client-window-secs" => {
+                    config.recovery_client_window_secs = positive(&flag, &value()?)?
+                }
                 "--admin-password" => config.admin_password = value()?,
                 "--seed-users" => config.seed_users = seed_count(&flag, &value()?)?,
                 "--sign-in-limit" => config.sign_in_limit = positive(&flag, &value()?)?,
@@ -310,6 +372,48 @@ mod tests {
         assert!(parse(&["--sign-in-window-secs", "soon"], &[]).is_err());
         assert!(parse(&[], &[("SIGN_IN_LIMIT", "-1")]).is_err());
         assert!(parse(&["--admin-password", "short"], &[]).is_err());
+    }
+
+    #[test]
+    fn recovery_and_temporary_password_settings() {
+        let config = run(&[], &[]);
+        assert_eq!(config.temporary_password_hours, 72);
+        assert!(!config.allow_admin_recovery);
+        assert_eq!(
+            (
+                config.recovery_client_limit,
+                config.recovery_client_window_secs
+            ),
+            (30, 600)
+        );
+        let config = run(
+            &[
+                "--temporary-password-hours=2",
+                "--allow-admin-recovery",
+                "--recovery-client-limit",
+                "4",
+                "--recovery-client-window-secs=9",
+            ],
+            &[],
+        );
+        assert_eq!(config.temporary_password_hours, 2);
+        assert!(config.allow_admin_recovery);
+        assert_eq!(
+            (
+                config.recovery_client_limit,
+                config.recovery_client_window_secs
+            ),
+            (4, 9)
+        );
+        let env = [
+            ("TEMPORARY_PASSWORD_HOURS", "5"),
+            ("ALLOW_ADMIN_RECOVERY", "1"),
+        ];
+        let config = run(&[], &env);
+        assert_eq!(config.temporary_password_hours, 5);
+        assert!(config.allow_admin_recovery);
+        assert!(parse(&["--temporary-password-hours", "0"], &[]).is_err());
+        assert!(parse(&["--recovery-client-limit", "none"], &[]).is_err());
     }
 
     #[test]

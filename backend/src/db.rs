@@ -16,9 +16,10 @@ use serde::Serialize;
 
 use crate::passwords;
 use crate::problem::Problem;
-use crate::seed::{extra_user, MAX_EXTRA_USERS, SEED_USERS};
+use crate::seed::{alternate_email, extra_user, MAX_EXTRA_USERS, SEED_USERS};
 
 pub mod idempotency;
+pub mod recovery;
 pub mod sessions;
 
 /// Re-exported where callers (and the tests) have always found it.
@@ -36,7 +37,9 @@ CREATE TABLE IF NOT EXISTS users (
     email                TEXT NOT NULL,
     password_hash        TEXT NULL,
     must_change_password INTEGER NOT NULL DEFAULT 0,
-    is_admin             INTEGER NOT NULL DEFAULT 0
+    is_admin             INTEGER NOT NULL DEFAULT 0,
+    alternate_email      TEXT NULL,   -- where recovery codes go
+    temporary_password_expires_at TEXT NULL  -- set with must_change_password by a reset
 );
 CREATE TABLE IF NOT EXISTS resets (
     id              INTEGER PRIMARY KEY,
@@ -61,6 +64,24 @@ CREATE TABLE IF NOT EXISTS sessions (
     expires_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions(user_id);
+CREATE TABLE IF NOT EXISTS recovery_codes (
+    id              INTEGER PRIMARY KEY,
+    user_id         TEXT NOT NULL REFERENCES users(id),
+    salt            TEXT NOT NULL,   -- 128 random bits, hex
+    code_hash       TEXT NOT NULL,   -- SHA-256 (hex) of salt and code, never the code
+    state           TEXT NOT NULL CHECK (state IN ('active', 'used', 'burned', 'replaced')),
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    created_at      TEXT NOT NULL,
+    expires_at      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS recovery_codes_by_user ON recovery_codes(user_id, created_at);
+CREATE TABLE IF NOT EXISTS recovery_tokens (
+    token_hash TEXT PRIMARY KEY,   -- SHA-256 (hex) of the token, never the token
+    user_id    TEXT NOT NULL REFERENCES users(id),
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at    TEXT NULL
+);
 CREATE TABLE IF NOT EXISTS idempotency (
     key          TEXT PRIMARY KEY,
     request_hash TEXT NOT NULL,
@@ -100,6 +121,7 @@ pub fn open_with_extra_users(
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    add_missing_user_columns(&conn)?;
     conn.execute_batch(SCHEMA)?;
     if !seed(&mut conn, admin_password, extra_users)? && extra_users > 0 {
         tracing::warn!(
@@ -108,6 +130,37 @@ pub fn open_with_extra_users(
         );
     }
     Ok(conn)
+}
+
+/// A database made before users had an alternate address and a temporary
+/// password's expiry gets both columns; the demo addresses (`@contoso.com`)
+/// get their alternate one (see [`crate::seed::alternate_email`]).
+fn add_missing_user_columns(conn: &Connection) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('users')")?;
+    let columns: Vec<String> = stmt
+        .query_map([], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if columns.is_empty() {
+        return Ok(()); // a new database: SCHEMA makes the table
+    }
+    if !columns.iter().any(|c| c == "temporary_password_expires_at") {
+        conn.execute(
+            "ALTER TABLE users ADD COLUMN temporary_password_expires_at TEXT NULL",
+            [],
+        )?;
+    }
+    if !columns.iter().any(|c| c == "alternate_email") {
+        conn.execute("ALTER TABLE users ADD COLUMN alternate_email TEXT NULL", [])?;
+        let mut stmt =
+            conn.prepare("SELECT id, name FROM users WHERE email LIKE '%@contoso.com'")?;
+        let users: Vec<(String, String)> = stmt
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, name) in users {
+            set_alternate_email(conn, &id, Some(&alternate_email(&name)))?;
+        }
+    }
+    Ok(())
 }
 
 pub fn shared(conn: Connection) -> Db {
@@ -139,10 +192,12 @@ fn seed(conn: &mut Connection, admin_password: &str, extra_users: u32) -> rusqli
             placeholder.clone()
         };
         insert_user(&tx, id, name, email, &hash, *is_admin)?;
+        set_alternate_email(&tx, id, Some(&alternate_email(name)))?;
     }
     for index in 0..extra_users.min(MAX_EXTRA_USERS) {
         let user = extra_user(index);
         insert_user(&tx, &user.id, &user.name, &user.email, &placeholder, false)?;
+        set_alternate_email(&tx, &user.id, Some(&alternate_email(&user.name)))?;
     }
     tx.commit()?;
     Ok(true)
@@ -225,24 +280,100 @@ pub fn find_user(conn: &Connection, id: &str) -> rusqlite::Result<Option<User>> 
     .optional()
 }
 
-/// What sign-in needs: the stored hash (if any) and the must-change flag.
+/// What sign-in needs: the stored hash (if any), the must-change flag and
+/// whether the password is a temporary one that has expired.
 pub struct Credentials {
     pub password_hash: Option<String>,
     pub must_change_password: bool,
+    pub temporary_password_expired: bool,
 }
 
 pub fn find_credentials(conn: &Connection, id: &str) -> rusqlite::Result<Option<Credentials>> {
     conn.query_row(
-        "SELECT password_hash, must_change_password FROM users WHERE id = ?1",
+        &format!(
+            "SELECT password_hash, must_change_password,
+                    temporary_password_expires_at IS NOT NULL AND temporary_password_expires_at <= {NOW}
+             FROM users WHERE id = ?1"
+        ),
         [id],
         |row| {
             Ok(Credentials {
                 password_hash: row.get(0)?,
                 must_change_password: row.get(1)?,
+                temporary_password_expired: row.get(2)?,
             })
         },
     )
     .optional()
+}
+
+/// A user's addresses for a notification: the e-mail, then the alternate
+/// one if there is one.
+pub fn addresses_of(conn: &Connection, id: &str) -> rusqlite::Result<Vec<String>> {
+    let found: Option<(String, Option<String>)> = conn
+        .query_row(
+            "SELECT email, alternate_email FROM users WHERE id = ?1",
+            [id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    Ok(match found {
+        Some((email, alternate)) => std::iter::once(email).chain(alternate).collect(),
+        None => Vec::new(),
+    })
+}
+
+/// Who may recover a password: found by `login`, a user id or e-mail
+/// address (both case-insensitive; an id match wins).
+pub struct RecoveryUser {
+    pub user: User,
+    pub alternate_email: Option<String>,
+}
+
+pub fn find_by_login(conn: &Connection, login: &str) -> rusqlite::Result<Option<RecoveryUser>> {
+    conn.query_row(
+        "SELECT id, name, email, is_admin, alternate_email FROM users
+         WHERE lower(id) = lower(?1) OR lower(email) = lower(?1)
+         ORDER BY lower(id) = lower(?1) DESC, id LIMIT 1",
+        [login],
+        |row| {
+            Ok(RecoveryUser {
+                user: User {
+                    id: row.get(0)?,
+                    name: row.get(1)?,
+                    email: row.get(2)?,
+                    is_admin: row.get(3)?,
+                },
+                alternate_email: row.get(4)?,
+            })
+        },
+    )
+    .optional()
+}
+
+pub fn set_alternate_email(
+    conn: &Connection,
+    id: &str,
+    alternate_email: Option<&str>,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE users SET alternate_email = ?2 WHERE id = ?1",
+        params![id, alternate_email],
+    )?;
+    Ok(())
+}
+
+/// A user's own new password (a change or a recovery): the new hash, and
+/// no must-change flag or temporary expiry any more. Sessions are the
+/// caller's business.
+pub fn set_own_password(conn: &Connection, id: &str, password_hash: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE users SET password_hash = ?2, must_change_password = 0,
+                temporary_password_expires_at = NULL
+         WHERE id = ?1",
+        params![id, password_hash],
+    )?;
+    Ok(())
 }
 
 /// Adds a user; `false` (and nothing written) when the id is taken.
@@ -267,18 +398,28 @@ pub fn insert_user(
 
 /// Stores the new hash, records the reset and ends the user's sessions
 /// (whoever was signed in as them must sign in with the new password).
+/// `temporary_hours`: the password is temporary (the user must change it)
+/// and expires after that many hours; `None`: a lasting password.
 /// Call inside the request's transaction.
 pub fn apply_reset(
     conn: &Connection,
     user_id: &str,
     password_hash: &str,
-    must_change_password: bool,
+    temporary_hours: Option<u32>,
     password_source: &str,
     idempotency_key: Option<&str>,
 ) -> rusqlite::Result<()> {
+    let expires_at = match temporary_hours {
+        Some(hours) => format!("strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+{hours} hours')"),
+        None => "NULL".to_owned(),
+    };
     conn.execute(
-        "UPDATE users SET password_hash = ?2, must_change_password = ?3 WHERE id = ?1",
-        params![user_id, password_hash, must_change_password],
+        &format!(
+            "UPDATE users SET password_hash = ?2, must_change_password = ?3,
+                    temporary_password_expires_at = {expires_at}
+             WHERE id = ?1"
+        ),
+        params![user_id, password_hash, temporary_hours.is_some()],
     )?;
     conn.execute(
         &format!(

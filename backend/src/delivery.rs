@@ -64,6 +64,32 @@ fn body<'a>(entries: impl Iterator<Item = (&'a User, String)>, must_change: bool
     text
 }
 
+/// The notice a user gets when their own password was changed (`how`:
+/// "changed" after a change, "reset with a recovery code" after a
+/// recovery). It holds no password.
+pub fn password_changed_message(user: &User, how: &str) -> (String, String) {
+    (
+        "Your password was changed".to_owned(),
+        format!(
+            "Your password was changed ({how}) for {} ({}).\n\
+             If you did not do this, contact IT at once: someone else may know your password.\n",
+            user.name, user.id
+        ),
+    )
+}
+
+/// The recovery code e-mail. `shown`: the code itself (the real e-mail, or
+/// the demo outbox when it is the only mail sink) or [`MASK`].
+pub fn recovery_code_message(shown: &str, minutes: u32) -> (String, String) {
+    (
+        "Your password recovery code".to_owned(),
+        format!(
+            "Your verification code is {shown}. It is valid for {minutes} minutes and works once.\n\
+             If you did not ask to recover your password, ignore this message: your password is unchanged.\n"
+        ),
+    )
+}
+
 /// Sends mail through a plain SMTP relay (`smtp://host[:port]`). TLS and
 /// credentials are out of scope for the demo: use a local relay or a mail
 /// catcher.
@@ -153,6 +179,18 @@ mod tests {
         assert_eq!(subject, "Password reset for 2 users");
         assert!(body.contains("A (u-1)") && body.contains("B (u-2)"));
         assert!(body.contains("New password: ••••••••"));
+    }
+
+    #[test]
+    fn user_notices_hold_no_secret() {
+        let (subject, body) =
+            password_changed_message(&user("u-1042", "Diane Prescott"), "changed");
+        assert_eq!(subject, "Your password was changed");
+        assert!(
+            body.starts_with("Your password was changed (changed) for Diane Prescott (u-1042).")
+        );
+        let (_, body) = recovery_code_message("12345678", 15);
+        assert!(body.contains("12345678") && body.contains("valid for 15 minutes"));
     }
 
     #[test]

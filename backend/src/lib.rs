@@ -7,14 +7,17 @@
 //! Modules depend in one direction only (`scripts/check-layers.sh` checks
 //! it), leaves first:
 //!
-//! 1. `limits`, `seed`, `passwords`, `problem`, `rate_limit`, `faults`, and
-//!    `json_body` (on `problem`): constants, data and small tools;
+//! 1. `limits`, `seed`, `passwords`, `problem`, `rate_limit`, `faults`,
+//!    `background`, and `json_body` (on `problem`): constants, data and
+//!    small tools;
 //! 2. `config`: the command line;
 //! 3. `db`: every SQL statement, taking plain values;
-//! 4. `sessions`, `idempotency`, `delivery`: rules on top of `db`;
+//! 4. `sessions`, `idempotency`, `delivery`, and `recovery` (on `sessions`):
+//!    rules on top of `db`;
 //! 5. `state`: what every handler shares;
 //! 6. `routes`: the HTTP surface.
 
+pub mod background;
 pub mod config;
 pub mod db;
 pub mod delivery;
@@ -25,6 +28,7 @@ pub mod limits;
 pub mod passwords;
 pub mod problem;
 pub mod rate_limit;
+pub mod recovery;
 pub mod routes;
 pub mod seed;
 pub mod sessions;

@@ -11,3 +11,12 @@ pub const MIN_PASSWORD_CHARS: usize = 8;
 pub const MAX_PASSWORD_CHARS: usize = 256;
 /// Most addresses in `deliverTo`.
 pub const MAX_RECIPIENTS: usize = 20;
+
+/// Hours a temporary password (an admin reset with
+/// `forceChangePasswordNextSignIn`) stays usable, unless
+/// `--temporary-password-hours` says otherwise.
+pub const DEFAULT_TEMPORARY_PASSWORD_HOURS: u32 = 72;
+/// Requests to `/api/password-recovery/codes` and `/verifications` per
+/// client address within [`DEFAULT_RECOVERY_CLIENT_WINDOW_SECS`] before 429.
+pub const DEFAULT_RECOVERY_CLIENT_LIMIT: u32 = 30;
+pub const DEFAULT_RECOVERY_CLIENT_WINDOW_SECS: u64 = 10 * 60;

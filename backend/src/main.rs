@@ -60,10 +60,14 @@ async fn run(config: Config) -> Result<(), String> {
         .and_then(|()| stdout.flush())
         .map_err(|e| e.to_string())?;
 
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| e.to_string())
+    // The peer address feeds the password-recovery limit per client.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| e.to_string())
 }
 
 /// Ctrl-C, or SIGTERM (what test harnesses and service managers send).

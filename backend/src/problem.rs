@@ -12,7 +12,9 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Problem {
-    /// Always `about:blank`: the status code and title say what happened.
+    /// `about:blank` (the status code and title say what happened), or one
+    /// of the `/problems/…` types a client must tell apart (see
+    /// [`Problem::with_type`]).
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub title: String,
@@ -52,6 +54,13 @@ impl Problem {
             errors: Vec::new(),
             retry_after: None,
         }
+    }
+
+    /// A problem a client must recognise by more than its status, such as
+    /// `/problems/password-change-required`.
+    pub fn with_type(mut self, kind: &'static str) -> Problem {
+        self.kind = kind;
+        self
     }
 
     /// Adds a `Retry-After: seconds` header to the answer.

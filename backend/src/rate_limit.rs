@@ -121,6 +121,26 @@ impl SignInLimiter {
     }
 }
 
+/// Requests per client address (the connection's peer IP) for the
+/// password-recovery endpoints: every request counts, whatever its outcome.
+/// The same sliding window and memory bound as [`SignInLimiter`].
+#[derive(Debug)]
+pub struct ClientLimiter(SignInLimiter);
+
+impl ClientLimiter {
+    pub fn new(limit: u32, window: Duration) -> ClientLimiter {
+        ClientLimiter(SignInLimiter::new(limit, window))
+    }
+
+    /// Counts a request from `client` (`None`: the address is unknown, as
+    /// in a test that calls the router directly; those share one count).
+    /// `Err(retry_after)` when the client is over the limit.
+    pub fn check(&self, client: Option<std::net::IpAddr>) -> Result<(), Duration> {
+        let key = client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+        self.0.begin(&format!("client {key}"))
+    }
+}
+
 fn key(user_id: &str) -> Key {
     Sha256::digest(user_id.as_bytes()).into()
 }
@@ -195,6 +215,18 @@ mod tests {
         // After the window, every expired entry goes at once.
         assert!(limiter.begin_at("late", t0 + 2 * MINUTE).is_ok());
         assert!(limiter.tracked() <= 2, "{}", limiter.tracked());
+    }
+
+    #[test]
+    fn client_limiter_counts_every_request_per_address() {
+        let limiter = ClientLimiter::new(2, MINUTE);
+        let a = Some("192.0.2.1".parse().unwrap());
+        let b = Some("192.0.2.2".parse().unwrap());
+        assert!(limiter.check(a).is_ok());
+        assert!(limiter.check(a).is_ok());
+        assert!(limiter.check(a).is_err());
+        assert!(limiter.check(b).is_ok());
+        assert!(limiter.check(None).is_ok());
     }
 
     #[test]

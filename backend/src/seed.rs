@@ -16,6 +16,23 @@ pub const SEED_USERS: &[(&str, &str, &str, bool)] = &[
     ("u-1046", "Alex Wilber", "alex@contoso.com", false),
 ];
 
+/// Where a user's recovery codes go: `first.last@alt.contoso.test` made
+/// of the display name (Diane Prescott: `diane.prescott@alt.contoso.test`).
+/// `.test` is reserved (RFC 2606): no real mailbox gets these.
+pub fn alternate_email(name: &str) -> String {
+    let local: Vec<String> = name
+        .split_whitespace()
+        .map(|word| {
+            word.chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_lowercase()
+        })
+        .filter(|word| !word.is_empty())
+        .collect();
+    format!("{}@alt.contoso.test", local.join("."))
+}
+
 /// First and last names the generated demo users (`--seed-users`) are made
 /// of. None is a demo user's, so no generated name or address clashes with
 /// theirs; every combination is a distinct name and address.
@@ -171,6 +188,9 @@ mod tests {
                 "{}",
                 user.email
             );
+            assert!(alternate_email(&user.name)
+                .parse::<lettre::Address>()
+                .is_ok());
             assert!(!demo_names.contains(user.name.as_str()));
             assert!(!demo_emails.contains(user.email.as_str()));
             assert!(names.insert(user.name), "repeated name at {index}");
@@ -182,5 +202,14 @@ mod tests {
         let split = |n: &str| n.split_once(' ').map(|(f, l)| (f.to_owned(), l.to_owned()));
         let ((fa, la), (fb, lb)) = (split(&a.name).unwrap(), split(&b.name).unwrap());
         assert!(fa != fb && la != lb, "{} / {}", a.name, b.name);
+    }
+
+    #[test]
+    fn alternate_addresses() {
+        assert_eq!(
+            alternate_email("Diane Prescott"),
+            "diane.prescott@alt.contoso.test"
+        );
+        assert_eq!(alternate_email("Lee Gu"), "lee.gu@alt.contoso.test");
     }
 }

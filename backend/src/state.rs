@@ -3,11 +3,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::background::Tasks;
 use crate::config::Config;
 use crate::db::{self, Db};
 use crate::delivery::Mailer;
 use crate::faults::Faults;
-use crate::rate_limit::SignInLimiter;
+use crate::rate_limit::{ClientLimiter, SignInLimiter};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -22,6 +23,14 @@ pub struct AppState {
     pub sign_in_limiter: Arc<SignInLimiter>,
     /// Always mark the session cookie `Secure` (see `sessions.rs`).
     pub secure_cookies: bool,
+    /// Hours until a temporary password expires (`--temporary-password-hours`).
+    pub temporary_password_hours: u32,
+    /// Administrators may recover by e-mail code (`--allow-admin-recovery`).
+    pub allow_admin_recovery: bool,
+    /// Password-recovery requests per client address.
+    pub recovery_limiter: Arc<ClientLimiter>,
+    /// E-mail and recovery codes sent after the answer.
+    pub background: Arc<Tasks>,
 }
 
 impl AppState {
@@ -50,6 +59,13 @@ impl AppState {
                 Duration::from_secs(config.sign_in_window_secs),
             )),
             secure_cookies: config.secure_cookies,
+            temporary_password_hours: config.temporary_password_hours,
+            allow_admin_recovery: config.allow_admin_recovery,
+            recovery_limiter: Arc::new(ClientLimiter::new(
+                config.recovery_client_limit,
+                Duration::from_secs(config.recovery_client_window_secs),
+            )),
+            background: Arc::new(Tasks::default()),
         })
     }
 }

@@ -15,6 +15,18 @@ pub struct Session {
     pub name: String,
     pub is_admin: bool,
     pub csrf_token: String,
+    /// The user must change their password: until then this session may
+    /// only read or end itself and change the password (see
+    /// `routes::auth::password_change_guard`). Read from the user at each
+    /// request, so the change itself makes the session a normal one.
+    /// Sent only when true: the session answer of a normal session keeps
+    /// exactly the four members it always had.
+    #[serde(skip_serializing_if = "is_false")]
+    pub must_change_password: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 /// The CSRF token is a secret: never print it.
@@ -25,6 +37,7 @@ impl std::fmt::Debug for Session {
             .field("name", &self.name)
             .field("is_admin", &self.is_admin)
             .field("csrf_token", &"<redacted>")
+            .field("must_change_password", &self.must_change_password)
             .finish()
     }
 }
@@ -60,7 +73,8 @@ pub fn insert(
 pub fn find(conn: &Connection, token_hash: &str) -> rusqlite::Result<Option<Session>> {
     conn.query_row(
         &format!(
-            "SELECT users.id, users.name, users.is_admin, sessions.csrf_token
+            "SELECT users.id, users.name, users.is_admin, sessions.csrf_token,
+                    users.must_change_password
              FROM sessions JOIN users ON users.id = sessions.user_id
              WHERE sessions.token_hash = ?1 AND sessions.expires_at > {NOW}"
         ),
@@ -71,6 +85,7 @@ pub fn find(conn: &Connection, token_hash: &str) -> rusqlite::Result<Option<Sess
                 name: row.get(1)?,
                 is_admin: row.get(2)?,
                 csrf_token: row.get(3)?,
+                must_change_password: row.get(4)?,
             })
         },
     )
@@ -86,5 +101,19 @@ pub fn delete(conn: &Connection, token_hash: &str) -> rusqlite::Result<()> {
 /// Ends every session of a user: called when their password is reset.
 pub fn delete_all_of(conn: &Connection, user_id: &str) -> rusqlite::Result<()> {
     conn.execute("DELETE FROM sessions WHERE user_id = ?1", [user_id])?;
+    Ok(())
+}
+
+/// Ends every session of a user but the one stored under `keep_token_hash`
+/// (a password change keeps the session that made it).
+pub fn delete_others_of(
+    conn: &Connection,
+    user_id: &str,
+    keep_token_hash: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "DELETE FROM sessions WHERE user_id = ?1 AND token_hash <> ?2",
+        params![user_id, keep_token_hash],
+    )?;
     Ok(())
 }

@@ -1,10 +1,14 @@
 //! Who is asking, as extractors: a handler that needs a signed-in user or an
 //! administrator says so in its arguments, and a refused request never
-//! reaches its body (axum runs these before the body is read).
+//! reaches its body (axum runs these before the body is read). And the one
+//! rule for every API request: a session whose user must change their
+//! password may do nothing else ([`password_change_guard`]).
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 
 use crate::problem::Problem;
 use crate::sessions::{self, Session};
@@ -25,10 +29,33 @@ impl FromRequestParts<AppState> for SignedIn {
     }
 }
 
+/// What a state-changing request of any signed-in user (a password change)
+/// must show, in this order: a live session (401) and its CSRF token in
+/// [`sessions::CSRF_HEADER`] (403 "CSRF token missing or wrong"). A
+/// must-change session passes.
+#[derive(Debug)]
+pub struct SignedInWithCsrf(pub Session);
+
+impl FromRequestParts<AppState> for SignedInWithCsrf {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let session = sessions::current(&state.db, &parts.headers).await?;
+        if !sessions::carries_csrf_token(&parts.headers, &session) {
+            tracing::warn!("request refused: CSRF token missing or wrong");
+            return Err(csrf_refused());
+        }
+        Ok(SignedInWithCsrf(session))
+    }
+}
+
 /// What a state-changing administrator request (the password reset) must
 /// show, checked in this order and before anything else: a live session
-/// (401), of an administrator (403 "Not allowed"), and the session's CSRF
-/// token in [`sessions::CSRF_HEADER`] (403 "CSRF token missing or wrong").
+/// (401), of an administrator (403 "Not allowed"), the session's CSRF
+/// token in [`sessions::CSRF_HEADER`] (403 "CSRF token missing or wrong"),
+/// and no password change pending (403 [`PASSWORD_CHANGE_REQUIRED`]; the
+/// [`password_change_guard`] leaves the reset to this extractor, so a
+/// must-change user who is no administrator still hears "Not allowed").
 #[derive(Debug)]
 pub struct AdminSession(pub Session);
 
@@ -54,11 +81,75 @@ async fn admin_with_csrf(parts: &Parts, state: &AppState) -> Result<Session, Pro
         ));
     }
     if !sessions::carries_csrf_token(&parts.headers, &session) {
-        return Err(Problem::new(
-            StatusCode::FORBIDDEN,
-            "CSRF token missing or wrong",
-            "The request must carry the X-CSRF-Token header with the token of your session (from GET /api/session). Reload the page and try again.",
-        ));
+        return Err(csrf_refused());
+    }
+    if session.must_change_password {
+        return Err(password_change_required());
     }
     Ok(session)
+}
+
+fn csrf_refused() -> Problem {
+    Problem::new(
+        StatusCode::FORBIDDEN,
+        "CSRF token missing or wrong",
+        "The request must carry the X-CSRF-Token header with the token of your session (from GET /api/session). Reload the page and try again.",
+    )
+}
+
+/// The `type` of the 403 a must-change session gets from every other API.
+pub const PASSWORD_CHANGE_REQUIRED: &str = "/problems/password-change-required";
+
+pub fn password_change_required() -> Problem {
+    Problem::new(
+        StatusCode::FORBIDDEN,
+        "Password change required",
+        "You signed in with a temporary password. Change your password before you do anything else.",
+    )
+    .with_type(PASSWORD_CHANGE_REQUIRED)
+}
+
+/// What a must-change session may still do, by method and path under
+/// `/api`: read or end itself, sign in afresh (which ends it), change the
+/// password; and the test-mode endpoints, which are the tests' and not the
+/// API's.
+fn allowed_while_change_required(method: &Method, path: &str) -> bool {
+    // Nested under `/api`, the layer sees the path without it; both work.
+    let path = path.strip_prefix("/api").unwrap_or(path);
+    matches!(
+        (method, path),
+        (&Method::GET | &Method::DELETE | &Method::POST, "/session")
+            | (&Method::POST, "/password-changes")
+    ) || path.starts_with("/test/")
+}
+
+/// Endpoints whose extractor applies the rule itself, after its own checks
+/// ([`AdminSession`]).
+fn checked_by_extractor(path: &str) -> bool {
+    path.strip_prefix("/api").unwrap_or(path) == "/password-resets"
+}
+
+/// A layer over `/api`: a request whose cookie is a live must-change
+/// session gets 403 [`PASSWORD_CHANGE_REQUIRED`] unless
+/// [`allowed_while_change_required`] (or [`checked_by_extractor`]).
+/// Requests without a session (or with an expired one) pass untouched:
+/// each handler decides about those.
+pub async fn password_change_guard(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if sessions::cookie_token(request.headers()).is_some()
+        && !allowed_while_change_required(request.method(), request.uri().path())
+        && !checked_by_extractor(request.uri().path())
+    {
+        match sessions::current(&state.db, request.headers()).await {
+            Ok(session) if session.must_change_password => {
+                tracing::info!("request refused: a password change is required first");
+                return password_change_required().into_response();
+            }
+            _ => {}
+        }
+    }
+    next.run(request).await
 }

@@ -2,13 +2,19 @@
 //! built widget under `/static/reset-widget/` and the sample intranet page
 //! (with its sign-in page) for everything else.
 //!
-//! Only `POST /api/password-resets` requires a session (an administrator's,
-//! with the CSRF token); the directory listing, the outbox, `/api/sign-in`
-//! and the test-mode `/api/test/*` endpoints do not.
+//! `POST /api/password-resets` requires an administrator's session with the
+//! CSRF token, `POST /api/password-changes` any session with its CSRF token;
+//! the directory listing, the outbox, `/api/sign-in`, password recovery
+//! and the test-mode `/api/test/*` endpoints need none. A session whose user
+//! must change their password gets 403 from everything but
+//! `/api/session` and `/api/password-changes` (`auth::password_change_guard`).
 
 pub mod auth;
 pub mod fault_injection;
 pub mod outbox;
+pub mod own_password;
+pub mod password_changes;
+pub mod recovery;
 pub mod resets;
 pub mod session;
 pub mod sign_in;
@@ -18,7 +24,7 @@ pub mod users;
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, Request};
-use axum::middleware::map_response;
+use axum::middleware::{from_fn_with_state, map_response};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
@@ -59,6 +65,16 @@ pub fn router(state: AppState, config: &Config) -> Router {
                 .delete(session::delete),
         )
         .route("/sign-in", post(sign_in::sign_in))
+        .route("/password-changes", post(password_changes::create))
+        .route("/password-recovery/codes", post(recovery::codes))
+        .route(
+            "/password-recovery/verifications",
+            post(recovery::verifications),
+        )
+        .route(
+            "/password-recovery/completions",
+            post(recovery::completions),
+        )
         .route("/users", get(users::list))
         .route("/outbox", get(outbox::list));
     if state.test_mode {
@@ -73,6 +89,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
     let api = api
         .fallback(problem::api_not_found)
         .method_not_allowed_fallback(problem::api_method_not_allowed)
+        .layer(from_fn_with_state(
+            state.clone(),
+            auth::password_change_guard,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(map_response(no_store));
 

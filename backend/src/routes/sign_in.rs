@@ -51,7 +51,8 @@ pub async fn sign_in(
 /// Checks a user's password under the sign-in rate limit: 429 without
 /// looking at the password when the user id is blocked, 401 when the id or
 /// the password is wrong (the same answer, and about the same time, for
-/// both), the user's credentials when it is right.
+/// both), 403 [`TEMPORARY_PASSWORD_EXPIRED`] when it is a right temporary
+/// password past its expiry, the user's credentials when it is right.
 pub async fn verify_credentials(
     state: &AppState,
     user_id: &str,
@@ -80,6 +81,10 @@ pub async fn verify_credentials(
     match credentials {
         Some(credentials) if verified => {
             state.sign_in_limiter.succeeded(user_id);
+            if credentials.temporary_password_expired {
+                tracing::info!("sign-in refused: the temporary password has expired");
+                return Err(temporary_password_expired());
+            }
             Ok(credentials)
         }
         _ => {
@@ -87,6 +92,18 @@ pub async fn verify_credentials(
             Err(incorrect())
         }
     }
+}
+
+/// The `type` of the 403 for a right but expired temporary password.
+pub const TEMPORARY_PASSWORD_EXPIRED: &str = "/problems/temporary-password-expired";
+
+pub fn temporary_password_expired() -> Problem {
+    Problem::new(
+        StatusCode::FORBIDDEN,
+        "Temporary password expired",
+        "Your temporary password has expired. Ask an administrator to reset your password again.",
+    )
+    .with_type(TEMPORARY_PASSWORD_EXPIRED)
 }
 
 fn dummy_hash() -> &'static str {
@@ -101,7 +118,7 @@ fn incorrect() -> Problem {
     )
 }
 
-fn too_many_attempts(retry_after: u64) -> Problem {
+pub fn too_many_attempts(retry_after: u64) -> Problem {
     let unit = if retry_after == 1 {
         "second"
     } else {

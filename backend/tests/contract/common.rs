@@ -248,6 +248,91 @@ impl TestApp {
             .clone()
     }
 
+    /// `POST /api/password-changes` as `auth` with this `Idempotency-Key`.
+    pub async fn change_password(&self, auth: &Auth, key: &str, body: &Value) -> TestResponse {
+        let mut headers = vec![
+            ("content-type", "application/json"),
+            ("idempotency-key", key),
+        ];
+        headers.extend(auth.headers());
+        self.post_raw("/api/password-changes", &headers, body.to_string())
+            .await
+    }
+
+    /// `GET` with a session's cookie.
+    pub async fn get_as(&self, auth: &Auth, path: &str) -> TestResponse {
+        self.request(
+            Method::GET,
+            path,
+            &[("cookie", auth.cookie.as_str())],
+            Body::empty(),
+        )
+        .await
+    }
+
+    /// `POST /api/password-recovery/{step}` with a JSON body.
+    pub async fn recovery(&self, step: &str, body: &Value) -> TestResponse {
+        self.post_json(&format!("/api/password-recovery/{step}"), body)
+            .await
+    }
+
+    /// `POST /api/password-recovery/completions` with this key.
+    pub async fn complete_recovery(&self, key: &str, body: &Value) -> TestResponse {
+        self.post_raw(
+            "/api/password-recovery/completions",
+            &[
+                ("content-type", "application/json"),
+                ("idempotency-key", key),
+            ],
+            body.to_string(),
+        )
+        .await
+    }
+
+    /// Waits for the background tasks (recovery codes, e-mail) to finish.
+    pub async fn settle(&self) {
+        self.state.background.idle().await;
+    }
+
+    /// The newest recovery code e-mailed to `address`, read from the outbox.
+    pub async fn code_sent_to(&self, address: &str) -> Option<String> {
+        self.settle().await;
+        self.outbox().await.iter().find_map(|message| {
+            let to = message["to"].as_array().unwrap();
+            let body = message["body"].as_str().unwrap();
+            (to.iter().any(|a| a == address) && message["subject"] == "Your password recovery code")
+                .then(|| {
+                    body.split_whitespace()
+                        .map(|word| word.trim_end_matches('.'))
+                        .find(|word| word.len() == 8 && word.bytes().all(|b| b.is_ascii_digit()))
+                        .unwrap()
+                        .to_owned()
+                })
+        })
+    }
+
+    /// Sets a user's password straight in the database (Argon2 runs once).
+    pub fn set_password_in_db(&self, user_id: &str, password: &str, must_change: bool) {
+        let hash = reset_backend::passwords::hash(password);
+        self.sqlite()
+            .execute(
+                "UPDATE users SET password_hash = ?2, must_change_password = ?3 WHERE id = ?1",
+                rusqlite::params![user_id, hash, must_change],
+            )
+            .unwrap();
+    }
+
+    /// Live sessions of a user in the database.
+    pub fn sessions_of(&self, user_id: &str) -> i64 {
+        self.sqlite()
+            .query_row(
+                "SELECT COUNT(*) FROM sessions WHERE user_id = ?1",
+                [user_id],
+                |row| row.get(0),
+            )
+            .unwrap()
+    }
+
     /// A second, independent connection to the same SQLite file.
     pub fn sqlite(&self) -> rusqlite::Connection {
         rusqlite::Connection::open(&self.config.db_path).unwrap()
@@ -303,6 +388,16 @@ impl TestResponse {
         let problem = self.json();
         assert_eq!(problem["status"], status);
         assert_eq!(problem["type"], "about:blank");
+        problem
+    }
+
+    /// Asserts a problem+json answer with this status and `type`.
+    pub fn typed_problem(&self, status: u16, kind: &str) -> Value {
+        assert_eq!(self.status.as_u16(), status, "{}", self.text());
+        assert_eq!(self.header("content-type"), "application/problem+json");
+        let problem = self.json();
+        assert_eq!(problem["status"], status);
+        assert_eq!(problem["type"], kind);
         problem
     }
 

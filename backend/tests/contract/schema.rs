@@ -234,3 +234,101 @@ async fn live_sessions_match_the_session_schema() {
     extra["email"] = json!("adele@contoso.com");
     assert!(!contract.valid(contract.session, &extra));
 }
+
+/// One schema file, compiled on its own.
+fn schema(name: &str) -> (Schemas, SchemaIndex) {
+    let path = repo_dir("schema").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+    let json: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        json["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    let url = format!("file:///schema/{name}");
+    let mut schemas = Schemas::new();
+    let mut compiler = Compiler::new();
+    compiler.add_resource(&url, json).unwrap();
+    let index = compiler
+        .compile(&url, &mut schemas)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    (schemas, index)
+}
+
+fn assert_matches(name: &str, value: &Value) {
+    let (schemas, index) = schema(name);
+    if let Err(error) = schemas.validate(value, index) {
+        panic!("{value} does not match {name}: {error:#}");
+    }
+}
+
+fn rejects(name: &str, value: &Value) -> bool {
+    let (schemas, index) = schema(name);
+    schemas.validate(value, index).is_err()
+}
+
+#[tokio::test]
+async fn the_user_side_requests_and_answers_match_their_schemas() {
+    let app = TestApp::new();
+    app.set_password_in_db("u-1044", "Temporary-Pass-1", true);
+    let lee = TestApp::session_in_db(&app.state, "u-1044");
+
+    // A must-change session, and the problems it meets.
+    contract_session(&app.get_as(&lee, "/api/session").await.json());
+    let refused = app.get_as(&lee, "/api/users").await;
+    assert_matches("problem.schema.json", &refused.json());
+
+    let change = json!({ "userId": "u-1044", "currentPassword": "Wrong-Pass-123", "newPassword": "My-Own-Choice-42" });
+    assert_matches("password-change-request.schema.json", &change);
+    let wrong = app.change_password(&lee, "k-1", &change).await;
+    assert_eq!(wrong.status, 422);
+    assert_matches("problem.schema.json", &wrong.json());
+    let change = json!({ "userId": "u-1044", "currentPassword": "Temporary-Pass-1", "newPassword": "My-Own-Choice-42" });
+    let changed = app.change_password(&lee, "k-2", &change).await;
+    assert_eq!(changed.status, 200, "{}", changed.text());
+    assert_matches("password-change-response.schema.json", &changed.json());
+    assert!(rejects(
+        "password-change-request.schema.json",
+        &json!({ "userId": "u-1044", "currentPassword": "x", "newPassword": "short" })
+    ));
+
+    let ask = json!({ "login": "u-1042" });
+    assert_matches("recovery-code-request.schema.json", &ask);
+    let accepted = app.recovery("codes", &ask).await;
+    assert_eq!(accepted.status, 202);
+    assert_matches("recovery-code-response.schema.json", &accepted.json());
+    let code = app
+        .code_sent_to("diane.prescott@alt.contoso.test")
+        .await
+        .unwrap();
+    let wrong = json!({ "login": "u-1042", "code": "not-it" });
+    assert_matches("recovery-verification-request.schema.json", &wrong);
+    let refused = app.recovery("verifications", &wrong).await;
+    assert_eq!(refused.status, 400);
+    assert_matches("problem.schema.json", &refused.json());
+    let verified = app
+        .recovery("verifications", &json!({ "login": "u-1042", "code": code }))
+        .await;
+    assert_eq!(verified.status, 200);
+    assert_matches(
+        "recovery-verification-response.schema.json",
+        &verified.json(),
+    );
+
+    let complete = json!({ "recoveryToken": verified.json()["recoveryToken"], "newPassword": "Recovered-Pass-77" });
+    assert_matches("recovery-completion-request.schema.json", &complete);
+    let done = app.complete_recovery("k-3", &complete).await;
+    assert_eq!(done.status, 200);
+    assert_matches("recovery-completion-response.schema.json", &done.json());
+    let gone = app.complete_recovery("k-4", &complete).await;
+    assert_eq!(gone.status, 410);
+    assert_matches("problem.schema.json", &gone.json());
+    assert!(rejects(
+        "problem.schema.json",
+        &json!({ "type": "/problems/other", "title": "x", "status": 400, "detail": "x" })
+    ));
+}
+
+fn contract_session(value: &Value) {
+    assert_eq!(value["mustChangePassword"], true);
+    assert_matches("session.schema.json", value);
+}

@@ -37,6 +37,7 @@ pub(super) fn apply(
     key: Option<(&str, &str)>,
     canonical: &[u8],
     smtp: bool,
+    temporary_hours: u32,
 ) -> rusqlite::Result<Outcome> {
     let tx = conn.transaction()?;
     if let Some((key, _)) = key {
@@ -53,12 +54,14 @@ pub(super) fn apply(
     for (index, (entry, hash)) in request.resets.iter().zip(hashes).enumerate() {
         match db::find_user(&tx, &entry.user_id)? {
             Some(user) => {
-                let must_change = request.force_change_password_next_sign_in;
+                let temporary = request
+                    .force_change_password_next_sign_in
+                    .then_some(temporary_hours);
                 db::apply_reset(
                     &tx,
                     &user.id,
                     hash,
-                    must_change,
+                    temporary,
                     request.password_source.as_str(),
                     key.map(|(key, _)| key),
                 )?;

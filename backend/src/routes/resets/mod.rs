@@ -133,9 +133,10 @@ async fn process(
 
     let outcome = {
         let (request, key, smtp) = (request.clone(), key.clone(), state.mailer.is_some());
+        let hours = state.temporary_password_hours;
         db::call(&state.db, move |conn| {
             let key = key.as_deref().zip(fingerprint.as_deref());
-            apply(conn, &request, &hashes, key, &canonical, smtp)
+            apply(conn, &request, &hashes, key, &canonical, smtp, hours)
         })
         .await?
     };

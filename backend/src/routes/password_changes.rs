@@ -1,0 +1,192 @@
+//! `POST /api/password-changes`: a signed-in user changes their own
+//! password (also the way out of a must-change session).
+//!
+//! Request: the session cookie, its `X-CSRF-Token`, an `Idempotency-Key`
+//! and `{"userId","currentPassword","newPassword"}`. 200
+//! `{"status":"changed"}`. In this order:
+//! - 401 no live session; 403 "CSRF token missing or wrong";
+//! - 400 no or bad `Idempotency-Key`, not JSON or not that shape; 415;
+//! - 403 "Not allowed": `userId` is not the session's user;
+//! - a retry with the same key and body replays the stored answer (even
+//!   though the current password has changed since); the same key with
+//!   another body is a 422;
+//! - the current password, under the sign-in rate limit: 429 with
+//!   `Retry-After`; 422 with `errors[].field` `currentPassword` when wrong;
+//!   403 `/problems/temporary-password-expired` when it is an expired
+//!   temporary password;
+//! - 422 `newPassword`: shorter than 8 or longer than 256 characters, or
+//!   the same as the current one.
+//!
+//! On success, in one transaction: the new hash, no must-change flag or
+//! temporary expiry, every *other* session of the user ended, a notice
+//! (no password) to the user's e-mail and alternate e-mail, the
+//! idempotency record (scoped to the user).
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+
+use super::own_password::{self, Notice};
+use crate::db;
+use crate::idempotency::{self, Lookup, StoredResponse};
+use crate::json_body;
+use crate::passwords;
+use crate::problem::{FieldError, Problem};
+use crate::rate_limit::retry_after_secs;
+use crate::routes::auth::SignedInWithCsrf;
+use crate::routes::sign_in;
+use crate::sessions;
+use crate::state::AppState;
+
+#[derive(Deserialize, Serialize)]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    expecting = "an object with userId, currentPassword and newPassword"
+)]
+pub struct ChangeRequest {
+    pub user_id: String,
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Never print a password, even in a debug log.
+impl std::fmt::Debug for ChangeRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChangeRequest")
+            .field("user_id", &self.user_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The body of the 200 answer.
+pub const CHANGED: &str = r#"{"status":"changed"}"#;
+
+enum Outcome {
+    Replay(StoredResponse),
+    KeyReused,
+    Changed(Option<Notice>),
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    SignedInWithCsrf(session): SignedInWithCsrf,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let key = own_password::required_key(&headers)?;
+    let request: ChangeRequest = json_body::parse(&headers, body)?;
+    if request.user_id != session.user_id {
+        return Err(own_password::not_your_account());
+    }
+    let user_id = session.user_id.clone();
+    let scoped_key = format!("password-change {user_id} {key}");
+    let canonical = Arc::new(idempotency::canonical(&request));
+    if let Some(replayed) = own_password::replay(&state, &scoped_key, canonical.clone()).await? {
+        return Ok(replayed);
+    }
+
+    check_current_password(&state, &user_id, request.current_password.clone()).await?;
+    own_password::check_length(&request.new_password)?;
+    if request.new_password == request.current_password {
+        return Err(own_password::new_password_refused(
+            "The new password must differ from the current one.",
+        ));
+    }
+
+    let (hash, fingerprint) = {
+        let (new_password, canonical) = (request.new_password.clone(), canonical.clone());
+        tokio::task::spawn_blocking(move || {
+            (
+                passwords::hash(&new_password),
+                idempotency::fingerprint(&canonical),
+            )
+        })
+        .await
+        .map_err(Problem::internal)?
+    };
+    let keep = sessions::cookie_token(&headers)
+        .map(|token| sessions::token_hash(&token))
+        .unwrap_or_default();
+    let outcome = {
+        let user_id = user_id.clone();
+        db::call(&state.db, move |conn| {
+            let tx = conn.transaction()?;
+            match idempotency::lookup(&tx, &scoped_key, &canonical)? {
+                Lookup::Replay(stored) => return Ok(Outcome::Replay(stored)),
+                Lookup::Mismatch => return Ok(Outcome::KeyReused),
+                Lookup::New => {}
+            }
+            db::set_own_password(&tx, &user_id, &hash)?;
+            db::sessions::delete_others_of(&tx, &user_id, &keep)?;
+            let notice = own_password::write_notice(&tx, &user_id, "changed")?;
+            let stored = StoredResponse {
+                status: 200,
+                body: CHANGED.to_owned(),
+            };
+            idempotency::store(&tx, &scoped_key, &fingerprint, &stored)?;
+            tx.commit()?;
+            Ok(Outcome::Changed(notice))
+        })
+        .await?
+    };
+    Ok(match outcome {
+        Outcome::Replay(stored) => stored.into_response(true),
+        Outcome::KeyReused => {
+            axum::response::IntoResponse::into_response(idempotency::key_reused())
+        }
+        Outcome::Changed(notice) => {
+            tracing::info!(user_id = %user_id, "password changed by its user");
+            if let Some(notice) = notice {
+                own_password::send_in_background(&state, notice);
+            }
+            StoredResponse {
+                status: 200,
+                body: CHANGED.to_owned(),
+            }
+            .into_response(false)
+        }
+    })
+}
+
+/// The current password, under the sign-in rate limit (shared with
+/// sign-in): 429 when blocked, 422 on `currentPassword` when wrong.
+async fn check_current_password(
+    state: &AppState,
+    user_id: &str,
+    password: String,
+) -> Result<(), Problem> {
+    if let Err(wait) = state.sign_in_limiter.begin(user_id) {
+        tracing::warn!("password change refused: too many wrong passwords");
+        return Err(sign_in::too_many_attempts(retry_after_secs(wait)));
+    }
+    let id = user_id.to_owned();
+    let credentials = db::call(&state.db, move |conn| db::find_credentials(conn, &id)).await?;
+    let stored_hash = credentials.as_ref().and_then(|c| c.password_hash.clone());
+    let verified = tokio::task::spawn_blocking(move || {
+        stored_hash.is_some_and(|hash| passwords::verify(&password, &hash))
+    })
+    .await
+    .map_err(Problem::internal)?;
+    match credentials {
+        Some(credentials) if verified => {
+            state.sign_in_limiter.succeeded(user_id);
+            if credentials.temporary_password_expired {
+                return Err(sign_in::temporary_password_expired());
+            }
+            Ok(())
+        }
+        _ => {
+            tracing::info!("password change refused: wrong current password");
+            Err(Problem::invalid_fields(vec![FieldError::new(
+                "currentPassword",
+                "The current password is wrong.",
+            )]))
+        }
+    }
+}

@@ -1,0 +1,318 @@
+//! `/api/password-recovery`: a user who forgot their password proves they
+//! read their alternate e-mail, then sets a new one. No session, no CSRF
+//! token; JSON bodies with no unknown fields; problem+json errors. The
+//! rules of codes and tokens are in `crate::recovery`.
+//!
+//! - `POST /codes` `{"login"}` (a user id or e-mail address) → always 202
+//!   `{"status":"accepted"}`, at once: the code is made and e-mailed by a
+//!   background task, and only for an existing user with an alternate
+//!   address who is not an administrator (unless `--allow-admin-recovery`)
+//!   and has had fewer than 5 codes in the last hour.
+//! - `POST /verifications` `{"login","code"}` → 200
+//!   `{"recoveryToken","expiresInSeconds":600}`, or 400 with
+//!   `errors[].field` `code` for anything wrong (login, code, expired,
+//!   used, burned: one answer).
+//! - `POST /completions` with `Idempotency-Key` and
+//!   `{"recoveryToken","newPassword"}` → 200 `{"status":"reset"}`; 410
+//!   `/problems/recovery-expired` for an unknown, expired or used token;
+//!   422 on `newPassword`. A retry with the same key and body replays.
+//!
+//! `/codes` and `/verifications` count against a limit per client address
+//! (429 with `Retry-After`).
+
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+use super::own_password::{self, Notice};
+use crate::db;
+use crate::delivery::{self, MASK};
+use crate::idempotency::{self, Lookup, StoredResponse};
+use crate::json_body;
+use crate::passwords;
+use crate::problem::Problem;
+use crate::rate_limit::retry_after_secs;
+use crate::recovery::{self, Issued};
+use crate::state::AppState;
+
+/// The peer address of the connection (`None` when the server was not
+/// started with connect info, as in tests that call the router directly).
+pub struct ClientAddress(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        Ok(ClientAddress(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(address)| address.ip()),
+        ))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    expecting = "an object with login"
+)]
+pub struct CodeRequest {
+    pub login: String,
+}
+
+#[derive(Deserialize)]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    expecting = "an object with login and code"
+)]
+pub struct VerificationRequest {
+    pub login: String,
+    pub code: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct VerificationResponse {
+    pub recovery_token: String,
+    pub expires_in_seconds: u32,
+}
+
+#[derive(Deserialize, Serialize)]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    expecting = "an object with recoveryToken and newPassword"
+)]
+pub struct CompletionRequest {
+    pub recovery_token: String,
+    pub new_password: String,
+}
+
+/// The body of the 202 answer to `/codes`, whatever the login.
+pub const ACCEPTED: &str = r#"{"status":"accepted"}"#;
+/// The body of the 200 answer to `/completions`.
+pub const RESET: &str = r#"{"status":"reset"}"#;
+/// The `type` of the 410 for a token that cannot be used.
+pub const RECOVERY_EXPIRED: &str = "/problems/recovery-expired";
+
+fn limited(state: &AppState, client: Option<IpAddr>) -> Result<(), Problem> {
+    state.recovery_limiter.check(client).map_err(|wait| {
+        let seconds = retry_after_secs(wait);
+        tracing::warn!("password recovery refused: too many requests from one address");
+        Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many requests",
+            format!("Too many password-recovery requests from your address. Try again in {seconds} seconds."),
+        )
+        .with_retry_after(seconds)
+    })
+}
+
+/// `POST /codes`.
+pub async fn codes(
+    State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    limited(&state, client)?;
+    let CodeRequest { login } = json_body::parse(&headers, body)?;
+    let task_state = state.clone();
+    state
+        .background
+        .spawn(async move { issue(task_state, login).await });
+    Ok(json_answer(StatusCode::ACCEPTED, ACCEPTED))
+}
+
+/// The background part of `/codes`: the code, its outbox row (the code
+/// itself only when the outbox is the only mail sink, masked when a mail
+/// server gets the real e-mail) and, with `SMTP_URL`, the e-mail.
+async fn issue(state: AppState, login: String) {
+    let allow_admins = state.allow_admin_recovery;
+    let smtp = state.mailer.is_some();
+    let issued = db::call(&state.db, move |conn| {
+        let tx = conn.transaction()?;
+        let issued = recovery::issue_code(&tx, &login, allow_admins)?;
+        let notice = match &issued {
+            Issued::Code { to, code, .. } => {
+                let shown = if smtp { MASK } else { code.as_str() };
+                let (subject, body) =
+                    delivery::recovery_code_message(shown, recovery::CODE_MINUTES);
+                let to = vec![to.clone()];
+                let outbox_id = db::insert_outbox(&tx, &to, &subject, &body)?;
+                let (subject, body) = delivery::recovery_code_message(code, recovery::CODE_MINUTES);
+                Some(Notice {
+                    outbox_id,
+                    to,
+                    subject,
+                    body,
+                })
+            }
+            _ => None,
+        };
+        tx.commit()?;
+        Ok((issued, notice))
+    })
+    .await;
+    match issued {
+        Ok((Issued::Code { user_id, .. }, Some(notice))) => {
+            tracing::info!(%user_id, "recovery code issued");
+            own_password::send_in_background(&state, notice);
+        }
+        Ok((outcome, _)) => {
+            // Never the login: people type passwords into that field too.
+            let reason = match outcome {
+                Issued::UnknownLogin => "unknown login",
+                Issued::AdminRefused => "administrator",
+                Issued::NoAlternateAddress => "no alternate address",
+                Issued::TooManyCodes => "too many codes this hour",
+                Issued::Code { .. } => "no message",
+            };
+            tracing::info!(reason, "no recovery code sent");
+        }
+        Err(error) => tracing::error!(%error, "could not issue a recovery code"),
+    }
+}
+
+/// `POST /verifications`.
+pub async fn verifications(
+    State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<VerificationResponse>, Problem> {
+    limited(&state, client)?;
+    let VerificationRequest { login, code } = json_body::parse(&headers, body)?;
+    let token = db::call(&state.db, move |conn| {
+        let tx = conn.transaction()?;
+        let token = recovery::verify_code(&tx, &login, &code)?;
+        tx.commit()?;
+        Ok(token)
+    })
+    .await?;
+    match token {
+        Some(recovery_token) => {
+            tracing::info!("recovery code verified");
+            Ok(Json(VerificationResponse {
+                recovery_token,
+                expires_in_seconds: recovery::TOKEN_SECONDS,
+            }))
+        }
+        None => {
+            tracing::info!("recovery code refused");
+            let detail = "The code is wrong or has expired.";
+            Err(
+                Problem::new(StatusCode::BAD_REQUEST, "Wrong or expired code", detail)
+                    .with_error("code", detail),
+            )
+        }
+    }
+}
+
+fn recovery_expired() -> Problem {
+    Problem::new(
+        StatusCode::GONE,
+        "Start again",
+        "This recovery has expired or was already used. Ask for a new code.",
+    )
+    .with_type(RECOVERY_EXPIRED)
+}
+
+enum Outcome {
+    Replay(StoredResponse),
+    KeyReused,
+    Expired,
+    Reset(String, Option<Notice>),
+}
+
+/// `POST /completions`.
+pub async fn completions(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let key = own_password::required_key(&headers)?;
+    let request: CompletionRequest = json_body::parse(&headers, body)?;
+    let scoped_key = format!("password-recovery {key}");
+    let canonical = Arc::new(idempotency::canonical(&request));
+    if let Some(replayed) = own_password::replay(&state, &scoped_key, canonical.clone()).await? {
+        return Ok(replayed);
+    }
+    let token = request.recovery_token.clone();
+    if db::call(&state.db, move |conn| recovery::token_user(conn, &token))
+        .await?
+        .is_none()
+    {
+        return Err(recovery_expired());
+    }
+    own_password::check_length(&request.new_password)?;
+
+    let (hash, fingerprint) = {
+        let (new_password, canonical) = (request.new_password.clone(), canonical.clone());
+        tokio::task::spawn_blocking(move || {
+            (
+                passwords::hash(&new_password),
+                idempotency::fingerprint(&canonical),
+            )
+        })
+        .await
+        .map_err(Problem::internal)?
+    };
+    let token = request.recovery_token.clone();
+    let outcome = db::call(&state.db, move |conn| {
+        let tx = conn.transaction()?;
+        match idempotency::lookup(&tx, &scoped_key, &canonical)? {
+            Lookup::Replay(stored) => return Ok(Outcome::Replay(stored)),
+            Lookup::Mismatch => return Ok(Outcome::KeyReused),
+            Lookup::New => {}
+        }
+        let Some(user_id) = recovery::token_user(&tx, &token)? else {
+            return Ok(Outcome::Expired);
+        };
+        db::set_own_password(&tx, &user_id, &hash)?;
+        db::sessions::delete_all_of(&tx, &user_id)?;
+        recovery::use_token(&tx, &token)?;
+        let notice = own_password::write_notice(&tx, &user_id, "reset with a recovery code")?;
+        let stored = StoredResponse {
+            status: 200,
+            body: RESET.to_owned(),
+        };
+        idempotency::store(&tx, &scoped_key, &fingerprint, &stored)?;
+        tx.commit()?;
+        Ok(Outcome::Reset(user_id, notice))
+    })
+    .await?;
+    Ok(match outcome {
+        Outcome::Replay(stored) => stored.into_response(true),
+        Outcome::KeyReused => idempotency::key_reused().into_response(),
+        Outcome::Expired => recovery_expired().into_response(),
+        Outcome::Reset(user_id, notice) => {
+            tracing::info!(%user_id, "password reset through recovery");
+            if let Some(notice) = notice {
+                own_password::send_in_background(&state, notice);
+            }
+            json_answer(StatusCode::OK, RESET)
+        }
+    })
+}
+
+fn json_answer(status: StatusCode, body: &'static str) -> Response {
+    (
+        status,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
+}
