@@ -493,3 +493,79 @@ async fn the_blocklist_comes_through_the_dialogs_services() {
     );
     assert!(m.button("Next").disabled());
 }
+
+#[wasm_bindgen_test]
+async fn the_change_form_labels_a_temporary_password_and_checks_the_confirmation() {
+    use password_reset_widget::core::config::{Element as ConfiguredElement, Surroundings};
+    use password_reset_widget::dialog::{ChangeForm, ChangeFormProps};
+    let (root, container) = shadow_container();
+    let around = Surroundings {
+        element: ConfiguredElement::ChangePassword,
+        ..Default::default()
+    };
+    let config = Config::read(
+        |name| match name {
+            "endpoint" => Some("/api/password-changes".into()),
+            "user-id" => Some("u-1042".into()),
+            "user-name" => Some("Diane Prescott".into()),
+            "temporary" => Some(String::new()),
+            _ => None,
+        },
+        &around,
+    )
+    .unwrap();
+    let Subject::One(user) = config.subject.clone() else {
+        panic!("one user")
+    };
+    let m = Mounted {
+        root,
+        events: Rc::default(),
+        blocklists: Rc::default(),
+    };
+    yew::Renderer::<ChangeForm>::with_root_and_props(
+        container,
+        ChangeFormProps {
+            config: Rc::new(config),
+            user: Rc::new(user),
+            services: services(m.events.clone(), m.blocklists.clone()),
+        },
+    )
+    .render();
+    until("the change form", || m.find("#rp-current").is_some()).await;
+    let label = m
+        .find("label[for=rp-current]")
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert_eq!(label, "Temporary password");
+    assert_eq!(
+        m.input("#rp-current")
+            .get_attribute("autocomplete")
+            .as_deref(),
+        Some("current-password")
+    );
+    m.type_into("#rp-current", "Temp-1").await;
+    m.type_into("#rp-password", "Quokka-Marmalade-Tundra-48")
+        .await;
+    until("an estimate", || m.meter_known()).await;
+    m.type_into("#rp-confirm", "Quokka-Marmalade").await;
+    assert!(
+        m.text().contains("The two new passwords don't match."),
+        "{}",
+        m.text()
+    );
+    assert!(m.button("Change password").disabled());
+    m.type_into("#rp-confirm", "-Tundra-48").await;
+    assert!(!m.text().contains("don't match"));
+    assert!(!m.button("Change password").disabled());
+    m.click("Suggest a password").await;
+    let suggested = m.input("#rp-password").value();
+    assert_ne!(suggested, "Quokka-Marmalade-Tundra-48");
+    assert_eq!(
+        m.input("#rp-password").type_(),
+        "text",
+        "a suggestion is shown"
+    );
+    assert_eq!(m.input("#rp-confirm").value(), suggested);
+    assert!(m.text().contains("bits of entropy"), "{}", m.text());
+}

@@ -83,3 +83,28 @@ fn the_widget_reads_every_answer_the_response_schemas_allow() {
         interpret(422, Some("application/problem+json"), &refused.to_string()).unwrap_err();
     assert_eq!(failure.problem().unwrap().errors[0].field, "deliverTo");
 }
+
+#[test]
+fn the_change_the_widget_sends_and_the_answer_it_reads_match_their_schemas() {
+    use password_reset_widget::core::wire::{interpret_as, ChangeRequest, StatusResponse};
+    let (schemas, index) = schema("password-change-request.schema.json");
+    let change = ChangeRequest {
+        user_id: "u-1042".into(),
+        current_password: Secret::new("Temp-Quokka-1"),
+        new_password: Secret::new("Quokka-Marmalade-Tundra-48"),
+    };
+    let value = serde_json::to_value(&change).unwrap();
+    if let Err(e) = schemas.validate(&value, index) {
+        panic!("{e:#}");
+    }
+    let mut renamed = value.clone();
+    renamed["new_password"] = renamed["newPassword"].take();
+    assert!(schemas.validate(&renamed, index).is_err());
+
+    let (answers, answer) = schema("password-change-response.schema.json");
+    let ok = json!({"status": "changed"});
+    answers.validate(&ok, answer).unwrap();
+    let read: StatusResponse =
+        interpret_as(200, Some("application/json"), &ok.to_string()).unwrap();
+    assert_eq!(read.status, "changed");
+}

@@ -207,6 +207,44 @@ impl Response for StatusResponse {
     }
 }
 
+/// `<recover-password>`, step 1: ask for a code (`POST {endpoint}/codes`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CodeRequest {
+    pub login: String,
+}
+
+/// `<recover-password>`, step 2: prove the code (`POST {endpoint}/verifications`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VerificationRequest {
+    pub login: String,
+    pub code: Secret,
+}
+
+/// The answer to a verification: what lets the user set a new password.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VerificationResponse {
+    pub recovery_token: Secret,
+    pub expires_in_seconds: u32,
+}
+
+impl Response for VerificationResponse {
+    fn is_complete(&self) -> bool {
+        !self.recovery_token.is_empty()
+    }
+}
+
+/// `<recover-password>`, step 3: the new password (`POST {endpoint}/completions`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompletionRequest {
+    pub recovery_token: Secret,
+    pub new_password: Secret,
+}
+
+/// The field of a verification's error.
+pub const CODE_FIELD: &str = "code";
+
 /// A transport's answer as it came: the transport does not know what was
 /// asked, the flow that asked reads it ([`Reply::interpret`]).
 #[derive(Debug, Clone, Default, PartialEq)]

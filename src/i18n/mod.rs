@@ -99,6 +99,20 @@ pub struct Texts {
     pub changed_text: &'static str,
     pub failure_nothing_changed: &'static str,
     pub failure_change_unknown_outcome: &'static str,
+    // <recover-password>
+    pub recover_title: &'static str,
+    pub login_label: &'static str,
+    pub send_code: &'static str,
+    pub sending: &'static str,
+    pub code_sent: &'static str,
+    pub code_label: &'static str,
+    pub verify: &'static str,
+    pub verifying: &'static str,
+    pub send_new_code: &'static str,
+    pub recovered_text: &'static str,
+    pub failure_nothing_recovered: &'static str,
+    pub recover_step_names: [&'static str; 3],
+    pub send_new_code_in: fn(u32) -> String,
     pub violation: fn(&Violation) -> String,
     pub warning: fn(Warning) -> &'static str,
     pub suggestion: fn(Suggestion) -> &'static str,
@@ -190,6 +204,22 @@ mod tests {
                 "Confirm new password",
                 "Suggest a password",
                 "Change password"
+            ]
+        );
+        assert_eq!(
+            [
+                t.login_label,
+                t.send_code,
+                t.code_label,
+                t.verify,
+                t.send_new_code
+            ],
+            [
+                "User name or email",
+                "Send code",
+                "Verification code",
+                "Verify",
+                "Send a new code"
             ]
         );
     }

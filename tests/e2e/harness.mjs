@@ -160,7 +160,8 @@ export async function openPage(browser, url, { signIn = true, route, ...contextO
   page.on('request', (r) => seen.urls.push(r.url()));
   await page.exposeFunction('__recordWidgetEvent', (name, detail) => seen.events.push({ name, detail }));
   await page.addInitScript(() => {
-    for (const name of ['reset-password:done', 'reset-password:error', 'reset-password:strength']) {
+    for (const name of ['reset-password:done', 'reset-password:error', 'reset-password:strength',
+      'change-password:done', 'change-password:error', 'change-password:strength']) {
       document.addEventListener(name, (e) => window.__recordWidgetEvent(name, JSON.stringify(e.detail)));
     }
     // Content-Security-Policy violations, from the page, its shadow roots and its workers' loading.

@@ -154,7 +154,7 @@ pub fn change_form(props: &ChangeFormProps) -> Html {
                     { t.suggest_password }
                 </button>
                 <StrengthMeter strength={state.draft.meter_strength()} estimation={state.draft.estimation.clone()} texts={t} detailed=true />
-                <PolicyStatus policy={state.config.policy.clone()} violations={state.violations()} texts={t} />
+                <PolicyStatus policy={state.config.policy.clone()} violations={state.violations()} texts={t} heading="h3" />
                 <SecretField id="rp-confirm" label={t.confirm_password} value={state.confirm.expose().to_string()}
                     shown={state.draft.shown} on_toggle={dispatch_with(&d, |()| Action::ToggleShowNew)} texts={t}
                     on_input={editable(dispatch_with(&d, Action::ConfirmEdited))}

@@ -11,6 +11,9 @@ pub struct PolicyStatusProps {
     pub policy: Policy,
     pub violations: Vec<Violation>,
     pub texts: &'static Texts,
+    /// The heading's element: one level below the screen's own heading.
+    #[prop_or("h4")]
+    pub heading: &'static str,
 }
 
 /// The element buttons that wait for the policy name in `aria-describedby`.
@@ -21,7 +24,7 @@ pub fn policy_status(props: &PolicyStatusProps) -> Html {
     let t = props.texts;
     html! {
         <div class="policy" part="policy">
-            <h4>{ t.policy_heading }</h4>
+            <@{props.heading}>{ t.policy_heading }</@>
             <p class="hint">{ (t.policy_summary)(props.policy.min_length, props.policy.min_score) }</p>
             <div id={POLICY_STATUS_ID} aria-live="polite">
                 if props.violations.is_empty() {
