@@ -71,7 +71,7 @@ pub fn password_changed_message(user: &User, how: &str) -> (String, String) {
     (
         "Your password was changed".to_owned(),
         format!(
-            "Your password was changed ({how}) for {} ({}).\n\
+            "The password of {} ({}) was {how}.\n\
              If you did not do this, contact IT at once: someone else may know your password.\n",
             user.name, user.id
         ),

@@ -6,13 +6,14 @@
 //! * `pieces`: the shared components and hooks that show and drive them
 //!   (browser only).
 //! * [`single`]: one user's reset; [`bulk`]: many users'; [`change`]: a
-//!   user's own change.
+//!   user's own change; [`recover`]: a forgotten password's recovery.
 //! * [`services`]: what a dialog needs from outside (estimator, transport,
 //!   blocklist, events), provided by the embed layer or by a test.
 
 pub mod bulk;
 pub mod change;
 pub mod kit;
+pub mod recover;
 pub mod single;
 
 #[cfg(target_arch = "wasm32")]
@@ -28,6 +29,8 @@ pub use bulk::view::{BulkDialog, BulkDialogProps};
 pub use change::view::{ChangeForm, ChangeFormProps};
 #[cfg(target_arch = "wasm32")]
 pub use config_error::{ConfigErrorProps, ConfigErrorView};
+#[cfg(target_arch = "wasm32")]
+pub use recover::view::{RecoverForm, RecoverFormProps};
 #[cfg(target_arch = "wasm32")]
 pub use single::view::{Dialog, DialogProps};
 

@@ -69,6 +69,8 @@ pub enum WidgetEvent {
     Changed {
         user_id: String,
     },
+    /// A user recovered their password (`<recover-password>`).
+    Recovered,
     /// The admin is done with the dialog (the result view's Done button).
     Close,
 }

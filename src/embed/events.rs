@@ -64,6 +64,7 @@ pub fn to_dom(event: &WidgetEvent) -> (&'static str, JsValue) {
         WidgetEvent::Changed { user_id } => {
             ("done", object(&[("userId", user_id.as_str().into())]))
         }
+        WidgetEvent::Recovered => ("done", object(&[])),
         WidgetEvent::Close => ("close", JsValue::NULL),
         WidgetEvent::Error { status, title } => (
             "error",

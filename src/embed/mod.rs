@@ -23,7 +23,7 @@ use crate::core::config::{Config, Element as ConfiguredElement, Subject, Surroun
 use crate::dialog::services::Services;
 use crate::dialog::{
     BulkDialog, BulkDialogProps, ChangeForm, ChangeFormProps, ConfigErrorView, Dialog, DialogProps,
-    STYLESHEET,
+    RecoverForm, RecoverFormProps, STYLESHEET,
 };
 
 /// The dialog's CSS, for a constructable stylesheet.
@@ -185,11 +185,7 @@ pub fn mount(
             )
         }
         (_, Subject::Login) => {
-            let props = crate::dialog::ConfigErrorProps {
-                message: "<recover-password> is not available in this version".into(),
-                lang: config.lang.clone().into(),
-            };
-            render::<ConfigErrorView>(container, props, true)
+            render::<RecoverForm>(container, RecoverFormProps { config, services }, false)
         }
     }
 }

@@ -171,6 +171,10 @@ class ResetPasswordElement extends WidgetElement {
 /** `<change-password>`: a signed-in user changes their own (or temporary) password. */
 class ChangePasswordElement extends WidgetElement {}
 
-for (const [name, element] of [['reset-password', ResetPasswordElement], ['change-password', ChangePasswordElement]]) {
+/** `<recover-password>`: a user who forgot their password recovers it with a code. */
+class RecoverPasswordElement extends WidgetElement {}
+
+for (const [name, element] of [['reset-password', ResetPasswordElement], ['change-password', ChangePasswordElement],
+  ['recover-password', RecoverPasswordElement]]) {
   if (!customElements.get(name)) customElements.define(name, element);
 }

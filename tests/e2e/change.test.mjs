@@ -75,7 +75,7 @@ test('a temporary password must be changed at first sign-in: nothing else works 
   const submit = widget.getByRole('button', { name: 'Change password' });
   assert.equal(await submit.isDisabled(), true, 'not confirmed yet');
   await widget.getByLabel('Confirm new password').fill(fresh);
-  await page.screenshot({ path: join(SHOTS, 'light-change-password.png') });
+  await page.screenshot({ path: join(SHOTS, 'light-change-password.png'), fullPage: true });
   await submit.click();
   // change-password:done: the sample page goes back to the intranet.
   await page.waitForURL((url) => url.pathname === '/');
@@ -133,7 +133,7 @@ test('"Suggest a password" fills in a passphrase, shown and copyable, with its e
   await widget.getByText('Copied to the clipboard.').waitFor();
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), suggested);
   assert.deepEqual(await axe(page), [], 'the form with a suggestion, dark scheme');
-  await page.screenshot({ path: join(SHOTS, 'dark-change-password-suggested.png') });
+  await page.screenshot({ path: join(SHOTS, 'dark-change-password-suggested.png'), fullPage: true });
   await widget.getByRole('button', { name: 'Change password' }).click();
   await page.waitForURL((url) => url.pathname === '/');
   assert.equal((await env.backend.signIn('u-1046', suggested)).status, 200);

@@ -161,7 +161,8 @@ export async function openPage(browser, url, { signIn = true, route, ...contextO
   await page.exposeFunction('__recordWidgetEvent', (name, detail) => seen.events.push({ name, detail }));
   await page.addInitScript(() => {
     for (const name of ['reset-password:done', 'reset-password:error', 'reset-password:strength',
-      'change-password:done', 'change-password:error', 'change-password:strength']) {
+      'change-password:done', 'change-password:error', 'change-password:strength',
+      'recover-password:done', 'recover-password:error', 'recover-password:strength']) {
       document.addEventListener(name, (e) => window.__recordWidgetEvent(name, JSON.stringify(e.detail)));
     }
     // Content-Security-Policy violations, from the page, its shadow roots and its workers' loading.

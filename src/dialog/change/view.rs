@@ -72,7 +72,7 @@ pub fn change_form(props: &ChangeFormProps) -> Html {
                 let key = state.submission.key.clone()?;
                 Some(outgoing(&state.config.endpoint, key, &state.request()))
             },
-            move |_: &StatusResponse| WidgetEvent::Changed { user_id },
+            move |_: &StatusResponse| Some(WidgetEvent::Changed { user_id }),
             dispatch_with(&d, |(attempt, outcome)| Action::Finished {
                 attempt,
                 outcome,

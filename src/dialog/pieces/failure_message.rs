@@ -25,21 +25,25 @@ pub fn title(failure: &Failure, t: &Texts) -> String {
 fn consequence(failure: &Failure, t: &Texts, flow: Flow) -> &'static str {
     match (failure, flow) {
         (f, Flow::Reset) if f.outcome_unknown() => t.failure_unknown_outcome,
-        (f, Flow::Change) if f.outcome_unknown() => t.failure_change_unknown_outcome,
+        (f, Flow::Change | Flow::Recover) if f.outcome_unknown() => {
+            t.failure_change_unknown_outcome
+        }
         (Failure::Rejected { status: 401, .. }, _) => t.failure_session,
         (Failure::Rejected { status: 403, .. }, Flow::Reset) => t.failure_forbidden,
         (_, Flow::Reset) => t.failure_nothing_reset,
         (_, Flow::Change) => t.failure_nothing_changed,
+        (_, Flow::Recover) => t.failure_nothing_recovered,
     }
 }
 
-/// Whose words say what a failure means: an administrator's reset, or a
-/// user's own change.
+/// Whose words say what a failure means: an administrator's reset, a user's
+/// own change, or a recovery.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Flow {
     #[default]
     Reset,
     Change,
+    Recover,
 }
 
 #[derive(Properties, PartialEq)]

@@ -92,7 +92,8 @@ pub fn use_estimation(
 
 /// Sends each attempt of `submission` exactly once (`request` makes its body
 /// only then), reads the answer as a `T`, tells the page how it went
-/// (`done_event` for a success, else an error event; never a password), and
+/// (`done_event` for a success, if the page hears of it, else an error
+/// event; never a password), and
 /// reports the outcome with the attempt's number; counts a `Retry-After` wait
 /// down a second at a time.
 // Each argument is one thing a flow decides; a struct of them would only rename them.
@@ -110,7 +111,7 @@ pub fn use_submission<R, T, F, D>(
     R: 'static,
     T: Response + 'static,
     F: FnOnce() -> Option<OutgoingRequest> + 'static,
-    D: FnOnce(&T) -> WidgetEvent + 'static,
+    D: FnOnce(&T) -> Option<WidgetEvent> + 'static,
 {
     {
         let services = services.clone();
@@ -122,20 +123,29 @@ pub fn use_submission<R, T, F, D>(
                         .send(request)
                         .await
                         .and_then(|reply| reply.interpret::<T>());
-                    services.on_event.emit(match &outcome {
+                    let event = match &outcome {
                         Ok(response) => done_event(response),
-                        Err(failure) => WidgetEvent::Error {
+                        Err(failure) => Some(WidgetEvent::Error {
                             status: failure.status(),
                             title: super::failure_message::title(failure, texts),
-                        },
-                    });
+                        }),
+                    };
+                    if let Some(event) = event {
+                        services.on_event.emit(event);
+                    }
                     on_finished.emit((attempt, outcome));
                 });
             }
         });
     }
-    let seconds = submission.retry_wait;
-    use_effect_with((submission.attempts, seconds > 0), move |(_, waiting)| {
+    use_countdown(submission.attempts, submission.retry_wait, on_tick);
+}
+
+/// Calls `on_tick` once a second, `seconds` times, whenever a wait starts
+/// (`wait` names it: a new value is a new wait).
+#[hook]
+pub fn use_countdown(wait: u32, seconds: u32, on_tick: Callback<()>) {
+    use_effect_with((wait, seconds > 0), move |(_, waiting)| {
         if *waiting {
             wasm_bindgen_futures::spawn_local(async move {
                 for _ in 0..seconds {
@@ -149,8 +159,8 @@ pub fn use_submission<R, T, F, D>(
 
 /// The page's `done` event for a reset: the ids that were reset and what
 /// became of the delivery.
-pub fn reset_done(response: &ResetResponse) -> WidgetEvent {
-    WidgetEvent::Done {
+pub fn reset_done(response: &ResetResponse) -> Option<WidgetEvent> {
+    Some(WidgetEvent::Done {
         user_ids: response
             .results
             .iter()
@@ -159,7 +169,7 @@ pub fn reset_done(response: &ResetResponse) -> WidgetEvent {
             .collect(),
         delivery_status: response.delivery.status,
         delivery_detail: response.delivery.detail.clone(),
-    }
+    })
 }
 
 /// The body of a request, as the transport takes it.
