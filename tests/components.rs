@@ -569,3 +569,50 @@ async fn the_change_form_labels_a_temporary_password_and_checks_the_confirmation
     assert_eq!(m.input("#rp-confirm").value(), suggested);
     assert!(m.text().contains("bits of entropy"), "{}", m.text());
 }
+
+#[wasm_bindgen_test]
+async fn the_recovery_form_asks_for_a_login_first() {
+    use password_reset_widget::core::config::{Element as ConfiguredElement, Surroundings};
+    use password_reset_widget::dialog::{RecoverForm, RecoverFormProps};
+    let (root, container) = shadow_container();
+    let around = Surroundings {
+        element: ConfiguredElement::RecoverPassword,
+        ..Default::default()
+    };
+    let config = Config::read(
+        |name| (name == "endpoint").then(|| "/api/password-recovery".to_string()),
+        &around,
+    )
+    .unwrap();
+    let m = Mounted {
+        root,
+        events: Rc::default(),
+        blocklists: Rc::default(),
+    };
+    yew::Renderer::<RecoverForm>::with_root_and_props(
+        container,
+        RecoverFormProps {
+            config: Rc::new(config),
+            services: services(m.events.clone(), m.blocklists.clone()),
+        },
+    )
+    .render();
+    until("the recovery form", || m.find("#rp-login").is_some()).await;
+    assert!(m.text().contains("Step 1 of 3"), "{}", m.text());
+    assert_eq!(
+        m.find("label[for=rp-login]")
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "User name or email"
+    );
+    assert!(m.button("Send code").disabled(), "nothing typed");
+    m.type_into("#rp-login", "diane@contoso.com").await;
+    assert!(!m.button("Send code").disabled());
+    assert_eq!(
+        m.input("#rp-login")
+            .get_attribute("autocomplete")
+            .as_deref(),
+        Some("username")
+    );
+}
