@@ -1,5 +1,6 @@
 // Turns a results object (bench/results/*.json) into the printed table.
 //   node bench/report.mjs [FILE]   prints the table of a saved run (default: latest.json)
+import { formatRecovery } from './recovery.mjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -114,6 +115,8 @@ export function formatReport(r) {
     ['@zxcvbn-ts/core 4 (main thread)', tp.zxcvbnTs.perSecond.toFixed(0), ms(tp.zxcvbnTs.msPerPassword), rx(tp.ratioToZxcvbnJs.zxcvbnTs)],
   ], 32));
   out.push('   Latency ratios: below 1 = ours faster. Throughput ratios: above 1 = ours faster.');
+
+  if (r.recoveryCodes) out.push('', formatRecovery(r.recoveryCodes));
 
   out.push('', "TARGETS (the weight-and-speed targets these figures were measured against)");
   out.push(table(['target', 'measured', 'met'], targets(r).map(([name, measured, met]) => [name, measured, met ? 'yes' : 'NO'])));

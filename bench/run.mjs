@@ -20,6 +20,7 @@ import { brotliCompressSync, constants as Z, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { launchBrowser, startBackend } from '../tests/e2e/harness.mjs';
 import { formatReport } from './report.mjs';
+import { measureRecoveryCodes } from './recovery.mjs';
 
 const BENCH = import.meta.dirname;
 const ROOT = resolve(BENCH, '..');
@@ -488,7 +489,12 @@ async function main() {
   }
   log('bundling zxcvbn.js and zxcvbn-ts with esbuild into a temporary www folder');
   const www = await prepareWww();
-  const backend = await startBackend({ testMode: false, www: www.dir, env: { ADMIN_PASSWORD: ADMIN.password } });
+  // 200 seeded users and a high per-address limit: the recovery timing asks for
+  // a code for each of them (bench/recovery.mjs).
+  const backend = await startBackend({
+    testMode: false, www: www.dir, env: { ADMIN_PASSWORD: ADMIN.password },
+    extraArgs: ['--seed-users', '200', '--recovery-client-limit', '100000'],
+  });
   const browser = await launchBrowser();
   let out;
   try {
@@ -499,6 +505,8 @@ async function main() {
     const keys = await measureKeystrokes(browser, url);
     keys.typingThroughStart = await measureTypingThroughStart(browser, url);
     out = results({ weight, tti, keys, libs: www.libs, chromium: browser.version(), startedAt });
+    log('timing POST /api/password-recovery/codes for existing and unknown logins');
+    out.recoveryCodes = await measureRecoveryCodes(backend.url);
   } finally {
     await browser.close();
     await backend.stop();
