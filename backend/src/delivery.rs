@@ -186,9 +186,7 @@ mod tests {
         let (subject, body) =
             password_changed_message(&user("u-1042", "Diane Prescott"), "changed");
         assert_eq!(subject, "Your password was changed");
-        assert!(
-            body.starts_with("Your password was changed (changed) for Diane Prescott (u-1042).")
-        );
+        assert!(body.starts_with("The password of Diane Prescott (u-1042) was changed."));
         let (_, body) = recovery_code_message("12345678", 15);
         assert!(body.contains("12345678") && body.contains("valid for 15 minutes"));
     }
