@@ -71,7 +71,7 @@ pub fn password_changed_message(user: &User, how: &str) -> (String, String) {
     (
         "Your password was changed".to_owned(),
         format!(
-            "The password of {} ({}) was {how}.\n\
+            "Your password was changed for {} ({}): it was {how}.\n\
              If you did not do this, contact IT at once: someone else may know your password.\n",
             user.name, user.id
         ),
@@ -186,7 +186,8 @@ mod tests {
         let (subject, body) =
             password_changed_message(&user("u-1042", "Diane Prescott"), "changed");
         assert_eq!(subject, "Your password was changed");
-        assert!(body.starts_with("The password of Diane Prescott (u-1042) was changed."));
+        assert!(body
+            .starts_with("Your password was changed for Diane Prescott (u-1042): it was changed."));
         let (_, body) = recovery_code_message("12345678", 15);
         assert!(body.contains("12345678") && body.contains("valid for 15 minutes"));
     }
