@@ -19,7 +19,7 @@ use crate::dialog::pieces::delivery_form::DeliveryFormView;
 use crate::dialog::pieces::hooks::{
     dispatch_with, outgoing, reset_done, use_focus_on_change, use_submission,
 };
-use crate::dialog::pieces::step_indicator::StepIndicator;
+use crate::dialog::pieces::step_frame::StepFrame;
 use crate::dialog::services::{Services, WidgetEvent};
 use crate::i18n::texts_for;
 
@@ -144,31 +144,27 @@ pub fn bulk_dialog(props: &BulkDialogProps) -> Html {
             })
         })
     };
+    let footer = html! {
+        <>
+            if state.step == BulkStep::Delivery {
+                <button type="button" class="secondary" onclick={dispatch_with(&d, |_: MouseEvent| BulkAction::Back)}>{ t.back }</button>
+                <button type="button" class="primary" onclick={on_start} disabled={!state.can_start()}>
+                    { t.reset_password }
+                </button>
+            }
+            if state.run == Run::Finished {
+                <button type="button" class="primary" onclick={services.on_event.reform(|_: MouseEvent| WidgetEvent::Close)}>{ t.reset_another }</button>
+            }
+            if state.step == BulkStep::Users {
+                <button type="button" class="primary" onclick={dispatch_with(&d, |_: MouseEvent| BulkAction::Next)}
+                    disabled={state.selected().next().is_none()}>{ t.next }</button>
+            }
+        </>
+    };
     html! {
-        <section class="dialog bulk" part="dialog" aria-labelledby="rp-title">
-            <header class="header" part="header">
-                <h2 id="rp-title">{ t.bulk_title }</h2>
-                <StepIndicator current={state.step.number()} names={&t.bulk_step_names[..]} texts={t} />
-            </header>
-            <div class="body" part="body">
-                <h3 class="step-heading" tabindex="-1" ref={heading}>{ t.bulk_step_names[state.step.number() - 1] }</h3>
-                { body }
-            </div>
-            <footer class="footer" part="footer">
-                if state.step == BulkStep::Delivery {
-                    <button type="button" class="secondary" onclick={dispatch_with(&d, |_: MouseEvent| BulkAction::Back)}>{ t.back }</button>
-                    <button type="button" class="primary" onclick={on_start} disabled={!state.can_start()}>
-                        { t.reset_password }
-                    </button>
-                }
-                if state.run == Run::Finished {
-                    <button type="button" class="primary" onclick={services.on_event.reform(|_: MouseEvent| WidgetEvent::Close)}>{ t.reset_another }</button>
-                }
-                if state.step == BulkStep::Users {
-                    <button type="button" class="primary" onclick={dispatch_with(&d, |_: MouseEvent| BulkAction::Next)}
-                        disabled={state.selected().next().is_none()}>{ t.next }</button>
-                }
-            </footer>
-        </section>
+        <StepFrame class="bulk" title={t.bulk_title} current={state.step.number()}
+            names={&t.bulk_step_names[..]} {heading} texts={t} {footer}>
+            { body }
+        </StepFrame>
     }
 }

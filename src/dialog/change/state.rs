@@ -7,13 +7,12 @@ use std::rc::Rc;
 
 use crate::core::config::Config;
 use crate::core::generator::Generated;
-use crate::core::policy::{Blocklist, UserWords, Violation};
+use crate::core::policy::{UserWords, Violation};
 use crate::core::secret::Secret;
-use crate::core::strength::Estimate;
 use crate::core::wire::{
     ChangeRequest, Failure, StatusResponse, CURRENT_PASSWORD_FIELD, NEW_PASSWORD_FIELD,
 };
-use crate::dialog::kit::password::{Mode, PasswordDraft};
+use crate::dialog::kit::password::{Feedback, NewPassword, NewPasswordEdit};
 use crate::dialog::kit::submission::Submission;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -24,32 +23,18 @@ pub struct State {
     pub current_shown: bool,
     /// The backend said the current password is wrong (its words).
     pub current_error: Option<String>,
-    /// The new password: typed (the default) or suggested.
-    pub draft: PasswordDraft,
-    /// The backend refused the new password (its words).
-    pub new_error: Option<String>,
-    pub confirm: Secret,
+    /// The new password and its confirmation.
+    pub new: NewPassword,
     pub submission: Submission<StatusResponse>,
-    pub blocklist: Blocklist,
 }
 
 #[derive(Debug, Clone)]
 pub enum Action {
     CurrentEdited(Secret),
     ToggleShowCurrent,
-    NewEdited(Secret),
-    /// "Suggest a password": a freshly generated one.
-    Suggested(Generated),
-    ToggleShowNew,
-    ConfirmEdited(Secret),
-    Estimated {
-        revision: u32,
-        estimate: Estimate,
-    },
-    EstimationFailed {
-        revision: u32,
-    },
-    BlocklistChanged(Blocklist),
+    NewPassword(NewPasswordEdit),
+    /// The estimator's answer, or the blocklist.
+    Feedback(Feedback),
     Submit {
         fresh_key: String,
     },
@@ -69,34 +54,30 @@ impl State {
             current: Secret::default(),
             current_shown: false,
             current_error: None,
-            draft: PasswordDraft::new(Mode::Custom, generated),
-            new_error: None,
-            confirm: Secret::default(),
+            new: NewPassword::new(generated),
             submission: Submission::default(),
-            blocklist: Blocklist::None,
         }
     }
 
     pub fn new_password(&self) -> &Secret {
-        self.draft.password()
+        self.new.draft.password()
     }
 
     /// Why the new password may not be used; empty when it may.
     pub fn violations(&self) -> Vec<Violation> {
-        self.draft
-            .violations(&self.config.policy, &self.user, &self.blocklist)
+        self.new.draft.violations(&self.config.policy, &self.user)
     }
 
     /// The confirmation was typed and differs from the new password.
     pub fn mismatch(&self) -> bool {
-        !self.confirm.is_empty() && self.confirm != *self.new_password()
+        !self.new.confirm.is_empty() && self.new.confirm != *self.new_password()
     }
 
     pub fn can_submit(&self) -> bool {
         self.submission.can_send()
             && !self.current.is_empty()
             && self.violations().is_empty()
-            && self.confirm == *self.new_password()
+            && self.new.confirm == *self.new_password()
     }
 
     pub fn request(&self) -> ChangeRequest {
@@ -118,36 +99,19 @@ impl State {
                 s.submission.changed();
             }
             Action::ToggleShowCurrent => s.current_shown = !s.current_shown,
-            Action::NewEdited(text) if editable => {
-                s.draft.choose(Mode::Custom);
-                s.draft.edit(text);
-                s.new_error = None;
-                s.submission.changed();
+            Action::NewPassword(NewPasswordEdit::ToggleShown) => {
+                s.new.apply(NewPasswordEdit::ToggleShown);
             }
-            Action::Suggested(generated) if editable => {
-                s.confirm = generated.password.clone();
-                s.draft.regenerate(generated);
-                s.draft.choose(Mode::Generated);
-                s.draft.shown = true;
-                s.new_error = None;
-                s.submission.changed();
+            Action::NewPassword(edit) if !s.submission.frozen() => {
+                if s.new.apply(edit) {
+                    s.submission.changed();
+                }
             }
-            Action::ToggleShowNew => s.draft.toggle_shown(),
-            Action::ConfirmEdited(text) if editable => {
-                s.confirm = text;
-                s.submission.changed();
-            }
-            Action::Estimated { revision, estimate } => {
-                if !s.draft.estimated(revision, estimate) {
+            Action::Feedback(feedback) => {
+                if !s.new.draft.feedback(feedback) {
                     return self;
                 }
             }
-            Action::EstimationFailed { revision } => {
-                if !s.draft.estimation_failed(revision) {
-                    return self;
-                }
-            }
-            Action::BlocklistChanged(list) => s.blocklist = list,
             Action::Submit { fresh_key } if s.can_submit() => {
                 s.submission.start(fresh_key);
             }
@@ -162,7 +126,7 @@ impl State {
                         s.current = Secret::default();
                         s.current_error = Some(e.detail.clone());
                     } else if e.field == NEW_PASSWORD_FIELD {
-                        s.new_error = Some(e.detail.clone());
+                        s.new.error = Some(e.detail.clone());
                     }
                 }
             }
@@ -188,7 +152,9 @@ mod tests {
     use crate::core::config::{Element, Subject, Surroundings};
     use crate::core::generator::generate_for;
     use crate::core::random::OsRandom;
+    use crate::core::strength::Estimate;
     use crate::core::wire::{FieldError, Problem};
+    use crate::dialog::kit::password::Mode;
 
     fn fresh() -> Rc<State> {
         let around = Surroundings {
@@ -229,12 +195,14 @@ mod tests {
     }
 
     fn typed(s: Rc<State>, new: &str) -> Rc<State> {
-        let s = s.apply(Action::NewEdited(Secret::new(new)));
-        let revision = s.draft.revision;
-        s.apply(Action::Estimated {
+        let s = s.apply(Action::NewPassword(NewPasswordEdit::Typed(Secret::new(
+            new,
+        ))));
+        let revision = s.new.draft.revision;
+        s.apply(Action::Feedback(Feedback::Estimated {
             revision,
             estimate: strong(),
-        })
+        }))
     }
 
     fn submit(s: Rc<State>) -> Rc<State> {
@@ -248,12 +216,12 @@ mod tests {
         let s = fresh().apply(Action::CurrentEdited(Secret::new("Temp-1")));
         let s = typed(s, "Quokka-Marmalade-Tundra-7");
         assert!(!s.can_submit(), "not confirmed");
-        let s = s.apply(Action::ConfirmEdited(Secret::new(
-            "Quokka-Marmalade-Tundra",
+        let s = s.apply(Action::NewPassword(NewPasswordEdit::Confirmed(
+            Secret::new("Quokka-Marmalade-Tundra"),
         )));
         assert!(s.mismatch());
-        let s = s.apply(Action::ConfirmEdited(Secret::new(
-            "Quokka-Marmalade-Tundra-7",
+        let s = s.apply(Action::NewPassword(NewPasswordEdit::Confirmed(
+            Secret::new("Quokka-Marmalade-Tundra-7"),
         )));
         assert!(!s.mismatch());
         assert!(s.can_submit());
@@ -274,27 +242,29 @@ mod tests {
             &mut OsRandom,
         )
         .unwrap();
-        let s = s.apply(Action::Suggested(g.clone()));
+        let s = s.apply(Action::NewPassword(NewPasswordEdit::Suggested(g.clone())));
         assert_eq!(s.new_password(), &g.password);
-        assert!(s.draft.shown, "a suggestion is shown");
-        assert_eq!(s.confirm, g.password);
+        assert!(s.new.draft.shown, "a suggestion is shown");
+        assert_eq!(s.new.confirm, g.password);
         assert!(
-            s.draft.strength().is_some(),
+            s.new.draft.strength().is_some(),
             "its strength is exact at once"
         );
         assert!(s.can_submit());
-        let s = s.apply(Action::NewEdited(Secret::new("mine")));
-        assert_eq!(s.draft.mode, Mode::Custom);
-        assert!(s.draft.strength().is_none(), "waits for the estimator");
+        let s = s.apply(Action::NewPassword(NewPasswordEdit::Typed(Secret::new(
+            "mine",
+        ))));
+        assert_eq!(s.new.draft.mode, Mode::Custom);
+        assert!(s.new.draft.strength().is_none(), "waits for the estimator");
         assert!(s.mismatch());
     }
 
     #[test]
     fn a_wrong_current_password_clears_that_field_only_and_a_retry_keeps_the_key() {
         let s = fresh().apply(Action::CurrentEdited(Secret::new("Temp-1")));
-        let s = typed(s, "Quokka-Marmalade-Tundra-7").apply(Action::ConfirmEdited(Secret::new(
-            "Quokka-Marmalade-Tundra-7",
-        )));
+        let s = typed(s, "Quokka-Marmalade-Tundra-7").apply(Action::NewPassword(
+            NewPasswordEdit::Confirmed(Secret::new("Quokka-Marmalade-Tundra-7")),
+        ));
         let s = submit(s).apply(Action::Finished {
             attempt: 1,
             outcome: Err(Failure::Network),
@@ -327,7 +297,7 @@ mod tests {
             Some("The current password is wrong.")
         );
         assert_eq!(s.new_password().expose(), "Quokka-Marmalade-Tundra-7");
-        assert_eq!(s.confirm.expose(), "Quokka-Marmalade-Tundra-7");
+        assert_eq!(s.new.confirm.expose(), "Quokka-Marmalade-Tundra-7");
         let s = s.apply(Action::CurrentEdited(Secret::new("Temp-2")));
         assert_eq!(s.current_error, None);
         let s = submit(s);

@@ -12,14 +12,14 @@ use crate::core::idempotency::new_key;
 use crate::core::policy::UserWords;
 use crate::core::random::OsRandom;
 use crate::core::wire::StatusResponse;
-use crate::dialog::kit::password::Mode;
+use crate::dialog::kit::password::NewPasswordEdit;
 use crate::dialog::pieces::failure_message::{FailureMessage, Flow};
 use crate::dialog::pieces::hooks::{
-    dispatch_with, outgoing, use_blocklist, use_estimation, use_focus_on_change, use_submission,
+    dispatch_with, outgoing, use_focus_on_change, use_password_feedback, use_submission,
 };
-use crate::dialog::pieces::policy_status::{PolicyStatus, POLICY_STATUS_ID};
+use crate::dialog::pieces::new_password_form::NewPasswordForm;
+use crate::dialog::pieces::policy_status::POLICY_STATUS_ID;
 use crate::dialog::pieces::secret_field::SecretField;
-use crate::dialog::pieces::strength_meter::StrengthMeter;
 use crate::dialog::services::{Services, WidgetEvent};
 use crate::i18n::texts_for;
 
@@ -47,19 +47,12 @@ pub fn change_form(props: &ChangeFormProps) -> Html {
     let heading = use_node_ref();
     let services = &props.services;
 
-    use_blocklist(
+    use_password_feedback(
         services,
         state.config.blocklist_url.clone(),
-        dispatch_with(&d, Action::BlocklistChanged),
-    );
-    use_estimation(
-        services,
-        &state.draft,
+        &state.new.draft,
         state.user.estimator_inputs(),
-        dispatch_with(&d, |(revision, estimate)| match estimate {
-            Ok(estimate) => Action::Estimated { revision, estimate },
-            Err(()) => Action::EstimationFailed { revision },
-        }),
+        dispatch_with(&d, Action::Feedback),
     );
     {
         let state = state.clone();
@@ -101,10 +94,10 @@ pub fn change_form(props: &ChangeFormProps) -> Html {
     let in_flight = state.submission.in_flight();
     let suggest = {
         let state = state.clone();
-        Callback::from(move |_: MouseEvent| {
+        Callback::from(move |()| {
             let c = &state.config;
             if let Ok(g) = generate_for(&c.generator, &c.policy, &state.user, &mut OsRandom) {
-                state.dispatch(Action::Suggested(g));
+                state.dispatch(Action::NewPassword(NewPasswordEdit::Suggested(g)));
             }
         })
     };
@@ -124,12 +117,11 @@ pub fn change_form(props: &ChangeFormProps) -> Html {
     let editable = |on: Callback<crate::core::secret::Secret>| -> Option<Callback<String>> {
         (!locked).then(|| on.reform(crate::core::secret::Secret::new))
     };
-    let suggested = state.draft.mode == Mode::Generated;
     // Only a failure that no field explains gets the general message.
     let failure = state
         .submission
         .failure()
-        .filter(|_| state.current_error.is_none() && state.new_error.is_none());
+        .filter(|_| state.current_error.is_none() && state.new.error.is_none());
 
     html! {
         <section class="dialog change" part="dialog" aria-labelledby="rp-title">
@@ -146,19 +138,9 @@ pub fn change_form(props: &ChangeFormProps) -> Html {
                     on_toggle={dispatch_with(&d, |()| Action::ToggleShowCurrent)} texts={t}
                     on_input={editable(dispatch_with(&d, Action::CurrentEdited))} autocomplete="current-password"
                     error={state.current_error.clone().map(AttrValue::from)} />
-                <SecretField id="rp-password" label={t.new_password} value={state.new_password().expose().to_string()}
-                    shown={state.draft.shown} on_toggle={dispatch_with(&d, |()| Action::ToggleShowNew)} texts={t}
-                    on_input={editable(dispatch_with(&d, Action::NewEdited))} copyable={suggested}
-                    error={state.new_error.clone().map(AttrValue::from)} />
-                <button type="button" class="secondary regenerate" onclick={suggest} disabled={locked}>
-                    { t.suggest_password }
-                </button>
-                <StrengthMeter strength={state.draft.meter_strength()} estimation={state.draft.estimation.clone()} texts={t} detailed=true />
-                <PolicyStatus policy={state.config.policy.clone()} violations={state.violations()} texts={t} heading="h3" />
-                <SecretField id="rp-confirm" label={t.confirm_password} value={state.confirm.expose().to_string()}
-                    shown={state.draft.shown} on_toggle={dispatch_with(&d, |()| Action::ToggleShowNew)} texts={t}
-                    on_input={editable(dispatch_with(&d, Action::ConfirmEdited))}
-                    error={state.mismatch().then_some(AttrValue::Static(t.passwords_differ))} />
+                <NewPasswordForm entry={state.new.clone()} policy={state.config.policy.clone()}
+                    violations={state.violations()} {locked} policy_heading="h3" texts={t}
+                    on_edit={dispatch_with(&d, Action::NewPassword)} on_suggest={suggest} />
                 if let Some(failure) = failure {
                     <FailureMessage failure={failure.clone()} texts={t} flow={Flow::Change} />
                 }

@@ -39,6 +39,17 @@ pub struct PasswordDraft {
     pub shown: bool,
     /// Bumped whenever the strength the meter shows changes (for the strength event).
     pub strength_version: u32,
+    /// The organisation's blocklist, fetched once when configured.
+    pub blocklist: Blocklist,
+}
+
+/// What the browser tells a flow about its new password: the estimator's
+/// answer for an edit, or the organisation's blocklist.
+#[derive(Debug, Clone)]
+pub enum Feedback {
+    Estimated { revision: u32, estimate: Estimate },
+    EstimationFailed { revision: u32 },
+    Blocklist(Blocklist),
 }
 
 impl PasswordDraft {
@@ -52,6 +63,7 @@ impl PasswordDraft {
             previous_estimate: None,
             shown: false,
             strength_version: 1,
+            blocklist: Blocklist::None,
         }
     }
 
@@ -84,18 +96,13 @@ impl PasswordDraft {
     }
 
     /// Why the password may not be used; empty when it may.
-    pub fn violations(
-        &self,
-        policy: &Policy,
-        user: &UserWords,
-        blocklist: &Blocklist,
-    ) -> Vec<Violation> {
+    pub fn violations(&self, policy: &Policy, user: &UserWords) -> Vec<Violation> {
         // A banned-password list holds what people choose; a generated password
         // is drawn from 2^100 or so, so it neither waits for the list nor
         // needs it (it is the way out when the list cannot be loaded).
         let blocklist = match self.mode {
             Mode::Generated => &Blocklist::None,
-            Mode::Custom => blocklist,
+            Mode::Custom => &self.blocklist,
         };
         policy.check(
             self.password().expose(),
@@ -160,7 +167,89 @@ impl PasswordDraft {
         true
     }
 
+    /// Takes the browser's feedback; false when it changes nothing (a late
+    /// estimate of a text that is gone).
+    pub fn feedback(&mut self, feedback: Feedback) -> bool {
+        match feedback {
+            Feedback::Estimated { revision, estimate } => self.estimated(revision, estimate),
+            Feedback::EstimationFailed { revision } => self.estimation_failed(revision),
+            Feedback::Blocklist(list) => {
+                self.blocklist = list;
+                true
+            }
+        }
+    }
+
     pub fn toggle_shown(&mut self) {
         self.shown = !self.shown;
+    }
+}
+
+/// A user's own new password and its confirmation (a change, a recovery):
+/// typed by default; "Suggest a password" puts a generated one in both
+/// fields, shown, and typing in the first makes it the user's own again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPassword {
+    pub draft: PasswordDraft,
+    pub confirm: Secret,
+    /// The backend refused it (its words, at the field).
+    pub error: Option<String>,
+}
+
+/// What the user does to a [`NewPassword`].
+#[derive(Debug, Clone)]
+pub enum NewPasswordEdit {
+    Typed(Secret),
+    /// "Suggest a password": a freshly generated one.
+    Suggested(Generated),
+    ToggleShown,
+    Confirmed(Secret),
+}
+
+impl NewPassword {
+    /// `generated` is the first suggestion, kept until one is asked for.
+    pub fn new(generated: Generated) -> Self {
+        Self {
+            draft: PasswordDraft::new(Mode::Custom, generated),
+            confirm: Secret::default(),
+            error: None,
+        }
+    }
+
+    pub fn password(&self) -> &Secret {
+        self.draft.password()
+    }
+
+    /// The confirmation was typed and differs.
+    pub fn mismatch(&self) -> bool {
+        !self.confirm.is_empty() && self.confirm != *self.password()
+    }
+
+    pub fn confirmed(&self) -> bool {
+        self.confirm == *self.password()
+    }
+
+    /// True when what would be sent changed (so the next request is a new one).
+    pub fn apply(&mut self, edit: NewPasswordEdit) -> bool {
+        match edit {
+            NewPasswordEdit::Typed(text) => {
+                self.draft.choose(Mode::Custom);
+                self.draft.edit(text);
+                self.error = None;
+            }
+            NewPasswordEdit::Suggested(generated) => {
+                self.confirm = generated.password.clone();
+                self.draft.regenerate(generated);
+                self.draft.choose(Mode::Generated);
+                self.draft.shown = true;
+                self.error = None;
+            }
+            NewPasswordEdit::ToggleShown => {
+                self.draft.toggle_shown();
+                return false;
+            }
+            NewPasswordEdit::Confirmed(text) => self.confirm = text,
+        }
+        true
     }
 }

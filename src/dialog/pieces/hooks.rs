@@ -1,14 +1,13 @@
 //! The effects every flow needs, as named hooks: each takes what it reads and
 //! reports back through a callback, so a flow's view is its screens plus one
-//! line per effect.
+//! call per effect.
 
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use crate::core::policy::Blocklist;
-use crate::core::strength::Estimate;
 use crate::core::wire::{Failure, ResetResponse, Response, ResultStatus};
-use crate::dialog::kit::password::{Mode, PasswordDraft};
+use crate::dialog::kit::password::{Feedback, Mode, PasswordDraft};
 use crate::dialog::kit::submission::Submission;
 use crate::dialog::services::{OutgoingRequest, Services, WidgetEvent};
 use crate::i18n::Texts;
@@ -26,33 +25,33 @@ where
     Callback::from(move |e: E| dispatcher.dispatch(make(e)))
 }
 
-/// The organisation's blocklist, when configured: loaded once per URL, with
-/// `Blocklist::Loading` reported first.
+/// What a new password needs from outside, reported as [`Feedback`]: the
+/// organisation's blocklist, when configured (loaded once per URL, with
+/// `Blocklist::Loading` reported first), and the estimate of a typed password.
+/// The estimator starts loading when typing is chosen (a generated password
+/// never needs it); each edit is estimated (the answer carries its revision,
+/// so the reducer drops late ones); and each new strength the meter shows is
+/// told to the page (score only, never the password).
 #[hook]
-pub fn use_blocklist(services: &Services, url: Option<String>, on_change: Callback<Blocklist>) {
-    let blocklists = services.blocklists.clone();
-    use_effect_with(url, move |url| {
-        if let Some(url) = url.clone() {
-            on_change.emit(Blocklist::Loading);
-            wasm_bindgen_futures::spawn_local(async move {
-                on_change.emit(blocklists.load(&url).await);
-            });
-        }
-    });
-}
-
-/// The estimate of a typed password: the estimator starts loading when typing
-/// is chosen (a generated password never needs it), each edit is estimated
-/// (the answer carries its revision, so the reducer drops late ones), and
-/// each new strength the meter shows is told to the page (score only, never
-/// the password).
-#[hook]
-pub fn use_estimation(
+pub fn use_password_feedback(
     services: &Services,
+    blocklist_url: Option<String>,
     draft: &PasswordDraft,
     user_inputs: Vec<String>,
-    on_estimate: Callback<(u32, Result<Estimate, ()>)>,
+    on_feedback: Callback<Feedback>,
 ) {
+    {
+        let blocklists = services.blocklists.clone();
+        let on_feedback = on_feedback.clone();
+        use_effect_with(blocklist_url, move |url| {
+            if let Some(url) = url.clone() {
+                on_feedback.emit(Feedback::Blocklist(Blocklist::Loading));
+                wasm_bindgen_futures::spawn_local(async move {
+                    on_feedback.emit(Feedback::Blocklist(blocklists.load(&url).await));
+                });
+            }
+        });
+    }
     {
         let estimator = services.estimator.clone();
         use_effect_with(draft.mode, move |mode| {
@@ -70,7 +69,10 @@ pub fn use_estimation(
                 let revision = *revision;
                 let future = estimator.estimate(password.expose(), &user_inputs);
                 wasm_bindgen_futures::spawn_local(async move {
-                    on_estimate.emit((revision, future.await));
+                    on_feedback.emit(match future.await {
+                        Ok(estimate) => Feedback::Estimated { revision, estimate },
+                        Err(()) => Feedback::EstimationFailed { revision },
+                    });
                 });
             }
         });

@@ -6,14 +6,13 @@ use std::rc::Rc;
 
 use crate::core::config::Config;
 use crate::core::generator::Generated;
-use crate::core::policy::{Blocklist, UserWords, Violation};
+use crate::core::policy::{UserWords, Violation};
 use crate::core::secret::Secret;
-use crate::core::strength::Estimate;
 use crate::core::wire::{
     CodeRequest, CompletionRequest, Failure, StatusResponse, VerificationRequest,
     VerificationResponse, CODE_FIELD, NEW_PASSWORD_FIELD,
 };
-use crate::dialog::kit::password::{Mode, PasswordDraft};
+use crate::dialog::kit::password::{Feedback, NewPassword, NewPasswordEdit};
 use crate::dialog::kit::submission::Submission;
 
 /// How long "Send a new code" waits after each code sent.
@@ -54,14 +53,11 @@ pub struct State {
     pub verification: Submission<VerificationResponse>,
     /// Proof of the verified code, for the completion only.
     pub token: Option<Secret>,
-    pub draft: PasswordDraft,
-    pub confirm: Secret,
-    /// The backend refused the new password (its words).
-    pub new_error: Option<String>,
+    /// The new password and its confirmation.
+    pub new: NewPassword,
     pub completion: Submission<StatusResponse>,
     /// Why the user is back at step 1 (the recovery expired or was used).
     pub restarted: Option<String>,
-    pub blocklist: Blocklist,
 }
 
 #[derive(Debug, Clone)]
@@ -84,18 +80,9 @@ pub enum Action {
         attempt: u32,
         outcome: Result<VerificationResponse, Failure>,
     },
-    NewEdited(Secret),
-    Suggested(Generated),
-    ToggleShowNew,
-    ConfirmEdited(Secret),
-    Estimated {
-        revision: u32,
-        estimate: Estimate,
-    },
-    EstimationFailed {
-        revision: u32,
-    },
-    BlocklistChanged(Blocklist),
+    NewPassword(NewPasswordEdit),
+    /// The estimator's answer, or the blocklist.
+    Feedback(Feedback),
     Complete {
         fresh_key: String,
     },
@@ -119,12 +106,9 @@ impl State {
             code_error: None,
             verification: Submission::default(),
             token: None,
-            draft: PasswordDraft::new(Mode::Custom, generated),
-            confirm: Secret::default(),
-            new_error: None,
+            new: NewPassword::new(generated),
             completion: Submission::default(),
             restarted: None,
-            blocklist: Blocklist::None,
         }
     }
 
@@ -149,16 +133,15 @@ impl State {
     }
 
     pub fn new_password(&self) -> &Secret {
-        self.draft.password()
+        self.new.draft.password()
     }
 
     pub fn violations(&self) -> Vec<Violation> {
-        self.draft
-            .violations(&self.config.policy, &self.user(), &self.blocklist)
+        self.new.draft.violations(&self.config.policy, &self.user())
     }
 
     pub fn mismatch(&self) -> bool {
-        !self.confirm.is_empty() && self.confirm != *self.new_password()
+        !self.new.confirm.is_empty() && self.new.confirm != *self.new_password()
     }
 
     /// Send code (or, once one was sent, Send a new code).
@@ -177,7 +160,7 @@ impl State {
             && self.token.is_some()
             && self.completion.can_send()
             && self.violations().is_empty()
-            && self.confirm == *self.new_password()
+            && self.new.confirm == *self.new_password()
     }
 
     pub fn code_request(&self) -> CodeRequest {
@@ -203,11 +186,11 @@ impl State {
     /// Back to step 1 with the login kept: the code and token are gone.
     fn start_again(&mut self, why: Option<String>) {
         let login = std::mem::take(&mut self.login);
-        let fresh = State::new(self.config.clone(), self.draft.generated.clone());
+        let mut fresh = State::new(self.config.clone(), self.new.draft.generated.clone());
+        fresh.new.draft.blocklist = std::mem::take(&mut self.new.draft.blocklist);
         *self = State {
             login,
             restarted: why,
-            blocklist: std::mem::take(&mut self.blocklist),
             ..fresh
         };
     }
@@ -267,36 +250,19 @@ impl State {
                     s.code_error = Some(e.detail.clone());
                 }
             }
-            Action::NewEdited(text) if !s.completion.frozen() => {
-                s.draft.choose(Mode::Custom);
-                s.draft.edit(text);
-                s.new_error = None;
-                s.completion.changed();
+            Action::NewPassword(NewPasswordEdit::ToggleShown) => {
+                s.new.apply(NewPasswordEdit::ToggleShown);
             }
-            Action::Suggested(generated) if !s.completion.frozen() => {
-                s.confirm = generated.password.clone();
-                s.draft.regenerate(generated);
-                s.draft.choose(Mode::Generated);
-                s.draft.shown = true;
-                s.new_error = None;
-                s.completion.changed();
+            Action::NewPassword(edit) if !s.completion.frozen() => {
+                if s.new.apply(edit) {
+                    s.completion.changed();
+                }
             }
-            Action::ToggleShowNew => s.draft.toggle_shown(),
-            Action::ConfirmEdited(text) if !s.completion.frozen() => {
-                s.confirm = text;
-                s.completion.changed();
-            }
-            Action::Estimated { revision, estimate } => {
-                if !s.draft.estimated(revision, estimate) {
+            Action::Feedback(feedback) => {
+                if !s.new.draft.feedback(feedback) {
                     return self;
                 }
             }
-            Action::EstimationFailed { revision } => {
-                if !s.draft.estimation_failed(revision) {
-                    return self;
-                }
-            }
-            Action::BlocklistChanged(list) => s.blocklist = list,
             Action::Complete { fresh_key } if s.can_complete() => {
                 s.completion.start(fresh_key);
             }
@@ -322,7 +288,7 @@ impl State {
                         .iter()
                         .find(|e| e.field == NEW_PASSWORD_FIELD)
                     {
-                        s.new_error = Some(e.detail.clone());
+                        s.new.error = Some(e.detail.clone());
                     }
                 }
             }
@@ -471,9 +437,11 @@ mod tests {
     fn an_expired_recovery_starts_again_with_the_login_kept() {
         let s = verified(code_sent());
         let g = generate(&s.config.generator, &mut OsRandom).unwrap();
-        let s = s.apply(Action::Suggested(g)).apply(Action::Complete {
-            fresh_key: "k".into(),
-        });
+        let s = s
+            .apply(Action::NewPassword(NewPasswordEdit::Suggested(g)))
+            .apply(Action::Complete {
+                fresh_key: "k".into(),
+            });
         assert!(s.completion.in_flight());
         let s = s.apply(Action::Completed {
             attempt: 1,
@@ -498,15 +466,19 @@ mod tests {
     fn a_lost_completion_is_retried_with_the_same_key_and_password() {
         let s = verified(code_sent());
         let g = generate(&s.config.generator, &mut OsRandom).unwrap();
-        let s = s.apply(Action::Suggested(g)).apply(Action::Complete {
-            fresh_key: "k".into(),
-        });
+        let s = s
+            .apply(Action::NewPassword(NewPasswordEdit::Suggested(g)))
+            .apply(Action::Complete {
+                fresh_key: "k".into(),
+            });
         let sent = s.completion_request();
         let s = s.apply(Action::Completed {
             attempt: 1,
             outcome: Err(Failure::Network),
         });
-        let s = s.apply(Action::NewEdited(Secret::new("other")));
+        let s = s.apply(Action::NewPassword(NewPasswordEdit::Typed(Secret::new(
+            "other",
+        ))));
         assert_eq!(
             s.completion_request(),
             sent,

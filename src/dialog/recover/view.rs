@@ -13,15 +13,15 @@ use crate::core::idempotency::new_key;
 use crate::core::random::OsRandom;
 use crate::core::secret::Secret;
 use crate::core::wire::{StatusResponse, VerificationResponse};
+use crate::dialog::kit::password::NewPasswordEdit;
 use crate::dialog::pieces::failure_message::{FailureMessage, Flow};
 use crate::dialog::pieces::hooks::{
-    dispatch_with, outgoing, use_blocklist, use_countdown, use_estimation, use_focus_on_change,
+    dispatch_with, outgoing, use_countdown, use_focus_on_change, use_password_feedback,
     use_submission,
 };
-use crate::dialog::pieces::policy_status::{PolicyStatus, POLICY_STATUS_ID};
-use crate::dialog::pieces::secret_field::SecretField;
-use crate::dialog::pieces::step_indicator::StepIndicator;
-use crate::dialog::pieces::strength_meter::StrengthMeter;
+use crate::dialog::pieces::new_password_form::NewPasswordForm;
+use crate::dialog::pieces::policy_status::POLICY_STATUS_ID;
+use crate::dialog::pieces::step_frame::StepFrame;
 use crate::dialog::services::{Services, WidgetEvent};
 use crate::i18n::texts_for;
 
@@ -53,19 +53,12 @@ pub fn recover_form(props: &RecoverFormProps) -> Html {
     let services = &props.services;
     let endpoint = state.config.endpoint.clone();
 
-    use_blocklist(
+    use_password_feedback(
         services,
         state.config.blocklist_url.clone(),
-        dispatch_with(&d, Action::BlocklistChanged),
-    );
-    use_estimation(
-        services,
-        &state.draft,
+        &state.new.draft,
         state.user().estimator_inputs(),
-        dispatch_with(&d, |(revision, estimate)| match estimate {
-            Ok(estimate) => Action::Estimated { revision, estimate },
-            Err(()) => Action::EstimationFailed { revision },
-        }),
+        dispatch_with(&d, Action::Feedback),
     );
     // The three requests; the page hears of errors, and of the last one's success.
     {
@@ -228,17 +221,14 @@ pub fn recover_form(props: &RecoverFormProps) -> Html {
             let locked = state.completion.frozen();
             let suggest = {
                 let state = state.clone();
-                Callback::from(move |_: MouseEvent| {
+                Callback::from(move |()| {
                     let c = &state.config;
                     if let Ok(g) =
                         generate_for(&c.generator, &c.policy, &state.user(), &mut OsRandom)
                     {
-                        state.dispatch(Action::Suggested(g));
+                        state.dispatch(Action::NewPassword(NewPasswordEdit::Suggested(g)));
                     }
                 })
-            };
-            let editable = |make: fn(Secret) -> Action| {
-                (!locked).then(|| dispatch_with(&d, move |text: String| make(Secret::new(text))))
             };
             let retry = state
                 .completion
@@ -247,18 +237,10 @@ pub fn recover_form(props: &RecoverFormProps) -> Html {
             (
                 html! {
                     <div class="step">
-                        <SecretField id="rp-password" label={t.new_password} value={state.new_password().expose().to_string()}
-                            shown={state.draft.shown} on_toggle={dispatch_with(&d, |()| Action::ToggleShowNew)} texts={t}
-                            on_input={editable(Action::NewEdited)} copyable={state.draft.mode == crate::dialog::kit::password::Mode::Generated}
-                            error={state.new_error.clone().map(AttrValue::from)} />
-                        <button type="button" class="secondary regenerate" onclick={suggest} disabled={locked}>{ t.suggest_password }</button>
-                        <StrengthMeter strength={state.draft.meter_strength()} estimation={state.draft.estimation.clone()} texts={t} detailed=true />
-                        <PolicyStatus policy={state.config.policy.clone()} violations={state.violations()} texts={t} />
-                        <SecretField id="rp-confirm" label={t.confirm_password} value={state.confirm.expose().to_string()}
-                            shown={state.draft.shown} on_toggle={dispatch_with(&d, |()| Action::ToggleShowNew)} texts={t}
-                            on_input={editable(Action::ConfirmEdited)}
-                            error={state.mismatch().then_some(AttrValue::Static(t.passwords_differ))} />
-                        if let Some(failure) = state.completion.failure().filter(|_| state.new_error.is_none()) {
+                        <NewPasswordForm entry={state.new.clone()} policy={state.config.policy.clone()}
+                            violations={state.violations()} {locked} policy_heading="h4" texts={t}
+                            on_edit={dispatch_with(&d, Action::NewPassword)} on_suggest={suggest} />
+                        if let Some(failure) = state.completion.failure().filter(|_| state.new.error.is_none()) {
                             <FailureMessage failure={failure.clone()} texts={t} flow={Flow::Recover} />
                         }
                     </div>
@@ -276,16 +258,9 @@ pub fn recover_form(props: &RecoverFormProps) -> Html {
     };
     let names = &t.recover_step_names[..];
     html! {
-        <section class="dialog recover" part="dialog" aria-labelledby="rp-title">
-            <header class="header" part="header">
-                <h2 id="rp-title">{ t.recover_title }</h2>
-                <StepIndicator current={state.step.number()} {names} texts={t} />
-            </header>
-            <div class="body" part="body">
-                <h3 class="step-heading" tabindex="-1" ref={heading}>{ names[state.step.number() - 1] }</h3>
-                { body }
-            </div>
-            <footer class="footer" part="footer">{ footer }</footer>
-        </section>
+        <StepFrame class="recover" title={t.recover_title} current={state.step.number()} {names}
+            {heading} texts={t} {footer}>
+            { body }
+        </StepFrame>
     }
 }

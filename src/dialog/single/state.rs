@@ -8,12 +8,12 @@ use std::rc::Rc;
 
 use crate::core::config::Config;
 use crate::core::generator::Generated;
-use crate::core::policy::{Blocklist, UserWords, Violation};
+use crate::core::policy::{UserWords, Violation};
 use crate::core::secret::Secret;
-use crate::core::strength::{Estimate, Strength};
+use crate::core::strength::Strength;
 use crate::core::wire::{Outcome, PasswordSource, ResetEntry, ResetRequest, ResetResponse};
 use crate::dialog::kit::delivery::DeliveryForm;
-use crate::dialog::kit::password::{Mode, PasswordDraft};
+use crate::dialog::kit::password::{Feedback, Mode, PasswordDraft};
 use crate::dialog::kit::submission::Submission;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,8 +44,6 @@ pub struct State {
     pub draft: PasswordDraft,
     pub delivery: DeliveryForm,
     pub submission: Submission<ResetResponse>,
-    /// The organisation's blocklist, fetched once when configured.
-    pub blocklist: Blocklist,
 }
 
 #[derive(Debug, Clone)]
@@ -53,13 +51,8 @@ pub enum Action {
     ChooseMode(Mode),
     Regenerated(Generated),
     CustomEdited(Secret),
-    Estimated {
-        revision: u32,
-        estimate: Estimate,
-    },
-    EstimationFailed {
-        revision: u32,
-    },
+    /// The estimator's answer, or the blocklist.
+    Feedback(Feedback),
     ToggleShowPassword,
     Next,
     Back,
@@ -75,8 +68,6 @@ pub enum Action {
     },
     /// One second of a `Retry-After` wait has passed.
     RetryTick,
-    /// The blocklist was fetched (or could not be).
-    BlocklistChanged(Blocklist),
 }
 
 impl State {
@@ -88,7 +79,6 @@ impl State {
             step: Step::Password,
             draft: PasswordDraft::new(Mode::Generated, generated),
             submission: Submission::default(),
-            blocklist: Blocklist::None,
         }
     }
 
@@ -104,8 +94,7 @@ impl State {
 
     /// Why the password may not be used; empty when it may.
     pub fn violations(&self) -> Vec<Violation> {
-        self.draft
-            .violations(&self.config.policy, &self.user, &self.blocklist)
+        self.draft.violations(&self.config.policy, &self.user)
     }
 
     pub fn can_go_next(&self) -> bool {
@@ -162,13 +151,8 @@ impl State {
                 s.draft.edit(text);
                 s.submission.changed();
             }
-            Action::Estimated { revision, estimate } => {
-                if !s.draft.estimated(revision, estimate) {
-                    return self;
-                }
-            }
-            Action::EstimationFailed { revision } => {
-                if !s.draft.estimation_failed(revision) {
+            Action::Feedback(feedback) => {
+                if !s.draft.feedback(feedback) {
                     return self;
                 }
             }
@@ -196,7 +180,6 @@ impl State {
             Action::Submit { fresh_key } if s.can_submit() => {
                 s.submission.start(fresh_key);
             }
-            Action::BlocklistChanged(blocklist) => s.blocklist = blocklist,
             Action::RetryTick => s.submission.tick(),
             Action::Finished { attempt, outcome } => {
                 if !s.submission.finish(attempt, outcome) {
@@ -234,7 +217,9 @@ mod tests {
     use super::*;
     use crate::core::config::Subject;
     use crate::core::generator::{generate, GeneratorOptions};
+    use crate::core::policy::Blocklist;
     use crate::core::random::OsRandom;
+    use crate::core::strength::Estimate;
     use crate::core::wire::Failure;
     use crate::core::wire::{
         Delivery, DeliveryStatus, FieldError, Problem, ResultStatus, UserResult,
@@ -334,10 +319,10 @@ mod tests {
         let s = run(
             s,
             [
-                Action::Estimated {
+                Action::Feedback(Feedback::Estimated {
                     revision: 1,
                     estimate: strong_estimate(),
-                },
+                }),
                 Action::Next,
             ],
         );
@@ -353,18 +338,18 @@ mod tests {
                 Action::ChooseMode(Mode::Custom),
                 Action::CustomEdited(Secret::new("a-long-password-1")),
                 Action::CustomEdited(Secret::new("a-long-password-12")),
-                Action::Estimated {
+                Action::Feedback(Feedback::Estimated {
                     revision: 1,
                     estimate: strong_estimate(),
-                },
+                }),
             ],
         );
         assert_eq!(s.draft.estimation, Estimation::Checking);
         assert_eq!(s.draft.meter_strength(), None, "nothing known yet");
-        let s = s.apply(Action::Estimated {
+        let s = s.apply(Action::Feedback(Feedback::Estimated {
             revision: 2,
             estimate: strong_estimate(),
-        });
+        }));
         assert!(matches!(s.draft.estimation, Estimation::Known(_)));
     }
 
@@ -373,7 +358,10 @@ mod tests {
         for list in [Blocklist::Loading, Blocklist::Unavailable] {
             let s = run(
                 fresh(),
-                [Action::BlocklistChanged(list.clone()), Action::Next],
+                [
+                    Action::Feedback(Feedback::Blocklist(list.clone())),
+                    Action::Next,
+                ],
             );
             assert_eq!(s.step, Step::Strength);
             assert!(s.violations().is_empty(), "{:?}", s.violations());
@@ -384,10 +372,10 @@ mod tests {
                     Action::Back,
                     Action::ChooseMode(Mode::Custom),
                     Action::CustomEdited(Secret::new("a-long-password-1")),
-                    Action::Estimated {
+                    Action::Feedback(Feedback::Estimated {
                         revision: 1,
                         estimate: strong_estimate(),
-                    },
+                    }),
                     Action::Next,
                 ],
             );
@@ -407,10 +395,10 @@ mod tests {
             [
                 Action::ChooseMode(Mode::Custom),
                 Action::CustomEdited(Secret::new("a-long-password-1")),
-                Action::Estimated {
+                Action::Feedback(Feedback::Estimated {
                     revision: 1,
                     estimate: strong_estimate(),
-                },
+                }),
                 Action::Next,
                 Action::Next,
                 Action::RecipientsEdited("it@contoso.com".into()),
@@ -616,10 +604,10 @@ mod tests {
             [
                 Action::ChooseMode(Mode::Custom),
                 Action::CustomEdited(Secret::new("a-long-password-1")),
-                Action::Estimated {
+                Action::Feedback(Feedback::Estimated {
                     revision: 1,
                     estimate: strong_estimate(),
-                },
+                }),
                 Action::CustomEdited(Secret::new("a-long-password-12")),
             ],
         );

@@ -17,12 +17,11 @@ use crate::dialog::kit::password::Mode;
 use crate::dialog::pieces::delivery_form::DeliveryFormView;
 use crate::dialog::pieces::failure_message::FailureMessage;
 use crate::dialog::pieces::hooks::{
-    dispatch_with, outgoing, reset_done, use_blocklist, use_estimation, use_focus_on_change,
-    use_submission,
+    dispatch_with, outgoing, reset_done, use_focus_on_change, use_password_feedback, use_submission,
 };
 use crate::dialog::pieces::new_password::NewPassword;
 use crate::dialog::pieces::policy_status::POLICY_STATUS_ID;
-use crate::dialog::pieces::step_indicator::StepIndicator;
+use crate::dialog::pieces::step_frame::StepFrame;
 use crate::dialog::services::{Services, WidgetEvent};
 use crate::i18n::texts_for;
 
@@ -50,19 +49,12 @@ pub fn dialog(props: &DialogProps) -> Html {
     let heading = use_node_ref();
     let services = &props.services;
 
-    use_blocklist(
+    use_password_feedback(
         services,
         state.config.blocklist_url.clone(),
-        dispatch_with(&d, Action::BlocklistChanged),
-    );
-    use_estimation(
-        services,
         &state.draft,
         state.user.estimator_inputs(),
-        dispatch_with(&d, |(revision, estimate)| match estimate {
-            Ok(estimate) => Action::Estimated { revision, estimate },
-            Err(()) => Action::EstimationFailed { revision },
-        }),
+        dispatch_with(&d, Action::Feedback),
     );
     {
         let state = state.clone();
@@ -152,34 +144,29 @@ pub fn dialog(props: &DialogProps) -> Html {
         t.reset_password.to_string()
     };
 
+    let footer = html! {
+        <>
+            if state.step != Step::Password {
+                <button type="button" class="secondary" onclick={dispatch_with(&d, |_: MouseEvent| Action::Back)}
+                    disabled={in_flight}>{ t.back }</button>
+            }
+            if state.step == Step::Delivery {
+                <button type="button" class="primary" onclick={dispatch_with(&d, |_: MouseEvent| Action::Submit { fresh_key: new_key(&mut OsRandom) })}
+                    disabled={!state.can_submit()} aria-busy={in_flight.to_string()}>
+                    { submit_label }
+                </button>
+            } else {
+                <button type="button" class="primary" onclick={dispatch_with(&d, |_: MouseEvent| Action::Next)}
+                    disabled={!state.can_go_next()} aria-describedby={(state.step == Step::Strength).then_some(POLICY_STATUS_ID)}>
+                    { t.next }
+                </button>
+            }
+        </>
+    };
     html! {
-        <section class="dialog" part="dialog" aria-labelledby="rp-title">
-            <header class="header" part="header">
-                <h2 id="rp-title">{ t.dialog_title }</h2>
-                <p class="who">{ state.user.display_name().to_string() }</p>
-                <StepIndicator current={state.step.number()} names={&t.step_names[..]} texts={t} />
-            </header>
-            <div class="body" part="body">
-                <h3 class="step-heading" tabindex="-1" ref={heading}>{ t.step_names[state.step.number() - 1] }</h3>
-                { step_body }
-            </div>
-            <footer class="footer" part="footer">
-                if state.step != Step::Password {
-                    <button type="button" class="secondary" onclick={dispatch_with(&d, |_: MouseEvent| Action::Back)}
-                        disabled={in_flight}>{ t.back }</button>
-                }
-                if state.step == Step::Delivery {
-                    <button type="button" class="primary" onclick={dispatch_with(&d, |_: MouseEvent| Action::Submit { fresh_key: new_key(&mut OsRandom) })}
-                        disabled={!state.can_submit()} aria-busy={in_flight.to_string()}>
-                        { submit_label }
-                    </button>
-                } else {
-                    <button type="button" class="primary" onclick={dispatch_with(&d, |_: MouseEvent| Action::Next)}
-                        disabled={!state.can_go_next()} aria-describedby={(state.step == Step::Strength).then_some(POLICY_STATUS_ID)}>
-                        { t.next }
-                    </button>
-                }
-            </footer>
-        </section>
+        <StepFrame title={t.dialog_title} who={AttrValue::from(state.user.display_name().to_string())}
+            current={state.step.number()} names={&t.step_names[..]} {heading} texts={t} {footer}>
+            { step_body }
+        </StepFrame>
     }
 }
