@@ -401,6 +401,30 @@ pub fn insert_user(
 /// `temporary_hours`: the password is temporary (the user must change it)
 /// and expires after that many hours; `None`: a lasting password.
 /// Call inside the request's transaction.
+/// Keeps the user's password and requires a change at the next sign-in (an
+/// administrator's `unchanged` request); recorded as a reset of that source.
+/// Their sessions stay, but as must-change sessions from their next request.
+pub fn require_change(
+    conn: &Connection,
+    user_id: &str,
+    password_source: &str,
+    idempotency_key: Option<&str>,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE users SET must_change_password = 1, temporary_password_expires_at = NULL
+         WHERE id = ?1",
+        params![user_id],
+    )?;
+    conn.execute(
+        &format!(
+            "INSERT INTO resets (user_id, idempotency_key, password_source, created_at)
+             VALUES (?1, ?2, ?3, {NOW})"
+        ),
+        params![user_id, idempotency_key, password_source],
+    )?;
+    Ok(())
+}
+
 pub fn apply_reset(
     conn: &Connection,
     user_id: &str,

@@ -26,6 +26,27 @@ pub fn outbox_message(users: &[User], must_change: bool) -> (String, String) {
     (subject(users), body(entries, must_change))
 }
 
+/// The notice of an `unchanged` request: who must change their password at
+/// their next sign-in. There is no password in it to mask.
+pub fn change_required_message(users: &[User]) -> (String, String) {
+    let subject = match users {
+        [one] => format!("Password change required for {} ({})", one.name, one.id),
+        many => format!("Password change required for {} users", many.len()),
+    };
+    let mut body = String::from(
+        "These users keep their password and must change it when they next sign in:
+",
+    );
+    for user in users {
+        body.push_str(&format!(
+            "- {} ({})
+",
+            user.name, user.id
+        ));
+    }
+    (subject, body)
+}
+
 /// Subject and body of the real e-mail; `passwords[i]` belongs to `users[i]`.
 pub fn smtp_message(users: &[User], passwords: &[&str], must_change: bool) -> (String, String) {
     let entries = users

@@ -124,6 +124,17 @@ fn shape_problem(path: &str, error: &serde_json::Error) -> Problem {
     }
 }
 
+/// The 400 for a required field that is missing, as a shape error says it:
+/// for a field that only some requests need (a reset's password is absent
+/// only when `passwordSource` is `unchanged`).
+pub fn missing_field(field: &str) -> Problem {
+    let detail = "This field is required.";
+    Problem::bad_request(format!(
+        "The request body does not have the expected shape. {field}: {detail}"
+    ))
+    .with_error(field, detail)
+}
+
 /// `resets[0].password`, as `serde_path_to_error` writes it; "" for the root.
 fn format_path(segments: &[&Segment]) -> String {
     let mut path = String::new();

@@ -5,6 +5,7 @@ mod common;
 
 mod authorization;
 mod bulk;
+mod change_required;
 mod delivery;
 mod end_to_end;
 mod faults;

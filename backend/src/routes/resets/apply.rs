@@ -6,7 +6,8 @@ use rusqlite::Connection;
 
 use super::validation::unknown_user;
 use super::wire::{
-    to_json, Delivery, DeliveryStatus, ResetRequest, ResetResponse, ResetResult, ResultStatus,
+    to_json, Delivery, DeliveryStatus, PasswordSource, ResetRequest, ResetResponse, ResetResult,
+    ResultStatus,
 };
 use crate::db::{self, User};
 use crate::delivery;
@@ -33,7 +34,7 @@ pub(super) enum Outcome {
 pub(super) fn apply(
     conn: &mut Connection,
     request: &ResetRequest,
-    hashes: &[String],
+    hashes: &[Option<String>],
     key: Option<(&str, &str)>,
     canonical: &[u8],
     smtp: bool,
@@ -54,20 +55,25 @@ pub(super) fn apply(
     for (index, (entry, hash)) in request.resets.iter().zip(hashes).enumerate() {
         match db::find_user(&tx, &entry.user_id)? {
             Some(user) => {
-                let temporary = request
-                    .force_change_password_next_sign_in
-                    .then_some(temporary_hours);
-                db::apply_reset(
-                    &tx,
-                    &user.id,
-                    hash,
-                    temporary,
-                    request.password_source.as_str(),
-                    key.map(|(key, _)| key),
-                )?;
+                let source = request.password_source.as_str();
+                let key = key.map(|(key, _)| key);
+                let status = match hash {
+                    Some(hash) => {
+                        let temporary = request
+                            .force_change_password_next_sign_in
+                            .then_some(temporary_hours);
+                        db::apply_reset(&tx, &user.id, hash, temporary, source, key)?;
+                        ResultStatus::Reset
+                    }
+                    // `unchanged`: the password stays; the change is required.
+                    None => {
+                        db::require_change(&tx, &user.id, source, key)?;
+                        ResultStatus::Required
+                    }
+                };
                 results.push(ResetResult {
                     user_id: user.id.clone(),
-                    status: ResultStatus::Reset,
+                    status,
                     detail: None,
                 });
                 reset_users.push((user, index));
@@ -98,8 +104,11 @@ pub(super) fn apply(
             )
         } else {
             let users: Vec<User> = reset_users.iter().map(|(user, _)| user.clone()).collect();
-            let (subject, body) =
-                delivery::outbox_message(&users, request.force_change_password_next_sign_in);
+            let (subject, body) = if request.password_source == PasswordSource::Unchanged {
+                delivery::change_required_message(&users)
+            } else {
+                delivery::outbox_message(&users, request.force_change_password_next_sign_in)
+            };
             outbox_id = Some(db::insert_outbox(
                 &tx,
                 &request.deliver_to,

@@ -14,15 +14,20 @@ pub(super) async fn send_mail(
     reset_users: &[(User, usize)],
 ) -> Delivery {
     let users: Vec<User> = reset_users.iter().map(|(user, _)| user.clone()).collect();
-    let passwords: Vec<&str> = reset_users
+    // Validation made every entry of a reset carry a password, and every entry
+    // of an `unchanged` request none.
+    let passwords: Option<Vec<&str>> = reset_users
         .iter()
-        .map(|(_, index)| request.resets[*index].password.as_str())
+        .map(|(_, index)| request.resets[*index].password.as_deref())
         .collect();
-    let (subject, body) = delivery::smtp_message(
-        &users,
-        &passwords,
-        request.force_change_password_next_sign_in,
-    );
+    let (subject, body) = match passwords {
+        Some(passwords) => delivery::smtp_message(
+            &users,
+            &passwords,
+            request.force_change_password_next_sign_in,
+        ),
+        None => delivery::change_required_message(&users),
+    };
     match mailer.send(&request.deliver_to, &subject, body).await {
         Ok(()) => Delivery::new(
             DeliveryStatus::Sent,

@@ -119,10 +119,11 @@ async fn process(
     let (hashes, fingerprint) = {
         let (request, canonical, keyed) = (request.clone(), canonical.clone(), key.is_some());
         tokio::task::spawn_blocking(move || {
-            let hashes: Vec<String> = request
+            // No hash for an entry that keeps its password (`unchanged`).
+            let hashes: Vec<Option<String>> = request
                 .resets
                 .iter()
-                .map(|e| passwords::hash(&e.password))
+                .map(|e| e.password.as_deref().map(passwords::hash))
                 .collect();
             let fingerprint = keyed.then(|| idempotency::fingerprint(&canonical));
             (hashes, fingerprint)

@@ -5,13 +5,22 @@ use std::collections::HashSet;
 
 use axum::http::StatusCode;
 
-use super::wire::ResetRequest;
+use super::wire::{PasswordSource, ResetRequest};
+use crate::json_body;
 use crate::limits::{MAX_PASSWORD_CHARS, MAX_RECIPIENTS, MAX_RESETS, MIN_PASSWORD_CHARS};
 use crate::problem::{FieldError, Problem};
 
 /// Everything that can be checked without the database. All field errors
 /// are reported at once; none of them repeats a password.
 pub(super) fn validate(request: &ResetRequest) -> Result<(), Problem> {
+    // A reset's password is a required field: its absence is a shape error (400).
+    if request.password_source != PasswordSource::Unchanged {
+        if let Some(index) = request.resets.iter().position(|e| e.password.is_none()) {
+            return Err(json_body::missing_field(&format!(
+                "resets[{index}].password"
+            )));
+        }
+    }
     if request.resets.len() > MAX_RESETS {
         let detail = format!("At most {MAX_RESETS} passwords can be reset in one request.");
         return Err(Problem::new(
@@ -39,20 +48,26 @@ pub(super) fn validate(request: &ResetRequest) -> Result<(), Problem> {
                 "This user appears more than once.",
             ));
         }
-        let length = entry.password.chars().count();
-        let problem = match length {
-            0 => Some("Must not be empty.".to_owned()),
-            n if n < MIN_PASSWORD_CHARS => {
-                Some(format!("Must be at least {MIN_PASSWORD_CHARS} characters."))
+        let keep = request.password_source == PasswordSource::Unchanged;
+        let problem = match (&entry.password, keep) {
+            (Some(_), true) => {
+                Some("Leave the password out: passwordSource unchanged keeps it.".to_owned())
             }
-            n if n > MAX_PASSWORD_CHARS => {
-                Some(format!("Must be at most {MAX_PASSWORD_CHARS} characters."))
-            }
-            _ => None,
+            (None, true) => None,
+            (None, false) => None, // refused above, as a shape error
+            (Some(password), false) => length_problem(password.chars().count()),
         };
         if let Some(detail) = problem {
             errors.push(FieldError::new(format!("resets[{index}].password"), detail));
         }
+    }
+    if request.password_source == PasswordSource::Unchanged
+        && !request.force_change_password_next_sign_in
+    {
+        errors.push(FieldError::new(
+            "forceChangePasswordNextSignIn",
+            "Must be true when passwordSource is unchanged: requiring the change is all it does.",
+        ));
     }
 
     if request.deliver_to.len() > MAX_RECIPIENTS {
@@ -95,4 +110,18 @@ pub(super) fn unknown_user(user_id: &str) -> Problem {
     );
     Problem::new(StatusCode::NOT_FOUND, "Unknown user", detail)
         .with_error("resets[0].userId", "No user with this id exists.")
+}
+
+/// What is wrong with a new password's length, if anything.
+fn length_problem(length: usize) -> Option<String> {
+    match length {
+        0 => Some("Must not be empty.".to_owned()),
+        n if n < MIN_PASSWORD_CHARS => {
+            Some(format!("Must be at least {MIN_PASSWORD_CHARS} characters."))
+        }
+        n if n > MAX_PASSWORD_CHARS => {
+            Some(format!("Must be at most {MAX_PASSWORD_CHARS} characters."))
+        }
+        _ => None,
+    }
 }

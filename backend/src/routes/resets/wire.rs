@@ -27,7 +27,9 @@ pub struct ResetRequest {
 )]
 pub struct ResetEntry {
     pub user_id: String,
-    pub password: String,
+    /// Absent when `passwordSource` is `unchanged` (only a change is required).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
 }
 
 /// Never print a password, even in a debug log.
@@ -45,6 +47,8 @@ impl fmt::Debug for ResetEntry {
 pub enum PasswordSource {
     Generated,
     Custom,
+    /// Keep each user's password and require a change at the next sign-in.
+    Unchanged,
 }
 
 impl PasswordSource {
@@ -52,6 +56,7 @@ impl PasswordSource {
         match self {
             PasswordSource::Generated => "generated",
             PasswordSource::Custom => "custom",
+            PasswordSource::Unchanged => "unchanged",
         }
     }
 }
@@ -76,6 +81,8 @@ pub struct ResetResult {
 #[serde(rename_all = "lowercase")]
 pub enum ResultStatus {
     Reset,
+    /// `passwordSource: unchanged`: the password stays, a change is required.
+    Required,
     Failed,
 }
 
