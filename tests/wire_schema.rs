@@ -26,7 +26,7 @@ fn request(n: usize, source: PasswordSource, deliver_to: &[&str]) -> ResetReques
         resets: (0..n)
             .map(|i| ResetEntry {
                 user_id: format!("u-{i}"),
-                password: Secret::new(format!("Quokka-Tundra-{i:03}")),
+                password: Some(Secret::new(format!("Quokka-Tundra-{i:03}"))),
             })
             .collect(),
         password_source: source,

@@ -15,13 +15,17 @@ use super::secret::Secret;
 pub enum PasswordSource {
     Generated,
     Custom,
+    /// Keep each user's password and only require a change at the next sign-in.
+    Unchanged,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResetEntry {
     pub user_id: String,
-    pub password: Secret,
+    /// None when the user keeps their password (`PasswordSource::Unchanged`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<Secret>,
 }
 
 /// The request body. The password travels here and nowhere else.
@@ -38,6 +42,8 @@ pub struct ResetRequest {
 #[serde(rename_all = "lowercase")]
 pub enum ResultStatus {
     Reset,
+    /// The password stays; a change is required at the next sign-in.
+    Required,
     Failed,
 }
 
@@ -432,7 +438,7 @@ mod tests {
         ResetRequest {
             resets: vec![ResetEntry {
                 user_id: "u-1042".into(),
-                password: Secret::new("pw-1"),
+                password: Some(Secret::new("pw-1")),
             }],
             password_source: PasswordSource::Generated,
             force_change_password_next_sign_in: true,

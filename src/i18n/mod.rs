@@ -85,6 +85,15 @@ pub struct Texts {
     pub copy_all: &'static str,
     pub download_csv: &'static str,
     pub retry_failed: &'static str,
+    // bulk: require a change, keep the passwords
+    pub bulk_choice_legend: &'static str,
+    pub bulk_reset_choice: &'static str,
+    pub bulk_keep_choice: &'static str,
+    pub summary_kept: &'static str,
+    pub status_required: &'static str,
+    pub require_change: &'static str,
+    pub bulk_notice_delivery: fn(&[String]) -> String,
+    pub bulk_required_done: fn(usize, usize) -> String,
     // <change-password>
     pub change_title: &'static str,
     pub temporary_note: &'static str,

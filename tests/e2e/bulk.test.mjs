@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { openPage, useBackendAndBrowser } from './harness.mjs';
+import { adminSession, openPage, sessionHeaders, useBackendAndBrowser } from './harness.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
@@ -260,5 +260,45 @@ test("a field error from the backend is shown at its field in bulk mode too; not
   await widget.getByText(`${users.length} of ${users.length} passwords reset.`).waitFor();
   assert.equal(posts.length, 2);
   assert.notEqual(posts[0], posts[1], 'the corrected run is a new request with a new key');
+  await context.close();
+});
+
+test('"Keep their passwords and require a change at next sign-in": the same passwords still sign in, as must-change sign-ins', async () => {
+  // Two users with passwords the test knows, set the way an admin would.
+  const admin = await adminSession(env.backend);
+  const known = { 'u-2010': 'Kettle-Orchard-Zebra-10', 'u-2011': 'Kettle-Orchard-Zebra-11' };
+  const set = await fetch(env.backend.url + '/api/password-resets', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID(), ...sessionHeaders(admin) },
+    body: JSON.stringify({
+      resets: Object.entries(known).map(([userId, password]) => ({ userId, password })),
+      passwordSource: 'custom', forceChangePasswordNextSignIn: false, deliverTo: [],
+    }),
+  });
+  assert.equal(set.status, 200, await set.text());
+  for (const [id, password] of Object.entries(known)) {
+    assert.equal((await env.backend.signIn(id, password)).json.mustChangePassword, false);
+  }
+
+  const { page, context, seen } = await openPage(env.browser, env.backend.url + '/');
+  const widget = await bulkWidget(page);
+  await widget.getByRole('button', { name: 'Clear selection' }).click();
+  const names = await page.evaluate((ids) => document.querySelector('#bulk').users.filter((u) => ids.includes(u.id)).map((u) => u.name), Object.keys(known));
+  for (const name of names) await widget.getByRole('checkbox', { name: new RegExp(name) }).check();
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('radio', { name: 'Keep their passwords and require a change at next sign-in' }).check();
+  assert.equal(await widget.getByRole('checkbox', { name: /Require this user to change/ }).count(), 0, 'the change is what is asked');
+  assert.deepEqual(await axe(page), [], 'the choice');
+  await widget.getByRole('button', { name: 'Require password change' }).click();
+  await widget.getByText('2 of 2 users must change their password at next sign-in.').waitFor();
+  assert.deepEqual(await axe(page), [], 'the results');
+  for (const [id, password] of Object.entries(known)) {
+    const r = await env.backend.signIn(id, password);
+    assert.equal(r.status, 200, 'the password was kept');
+    assert.equal(r.json.mustChangePassword, true, 'and must now be changed');
+    assert.match(await widget.locator(`tr[data-user-id="${id}"]`).textContent(), /Must change at next sign-in/);
+  }
+  const done = seen.events.filter((e) => e.name === 'reset-password:done').map((e) => JSON.parse(e.detail).userIds).flat();
+  assert.deepEqual(done.sort(), Object.keys(known).sort());
   await context.close();
 });

@@ -139,3 +139,28 @@ test('"Suggest a password" fills in a passphrase, shown and copyable, with its e
   assert.equal((await env.backend.signIn('u-1046', suggested)).status, 200);
   await context.close();
 });
+
+test('the change form works with the keyboard alone', async () => {
+  const temporary = await adminResets('u-1042');
+  const { page, context } = await signInOnSite('u-1042', temporary);
+  await page.waitForURL('**/change-password.html');
+  const widget = page.locator('change-password');
+  const current = widget.getByLabel('Temporary password');
+  await current.focus();
+  await page.keyboard.type(temporary);
+  await page.keyboard.press('Tab'); // Show password (current)
+  await page.keyboard.press('Tab'); // New password
+  const fresh = 'Velvet-Quokka-Harbour-35';
+  await page.keyboard.type(fresh);
+  await widget.locator('[role=meter][data-score="4"]').waitFor();
+  await page.keyboard.press('Tab'); // Show password (new)
+  await page.keyboard.press('Tab'); // Suggest a password
+  await page.keyboard.press('Tab'); // Confirm new password
+  await page.keyboard.type(fresh);
+  await page.keyboard.press('Tab'); // Show password (confirm)
+  await page.keyboard.press('Tab'); // Change password
+  await page.keyboard.press('Enter');
+  await page.waitForURL((url) => url.pathname === '/');
+  assert.equal((await env.backend.signIn('u-1042', fresh)).status, 200);
+  await context.close();
+});

@@ -165,3 +165,18 @@ test('a lost answer on completion, then Retry, changes the password exactly once
   assert.equal(await notices(), 1, 'the retry was a replay: no second change');
   await context.close();
 });
+
+test('in Swedish, with the keyboard alone: the first step is translated, passes axe, and sends the code on Enter', async () => {
+  const { page, context } = await openPage(env.browser, env.backend.url + '/recover.html', { signIn: false, colorScheme: 'dark' });
+  await page.evaluate(() => { document.querySelector('recover-password').lang = 'sv'; });
+  const widget = page.locator('recover-password');
+  const login = widget.getByLabel('Användarnamn eller e-post');
+  await login.focus();
+  await page.keyboard.type('megan@contoso.com');
+  assert.deepEqual(await axe(page), [], 'step 1 in Swedish, dark scheme');
+  await page.keyboard.press('Tab'); // Skicka kod
+  await page.keyboard.press('Enter');
+  await widget.getByText('Om ett konto matchar har en kod skickats till dess alternativa e-postadress.').waitFor();
+  assert.deepEqual(await axe(page), [], 'step 2 in Swedish');
+  await context.close();
+});

@@ -36,6 +36,7 @@ fn status_text(row: &Row, t: &Texts) -> String {
         RowStatus::Ready => t.status_ready.to_string(),
         RowStatus::Sending => t.status_sending.to_string(),
         RowStatus::Reset => t.status_reset.to_string(),
+        RowStatus::Required => t.status_required.to_string(),
         RowStatus::Failed(why) if why.is_empty() => t.status_failed.to_string(),
         RowStatus::Failed(why) => format!("{}: {why}", t.status_failed),
         RowStatus::Unknown => t.status_unknown.to_string(),
@@ -56,6 +57,10 @@ pub fn results(props: &ResultsProps) -> Html {
     let finished = props.run == Run::Finished;
     let selected: Vec<&Row> = props.rows.iter().filter(|r| r.selected).collect();
     let reset_count = reset_rows(&props.rows).count();
+    let required_count = selected
+        .iter()
+        .filter(|r| r.status == RowStatus::Required)
+        .count();
     let any_failed = selected
         .iter()
         .any(|r| matches!(r.status, RowStatus::Failed(_)));
@@ -83,7 +88,8 @@ pub fn results(props: &ResultsProps) -> Html {
     html! {
         <div class="step results-step">
             <p class="progress" role="status" aria-live="polite">
-                { if finished { (t.bulk_done)(reset_count, selected.len()) } else { (t.progress)(done, total) } }
+                { if finished && required_count > 0 { (t.bulk_required_done)(required_count, selected.len()) }
+                  else if finished { (t.bulk_done)(reset_count, selected.len()) } else { (t.progress)(done, total) } }
             </p>
             <progress max={total.to_string()} value={done.to_string()} aria-label={(t.progress)(done, total)}></progress>
             if let Some(failure) = &props.paused {
@@ -105,7 +111,7 @@ pub fn results(props: &ResultsProps) -> Html {
                         let id = row.user.id.clone();
                         let name = row.user.display_name();
                         let status_class = match row.status {
-                            RowStatus::Reset => "reset",
+                            RowStatus::Reset | RowStatus::Required => "reset",
                             RowStatus::Failed(_) => "failed",
                             RowStatus::Unknown => "unknown",
                             _ => "pending",

@@ -41,6 +41,8 @@ pub enum RowStatus {
     Ready,
     Sending,
     Reset,
+    /// The user keeps their password and must change it at the next sign-in.
+    Required,
     /// The backend said no for this user; the password was not set.
     Failed(String),
     /// Its request got no answer: it may or may not have been reset. Only a
@@ -84,6 +86,9 @@ pub struct BulkState {
     pub rows: Rc<Vec<Row>>,
     pub excluded_self: Option<BulkUser>,
     pub delivery: DeliveryForm,
+    /// Keep the users' passwords and only require a change at the next
+    /// sign-in, instead of resetting them.
+    pub keep_passwords: bool,
     pub batches: Vec<Batch>,
     /// Index of the first batch of the current run (a retry of failed users starts a new run).
     pub run_start: usize,
@@ -101,6 +106,8 @@ pub enum BulkAction {
     Back,
     RecipientsEdited(String),
     ToggleForceChange,
+    /// Reset the passwords (false) or keep them and require a change (true).
+    KeepPasswords(bool),
     /// Send the selected users; one fresh key per batch of 40.
     Start {
         keys: Vec<String>,
@@ -143,6 +150,7 @@ impl BulkState {
             .collect();
         Self {
             delivery: DeliveryForm::new(&config.deliver_to),
+            keep_passwords: false,
             config,
             step: BulkStep::Users,
             rows: Rc::new(rows),
@@ -215,13 +223,18 @@ impl BulkState {
             .filter_map(|id| self.rows.iter().find(|r| &r.user.id == id))
             .map(|r| ResetEntry {
                 user_id: r.user.id.clone(),
-                password: r.password.clone(),
+                password: (!self.keep_passwords).then(|| r.password.clone()),
             })
             .collect();
         Some(ResetRequest {
             resets,
-            password_source: PasswordSource::Generated,
-            force_change_password_next_sign_in: self.delivery.force_change,
+            password_source: if self.keep_passwords {
+                PasswordSource::Unchanged
+            } else {
+                PasswordSource::Generated
+            },
+            // Requiring the change is all that keeping the passwords does.
+            force_change_password_next_sign_in: self.keep_passwords || self.delivery.force_change,
             deliver_to: self.delivery.recipients()?,
         })
     }
@@ -323,6 +336,7 @@ impl BulkState {
             }
             BulkAction::RecipientsEdited(text) if editable => s.delivery.edit_recipients(text),
             BulkAction::ToggleForceChange if editable => s.delivery.toggle_force_change(),
+            BulkAction::KeepPasswords(keep) if editable => s.keep_passwords = keep,
             BulkAction::Start { keys } if s.can_start() => {
                 let ids: Vec<String> = s.selected().map(|r| r.user.id.clone()).collect();
                 s.start_run(ids, keys);
@@ -339,6 +353,9 @@ impl BulkState {
                         for id in &ids {
                             let status = match response.results.iter().find(|r| &r.user_id == id) {
                                 Some(r) if r.status == ResultStatus::Reset => RowStatus::Reset,
+                                Some(r) if r.status == ResultStatus::Required => {
+                                    RowStatus::Required
+                                }
                                 Some(r) => RowStatus::Failed(r.detail.clone().unwrap_or_default()),
                                 None => RowStatus::Failed(String::new()),
                             };
@@ -517,7 +534,7 @@ mod tests {
         assert_eq!(s.batches.len(), 2);
         assert_eq!(s.batches[1].user_ids, vec!["u-1"]);
         assert_eq!(s.batches[1].key, "again-0");
-        assert_eq!(s.request(1).unwrap().resets[0].password, password);
+        assert_eq!(s.request(1).unwrap().resets[0].password, Some(password));
         assert_eq!(s.progress(), (1, 1));
         let s = finish(s.clone(), answer(&s, 1, &[]));
         assert!(s.rows.iter().all(|r| r.status == RowStatus::Reset));
@@ -638,5 +655,38 @@ mod tests {
             RowStatus::Failed("Check the fields.".into())
         );
         assert_eq!(s.step, BulkStep::Results);
+    }
+
+    #[test]
+    fn keeping_the_passwords_sends_none_and_requires_the_change() {
+        let s = state(3, None)
+            .apply(BulkAction::Next)
+            .apply(BulkAction::ToggleForceChange)
+            .apply(BulkAction::KeepPasswords(true))
+            .apply(BulkAction::Start { keys: keys("k", 1) });
+        let request = s.request(0).unwrap();
+        assert_eq!(request.password_source, PasswordSource::Unchanged);
+        assert!(request.resets.iter().all(|e| e.password.is_none()));
+        assert!(request.force_change_password_next_sign_in, "required");
+        let ids = s.batches[0].user_ids.clone();
+        let response = crate::core::wire::ResetResponse {
+            results: ids
+                .iter()
+                .map(|id| UserResult {
+                    user_id: id.clone(),
+                    status: ResultStatus::Required,
+                    detail: None,
+                })
+                .collect(),
+            delivery: Delivery {
+                status: DeliveryStatus::Queued,
+                detail: None,
+            },
+        };
+        let s = finish(s, Ok(response));
+        assert!(s.rows.iter().all(|r| r.status == RowStatus::Required));
+        assert_eq!(s.reset_rows().count(), 0, "no password to copy");
+        let same = s.clone().apply(BulkAction::KeepPasswords(false));
+        assert!(Rc::ptr_eq(&same, &s), "the choice is frozen once sent");
     }
 }

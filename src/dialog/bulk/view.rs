@@ -105,18 +105,41 @@ pub fn bulk_dialog(props: &BulkDialogProps) -> Html {
                 on_toggle={dispatch_with(&d, BulkAction::ToggleUser)}
                 on_select_all={dispatch_with(&d, BulkAction::SelectAll)} />
         },
-        BulkStep::Delivery => html! {
-            <div class="step delivery-step">
-                <DeliveryFormView form={state.delivery.clone()} texts={t}
-                    on_recipients={dispatch_with(&d, BulkAction::RecipientsEdited)}
-                    on_force_change={dispatch_with(&d, |()| BulkAction::ToggleForceChange)}>
-                    <li>{ (t.selected_count)(state.selected().count(), state.rows.len()) }</li>
-                    <li>{ t.bulk_generated_note }</li>
-                    <li>{ (t.bulk_delivery)(&state.delivery.recipients_for_summary()) }</li>
-                    <li>{ (t.summary_force)(state.delivery.force_change) }</li>
-                </DeliveryFormView>
-            </div>
-        },
+        BulkStep::Delivery => {
+            let keep = state.keep_passwords;
+            let choose =
+                |on: bool| dispatch_with(&d, move |_: Event| BulkAction::KeepPasswords(on));
+            let recipients = state.delivery.recipients_for_summary();
+            html! {
+                <div class="step delivery-step">
+                    // The admin center's "force a password change": keep the passwords, require the change.
+                    <fieldset class="choices">
+                        <legend>{ t.bulk_choice_legend }</legend>
+                        <label class="choice">
+                            <input type="radio" name="rp-bulk-action" checked={!keep} onchange={choose(false)} />
+                            { t.bulk_reset_choice }
+                        </label>
+                        <label class="choice">
+                            <input type="radio" name="rp-bulk-action" checked={keep} onchange={choose(true)} />
+                            { t.bulk_keep_choice }
+                        </label>
+                    </fieldset>
+                    <DeliveryFormView form={state.delivery.clone()} texts={t} force_change_choice={!keep}
+                        on_recipients={dispatch_with(&d, BulkAction::RecipientsEdited)}
+                        on_force_change={dispatch_with(&d, |()| BulkAction::ToggleForceChange)}>
+                        <li>{ (t.selected_count)(state.selected().count(), state.rows.len()) }</li>
+                        if keep {
+                            <li>{ t.summary_kept }</li>
+                            <li>{ (t.bulk_notice_delivery)(&recipients) }</li>
+                        } else {
+                            <li>{ t.bulk_generated_note }</li>
+                            <li>{ (t.bulk_delivery)(&recipients) }</li>
+                            <li>{ (t.summary_force)(state.delivery.force_change) }</li>
+                        }
+                    </DeliveryFormView>
+                </div>
+            }
+        }
         BulkStep::Results => {
             let on_retry_failed = {
                 let state = state.clone();
@@ -149,7 +172,7 @@ pub fn bulk_dialog(props: &BulkDialogProps) -> Html {
             if state.step == BulkStep::Delivery {
                 <button type="button" class="secondary" onclick={dispatch_with(&d, |_: MouseEvent| BulkAction::Back)}>{ t.back }</button>
                 <button type="button" class="primary" onclick={on_start} disabled={!state.can_start()}>
-                    { t.reset_password }
+                    { if state.keep_passwords { t.require_change } else { t.reset_password } }
                 </button>
             }
             if state.run == Run::Finished {

@@ -17,6 +17,9 @@ pub struct DeliveryFormProps {
     pub texts: &'static Texts,
     pub on_recipients: Callback<String>,
     pub on_force_change: Callback<()>,
+    /// Offer the must-change checkbox (not when a change is all that is asked).
+    #[prop_or(true)]
+    pub force_change_choice: bool,
     /// The summary's lines (`<li>`s).
     pub children: Html,
 }
@@ -50,10 +53,12 @@ pub fn delivery_form(props: &DeliveryFormProps) -> Html {
                     <p id="rp-to-error" class="field-error" role="alert">{ error }</p>
                 }
             </div>
-            <label class="choice checkbox">
-                <input type="checkbox" checked={form.force_change} {onchange} disabled={props.locked} />
-                { t.force_change }
-            </label>
+            if props.force_change_choice {
+                <label class="choice checkbox">
+                    <input type="checkbox" checked={form.force_change} {onchange} disabled={props.locked} />
+                    { t.force_change }
+                </label>
+            }
             <div class="summary" part="summary">
                 <h4>{ t.summary_heading }</h4>
                 <ul>{ props.children.clone() }</ul>

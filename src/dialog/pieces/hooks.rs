@@ -159,14 +159,14 @@ pub fn use_countdown(wait: u32, seconds: u32, on_tick: Callback<()>) {
     });
 }
 
-/// The page's `done` event for a reset: the ids that were reset and what
-/// became of the delivery.
+/// The page's `done` event for a reset: the ids that were reset (or must now
+/// change their password) and what became of the delivery.
 pub fn reset_done(response: &ResetResponse) -> Option<WidgetEvent> {
     Some(WidgetEvent::Done {
         user_ids: response
             .results
             .iter()
-            .filter(|r| r.status == ResultStatus::Reset)
+            .filter(|r| r.status != ResultStatus::Failed)
             .map(|r| r.user_id.clone())
             .collect(),
         delivery_status: response.delivery.status,

@@ -117,7 +117,7 @@ impl State {
         Some(ResetRequest {
             resets: vec![ResetEntry {
                 user_id: self.user.user_id.clone(),
-                password: self.password().clone(),
+                password: Some(self.password().clone()),
             }],
             password_source: match self.draft.mode {
                 Mode::Generated => PasswordSource::Generated,
