@@ -80,6 +80,7 @@ test('a temporary password must be changed at first sign-in: nothing else works 
   // change-password:done: the sample page goes back to the intranet.
   await page.waitForURL((url) => url.pathname === '/');
   assert.ok(seen.events.some((e) => e.name === 'change-password:done' && JSON.parse(e.detail).userId === 'u-1044'));
+  assert.deepEqual(seen.events.filter((e) => e.name === 'csp-violation'), [], 'no Content-Security-Policy violation');
 
   const signedIn = await env.backend.signIn('u-1044', fresh);
   assert.equal(signedIn.status, 200, signedIn.text);

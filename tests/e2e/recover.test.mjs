@@ -76,7 +76,9 @@ test('"Forgot your password?": a code from the alternate address, a new password
   await page.screenshot({ path: join(SHOTS, 'light-recover-password.png'), fullPage: true });
   await widget.getByRole('button', { name: 'Reset password' }).click();
   await widget.getByText('Your password was reset. Sign in with your new password.').waitFor();
+  assert.deepEqual(await axe(page), [], 'the result');
   assert.ok(seen.events.some((e) => e.name === 'recover-password:done'));
+  assert.deepEqual(seen.events.filter((e) => e.name === 'csp-violation'), [], 'no Content-Security-Policy violation');
   assert.equal((await env.backend.signIn('u-1043', fresh)).status, 200);
   assert.equal((await env.backend.signIn('u-1043', fresh + 'x')).status, 401);
   const surface = await leakSurface(page, seen);
