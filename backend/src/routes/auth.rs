@@ -71,6 +71,31 @@ impl FromRequestParts<AppState> for AdminSession {
     }
 }
 
+/// What a read-only administrator page or API (`GET /outbox`,
+/// `GET /api/outbox`, `GET /api/audit`) must show: a live session (401) of
+/// an administrator (403 "Not allowed"). No CSRF token: a GET changes
+/// nothing, and a page load cannot send the header. Under `/api` the
+/// [`password_change_guard`] refuses a must-change session first.
+#[derive(Debug)]
+pub struct AdminReader(pub Session);
+
+impl FromRequestParts<AppState> for AdminReader {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let session = sessions::current(&state.db, &parts.headers).await?;
+        if !session.is_admin {
+            tracing::warn!("administrator page refused: not an administrator");
+            return Err(Problem::new(
+                StatusCode::FORBIDDEN,
+                "Not allowed",
+                "Only administrators can see this.",
+            ));
+        }
+        Ok(AdminReader(session))
+    }
+}
+
 async fn admin_with_csrf(parts: &Parts, state: &AppState) -> Result<Session, Problem> {
     let session = sessions::current(&state.db, &parts.headers).await?;
     if !session.is_admin {

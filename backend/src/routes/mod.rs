@@ -2,10 +2,12 @@
 //! built widget under `/static/reset-widget/` and the sample intranet page
 //! (with its sign-in page) for everything else.
 //!
-//! `POST /api/password-resets` requires an administrator's session with the
-//! CSRF token, `POST /api/password-changes` any session with its CSRF token;
-//! the directory listing, the outbox, `/api/sign-in`, password recovery
-//! and the test-mode `/api/test/*` endpoints need none. A session whose user
+//! `POST /api/password-resets` and the test-mode `/api/test/*` endpoints
+//! require an administrator's session with the CSRF token,
+//! `POST /api/password-changes` any session with its CSRF token; the
+//! outbox (`/outbox`, `GET /api/outbox`) an administrator's session, the
+//! directory listing (`GET /api/users`) any session; `/api/sign-in` and
+//! password recovery need none. A session whose user
 //! must change their password gets 403 from everything but
 //! `/api/session` and `/api/password-changes` (`auth::password_change_guard`).
 

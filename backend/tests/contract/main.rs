@@ -3,6 +3,7 @@
 
 mod common;
 
+mod access;
 mod authorization;
 mod bulk;
 mod change_required;

@@ -44,7 +44,8 @@ async fn token_for(app: &TestApp, who: &str, address: &str) -> String {
 #[tokio::test]
 async fn every_login_gets_the_same_answer_and_only_an_eligible_user_a_code() {
     let app = TestApp::new();
-    app.post_json(
+    app.post_json_as(
+        &app.admin,
         "/api/test/users",
         &json!({ "id": "u-3001", "name": "No Alternate", "email": "none@contoso.com" }),
     )
