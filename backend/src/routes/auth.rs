@@ -4,7 +4,10 @@
 //! rule for every API request: a session whose user must change their
 //! password may do nothing else ([`password_change_guard`]).
 
-use axum::extract::{FromRequestParts, Request, State};
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
@@ -13,6 +16,23 @@ use axum::response::{IntoResponse, Response};
 use crate::problem::Problem;
 use crate::sessions::{self, Session};
 use crate::state::AppState;
+
+/// The peer address of the connection (`None` when the server was not
+/// started with connect info, as in tests that call the router directly).
+pub struct ClientAddress(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        Ok(ClientAddress(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(address)| address.ip()),
+        ))
+    }
+}
 
 /// The live session of the request's cookie; else 401 "Sign-in required".
 /// Take `Result<SignedIn, Problem>` to handle "not signed in" yourself.

@@ -4,6 +4,7 @@
 mod common;
 
 mod access;
+mod audit;
 mod authorization;
 mod bulk;
 mod change_required;

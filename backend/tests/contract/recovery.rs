@@ -32,7 +32,7 @@ fn assert_wrong_code(response: &crate::common::TestResponse) {
     );
 }
 
-async fn token_for(app: &TestApp, who: &str, address: &str) -> String {
+pub(crate) async fn token_for(app: &TestApp, who: &str, address: &str) -> String {
     let code = code_for(app, who, address).await;
     let verified = verify(app, who, &code).await;
     assert_eq!(verified.status, 200, "{}", verified.text());
