@@ -1,7 +1,8 @@
 //! Command-line flags and environment variables.
 //!
-//! Every flag also has an environment variable; a flag wins over the
-//! variable, which wins over the default. Plain `std::env` parsing keeps the
+//! Every flag but `--test-mode` also has an environment variable; a flag
+//! wins over the variable, which wins over the default. Test mode is a
+//! flag only, so that a variable left in a shell cannot turn it on. Plain `std::env` parsing keeps the
 //! dependency list short.
 
 use std::path::PathBuf;
@@ -22,13 +23,15 @@ pub const DEMO_ADMIN_PASSWORD: &str = "Contoso-Admin-Demo-2026";
 pub const USAGE: &str = "\
 Usage: reset-backend [OPTIONS]
 
-Options (each also read from the environment variable in brackets):
+Options (each but --test-mode also read from the environment variable in brackets):
   --addr HOST:PORT   address to listen on [ADDR] (default 127.0.0.1:8080; port 0 picks a free one)
   --db PATH          SQLite file, created and seeded on first start [DATABASE_PATH]
                      (default .demo-data/demo.sqlite)
   --www DIR          sample intranet page [WWW_DIR] (default www)
   --dist DIR         built widget, served under /static/reset-widget/ [DIST_DIR] (default dist)
-  --test-mode        enable the /api/test/* endpoints [TEST_MODE=1] (never on by default)
+  --test-mode        enable the /api/test/* endpoints (an administrator's session and
+                     CSRF token required) and fault injection; a flag only, never on by
+                     default, and refused unless the address is a loopback one
   --admin-password P the demo admin's (u-1001) password, set when the database is
                      first created [ADMIN_PASSWORD] (default Contoso-Admin-Demo-2026,
                      a public demo credential: change it anywhere but on your own machine)
@@ -170,7 +173,8 @@ impl Config {
             dist_dir: non_empty("DIST_DIR")
                 .unwrap_or_else(|| "dist".to_owned())
                 .into(),
-            test_mode: yes("TEST_MODE"),
+            // A flag only: never from the environment.
+            test_mode: false,
             smtp_url: non_empty("SMTP_URL"),
             smtp_from: non_empty("SMTP_FROM"),
             admin_password: non_empty("ADMIN_PASSWORD")
@@ -257,6 +261,18 @@ impl Config {
         }
         Ok(Command::Run(config))
     }
+}
+
+/// Test mode only on a loopback address: its endpoints arm faults and
+/// create users. `addr` is the address actually bound.
+pub fn check_test_mode_addr(test_mode: bool, addr: std::net::SocketAddr) -> Result<(), String> {
+    if test_mode && !addr.ip().is_loopback() {
+        return Err(format!(
+            "--test-mode is only allowed on a loopback address (such as 127.0.0.1 or [::1]), \
+             not {addr}: refusing to start"
+        ));
+    }
+    Ok(())
 }
 
 /// The reset endpoint's own minimum, so the admin could set it there too.
@@ -427,9 +443,21 @@ mod tests {
         assert_eq!(config.addr, "127.0.0.1:0");
         assert_eq!(config.www_dir, PathBuf::from("site"));
         assert_eq!(config.db_path, PathBuf::from("/tmp/x.sqlite"));
-        assert!(config.test_mode);
+        assert!(!config.test_mode, "TEST_MODE in the environment is ignored");
         assert!(run(&["--test-mode"], &[]).test_mode);
+        assert!(!run(&[], &[("TEST_MODE", "1")]).test_mode);
         assert!(!run(&[], &[("TEST_MODE", "0")]).test_mode);
+    }
+
+    #[test]
+    fn test_mode_only_on_loopback() {
+        let at = |addr: &str| addr.parse::<std::net::SocketAddr>().unwrap();
+        assert!(check_test_mode_addr(true, at("127.0.0.1:8080")).is_ok());
+        assert!(check_test_mode_addr(true, at("[::1]:8080")).is_ok());
+        let refused = check_test_mode_addr(true, at("0.0.0.0:8080")).unwrap_err();
+        assert!(refused.contains("loopback"), "{refused}");
+        assert!(check_test_mode_addr(true, at("192.168.1.5:80")).is_err());
+        assert!(check_test_mode_addr(false, at("0.0.0.0:8080")).is_ok());
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::passwords;
 use crate::problem::Problem;
 use crate::seed::{alternate_email, extra_user, MAX_EXTRA_USERS, SEED_USERS};
 
+pub mod audit;
 pub mod idempotency;
 pub mod recovery;
 pub mod sessions;
@@ -81,6 +82,16 @@ CREATE TABLE IF NOT EXISTS recovery_tokens (
     created_at TEXT NOT NULL,
     expires_at TEXT NOT NULL,
     used_at    TEXT NULL
+);
+CREATE TABLE IF NOT EXISTS audit (
+    id         INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    actor_id   TEXT NULL,       -- who acted (the admin, or the user themselves); never a password
+    subject_id TEXT NULL,       -- whose password; NULL when a refused request named nobody
+    action     TEXT NOT NULL CHECK (action IN ('admin-reset', 'password-change', 'recovery')),
+    outcome    TEXT NOT NULL,   -- reset, required, changed, failed, refused
+    detail     TEXT NULL,
+    client     TEXT NOT NULL    -- the connection's peer address, or 'unknown'
 );
 CREATE TABLE IF NOT EXISTS idempotency (
     key          TEXT PRIMARY KEY,

@@ -12,11 +12,12 @@
 //!    small tools;
 //! 2. `config`: the command line;
 //! 3. `db`: every SQL statement, taking plain values;
-//! 4. `sessions`, `idempotency`, `delivery`, and `recovery` (on `sessions`):
-//!    rules on top of `db`;
+//! 4. `sessions`, `idempotency`, `delivery`, `audit` (the audit trail), and
+//!    `recovery` (on `sessions`): rules on top of `db`;
 //! 5. `state`: what every handler shares;
 //! 6. `routes`: the HTTP surface.
 
+pub mod audit;
 pub mod background;
 pub mod config;
 pub mod db;

@@ -4,7 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use reset_backend::config::{Command, Config, DEMO_ADMIN_PASSWORD, USAGE};
+use reset_backend::config::{check_test_mode_addr, Command, Config, DEMO_ADMIN_PASSWORD, USAGE};
 use reset_backend::{router, AppState};
 
 #[tokio::main]
@@ -39,6 +39,11 @@ async fn main() -> ExitCode {
 }
 
 async fn run(config: Config) -> Result<(), String> {
+    // Before the database is touched when the address is a plain one; again
+    // below with the address actually bound (a host name).
+    if let Ok(addr) = config.addr.parse() {
+        check_test_mode_addr(config.test_mode, addr)?;
+    }
     let state = AppState::from_config(&config)?;
     if config.test_mode {
         tracing::warn!("test mode: /api/test/* endpoints and fault injection are enabled");
@@ -49,6 +54,7 @@ async fn run(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    check_test_mode_addr(config.test_mode, addr)?;
     if config.admin_password == DEMO_ADMIN_PASSWORD && !addr.ip().is_loopback() {
         tracing::warn!(
             "listening beyond this machine with the public demo admin password \

@@ -127,7 +127,7 @@ test('95 users: three requests of 40, 40 and 15, one failure retried alone, CSV 
   }
 
   // The unknown user exists now: retry them alone.
-  const created = await env.backend.api('POST', '/api/test/users', { id: 'u-9999', name: 'Ghost User', email: 'ghost@contoso.com' });
+  const created = await env.backend.asAdmin('POST', '/api/test/users', { id: 'u-9999', name: 'Ghost User', email: 'ghost@contoso.com' });
   assert.ok(created.status < 300, created.text);
   await widget.getByRole('button', { name: 'Retry failed users' }).click();
   await widget.getByText('95 of 95 passwords reset.').waitFor();
@@ -183,7 +183,7 @@ test("the sample page's bulk button resets everyone but the admin, and Done clos
   const widget = page.locator('dialog#reset-dialog reset-password');
   await widget.getByText(/^\d+ of \d+ users selected$/).waitFor();
   const text = await widget.getByText(/^\d+ of \d+ users selected$/).textContent();
-  const users = (await env.backend.api('GET', '/api/users')).json;
+  const users = (await env.backend.asAdmin('GET', '/api/users')).json;
   const others = users.filter((u) => u.id !== 'u-1001').length;
   assert.equal(text, `${others} of ${others} users selected`);
   await widget.getByText("You can't reset your own password at the same time as everyone else's.").waitFor();

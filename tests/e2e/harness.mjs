@@ -52,6 +52,9 @@ export async function startBackend({ testMode = true, env = {}, www = join(ROOT,
     child.stderr.on('data', (chunk) => { log += chunk; });
     child.on('exit', (code) => reject(new Error(`backend exited with ${code}:\n${log}`)));
   });
+  // The demo admin's session for Node-side calls: made once, on first use
+  // (and again should it have ended, e.g. after a restart).
+  let admin = null;
   return {
     url,
     dir,
@@ -78,17 +81,33 @@ export async function startBackend({ testMode = true, env = {}, www = join(ROOT,
       try { json = JSON.parse(text); } catch { /* not JSON */ }
       return { status: res.status, json, text, headers: res.headers };
     },
+    /**
+     * `api` as the demo admin: its session cookie and CSRF token, from a
+     * session this backend object signs in once. The outbox, the directory
+     * and the test-mode endpoints need it.
+     */
+    async asAdmin(method, path, body, headers = {}) {
+      admin ??= adminSession(this);
+      let r = await this.api(method, path, body, { ...sessionHeaders(await admin), ...headers });
+      if (r.status === 401) {
+        admin = adminSession(this);
+        r = await this.api(method, path, body, { ...sessionHeaders(await admin), ...headers });
+      }
+      return r;
+    },
     /** `POST /api/sign-in`: does `password` work for `userId`? (200 or 401, ...) */
     signIn(userId, password) {
       return this.api('POST', '/api/sign-in', { userId, password });
     },
-    /** `--test-mode` only: how often `userId` was reset, and under which keys. */
+    /** `--test-mode` only (as the admin): how often `userId` was reset, and under which keys. */
     async resetsOf(userId) {
-      return (await this.api('GET', `/api/test/resets?userId=${encodeURIComponent(userId)}`)).json;
+      const r = await this.asAdmin('GET', `/api/test/resets?userId=${encodeURIComponent(userId)}`);
+      if (r.status !== 200) throw new Error(`reading the resets of ${userId} answered ${r.status}: ${r.text}`);
+      return r.json;
     },
-    /** `--test-mode` only: arms a fault for the next reset requests. */
+    /** `--test-mode` only (as the admin): arms a fault for the next reset requests. */
     async arm(fault) {
-      const r = await this.api('POST', '/api/test/faults', fault);
+      const r = await this.asAdmin('POST', '/api/test/faults', fault);
       if (r.status >= 300) throw new Error(`arming ${JSON.stringify(fault)} answered ${r.status}: ${r.text}`);
       return r;
     },

@@ -152,7 +152,7 @@ test('a lost answer on completion, then Retry, changes the password exactly once
   assert.deepEqual(await axe(page), [], 'the unknown outcome, dark scheme');
   await page.unroute('**/api/password-recovery/completions');
   // Each applied change writes one notice to the outbox, in its own transaction.
-  const notices = async () => (await env.backend.api('GET', '/api/outbox')).json
+  const notices = async () => (await env.backend.asAdmin('GET', '/api/outbox')).json
     .filter((m) => m.to.includes('lee@contoso.com') && m.subject === 'Your password was changed').length;
   assert.equal(await notices(), 1, "the lost answer's change was applied");
   await page.route('**/api/password-recovery/completions', (route) => {

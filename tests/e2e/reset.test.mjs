@@ -47,7 +47,7 @@ test('reset a demo user with a generated password, then sign in with it', async 
   assert.equal(strength[0].source, 'generated');
 
   // The demo's outbox has the message, masked.
-  const outbox = await env.backend.api('GET', '/api/outbox');
+  const outbox = await env.backend.asAdmin('GET', '/api/outbox');
   assert.ok(outbox.text.includes('adele@contoso.com'));
   assertNoLeak(outbox.text, password, 'the outbox');
 

@@ -4,7 +4,10 @@
 //! rule for every API request: a session whose user must change their
 //! password may do nothing else ([`password_change_guard`]).
 
-use axum::extract::{FromRequestParts, Request, State};
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
@@ -13,6 +16,23 @@ use axum::response::{IntoResponse, Response};
 use crate::problem::Problem;
 use crate::sessions::{self, Session};
 use crate::state::AppState;
+
+/// The peer address of the connection (`None` when the server was not
+/// started with connect info, as in tests that call the router directly).
+pub struct ClientAddress(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        Ok(ClientAddress(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(address)| address.ip()),
+        ))
+    }
+}
 
 /// The live session of the request's cookie; else 401 "Sign-in required".
 /// Take `Result<SignedIn, Problem>` to handle "not signed in" yourself.
@@ -68,6 +88,31 @@ impl FromRequestParts<AppState> for AdminSession {
             tracing::warn!(title = %problem.title, "administrator request refused");
         }
         checked.map(AdminSession)
+    }
+}
+
+/// What a read-only administrator page or API (`GET /outbox`,
+/// `GET /api/outbox`, `GET /api/audit`) must show: a live session (401) of
+/// an administrator (403 "Not allowed"). No CSRF token: a GET changes
+/// nothing, and a page load cannot send the header. Under `/api` the
+/// [`password_change_guard`] refuses a must-change session first.
+#[derive(Debug)]
+pub struct AdminReader(pub Session);
+
+impl FromRequestParts<AppState> for AdminReader {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let session = sessions::current(&state.db, &parts.headers).await?;
+        if !session.is_admin {
+            tracing::warn!("administrator page refused: not an administrator");
+            return Err(Problem::new(
+                StatusCode::FORBIDDEN,
+                "Not allowed",
+                "Only administrators can see this.",
+            ));
+        }
+        Ok(AdminReader(session))
     }
 }
 

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::faults::Fault;
 use crate::problem::Problem;
-use crate::routes::auth::AdminSession;
+use crate::routes::auth::{AdminSession, ClientAddress};
 use crate::routes::resets;
 use crate::state::AppState;
 
@@ -26,6 +26,7 @@ use crate::state::AppState;
 pub async fn create_reset(
     State(state): State<AppState>,
     admin: AdminSession,
+    client: ClientAddress,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
@@ -39,7 +40,7 @@ pub async fn create_reset(
         Some(Fault::DropResponse) | None => {}
     }
 
-    let response = resets::create(State(state), admin, headers, body)
+    let response = resets::create(State(state), admin, client, headers, body)
         .await
         .into_response();
 

@@ -2,13 +2,17 @@
 //! built widget under `/static/reset-widget/` and the sample intranet page
 //! (with its sign-in page) for everything else.
 //!
-//! `POST /api/password-resets` requires an administrator's session with the
-//! CSRF token, `POST /api/password-changes` any session with its CSRF token;
-//! the directory listing, the outbox, `/api/sign-in`, password recovery
-//! and the test-mode `/api/test/*` endpoints need none. A session whose user
+//! `POST /api/password-resets` and the test-mode `/api/test/*` endpoints
+//! require an administrator's session with the CSRF token,
+//! `POST /api/password-changes` any session with its CSRF token; the
+//! outbox (`/outbox`, `GET /api/outbox`) and the audit trail (`/audit`,
+//! `GET /api/audit`) an administrator's session, the
+//! directory listing (`GET /api/users`) any session; `/api/sign-in` and
+//! password recovery need none. A session whose user
 //! must change their password gets 403 from everything but
 //! `/api/session` and `/api/password-changes` (`auth::password_change_guard`).
 
+pub mod audit;
 pub mod auth;
 pub mod fault_injection;
 pub mod outbox;
@@ -76,7 +80,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
             post(recovery::completions),
         )
         .route("/users", get(users::list))
-        .route("/outbox", get(outbox::list));
+        .route("/outbox", get(outbox::list))
+        .route("/audit", get(audit::list));
     if state.test_mode {
         api = api
             .route(
@@ -99,6 +104,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
     let mut site = Router::new()
         .nest("/api", api)
         .route("/outbox", get(outbox::page))
+        .route("/audit", get(audit::page))
         .nest_service("/static/reset-widget", ServeDir::new(&config.dist_dir))
         .fallback_service(ServeDir::new(&config.www_dir))
         .layer(map_response(security_headers));

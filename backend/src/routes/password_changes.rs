@@ -32,13 +32,14 @@ use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
 use super::own_password::{self, Notice};
+use crate::audit::{self, Action, Actor};
 use crate::db;
 use crate::idempotency::{self, Lookup, StoredResponse};
 use crate::json_body;
 use crate::passwords;
 use crate::problem::{FieldError, Problem};
 use crate::rate_limit::retry_after_secs;
-use crate::routes::auth::SignedInWithCsrf;
+use crate::routes::auth::{ClientAddress, SignedInWithCsrf};
 use crate::routes::sign_in;
 use crate::sessions;
 use crate::state::AppState;
@@ -73,12 +74,49 @@ enum Outcome {
     Changed(Option<Notice>),
 }
 
+/// Audit: the change's row (`changed`) is written in its transaction; a
+/// refused request (4xx once the session and CSRF token passed) gets a
+/// `refused` row with the reason, e.g. a wrong current password.
 pub async fn create(
     State(state): State<AppState>,
     SignedInWithCsrf(session): SignedInWithCsrf,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
+    let actor = Actor::new(Some(&session.user_id), client);
+    let result = change(&state, &session, &actor, &headers, body).await;
+    if let Err(problem) = &result {
+        if problem.status < 500 {
+            let (actor, subject) = (actor.clone(), session.user_id.clone());
+            let detail = audit::refusal_detail(problem);
+            let written = db::call(&state.db, move |conn| {
+                actor.record(
+                    conn,
+                    Action::PasswordChange,
+                    Some(&subject),
+                    audit::REFUSED,
+                    Some(&detail),
+                )
+            })
+            .await;
+            if let Err(error) = written {
+                tracing::error!(%error, "could not write the audit trail");
+            }
+        }
+    }
+    result
+}
+
+async fn change(
+    state: &AppState,
+    session: &sessions::Session,
+    actor: &Actor,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let state = state.clone();
+    let headers = headers.clone();
     let key = own_password::required_key(&headers)?;
     let request: ChangeRequest = json_body::parse(&headers, body)?;
     if request.user_id != session.user_id {
@@ -114,7 +152,7 @@ pub async fn create(
         .map(|token| sessions::token_hash(&token))
         .unwrap_or_default();
     let outcome = {
-        let user_id = user_id.clone();
+        let (user_id, actor) = (user_id.clone(), actor.clone());
         db::call(&state.db, move |conn| {
             let tx = conn.transaction()?;
             match idempotency::lookup(&tx, &scoped_key, &canonical)? {
@@ -125,6 +163,13 @@ pub async fn create(
             db::set_own_password(&tx, &user_id, &hash)?;
             db::sessions::delete_others_of(&tx, &user_id, &keep)?;
             let notice = own_password::write_notice(&tx, &user_id, "changed")?;
+            actor.record(
+                &tx,
+                Action::PasswordChange,
+                Some(&user_id),
+                audit::CHANGED,
+                None,
+            )?;
             let stored = StoredResponse {
                 status: 200,
                 body: CHANGED.to_owned(),

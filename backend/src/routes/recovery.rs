@@ -20,20 +20,19 @@
 //! `/codes` and `/verifications` count against a limit per client address
 //! (429 with `Retry-After`).
 
-use std::convert::Infallible;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{ConnectInfo, FromRequestParts, State};
-use axum::http::request::Parts;
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use super::own_password::{self, Notice};
+use crate::audit::{self, Action, Actor};
 use crate::db;
 use crate::delivery::{self, MASK};
 use crate::idempotency::{self, Lookup, StoredResponse};
@@ -44,22 +43,7 @@ use crate::rate_limit::retry_after_secs;
 use crate::recovery::{self, Issued};
 use crate::state::AppState;
 
-/// The peer address of the connection (`None` when the server was not
-/// started with connect info, as in tests that call the router directly).
-pub struct ClientAddress(pub Option<IpAddr>);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
-    type Rejection = Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
-        Ok(ClientAddress(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(address)| address.ip()),
-        ))
-    }
-}
+pub use super::auth::ClientAddress;
 
 #[derive(Deserialize)]
 #[serde(
@@ -238,8 +222,13 @@ enum Outcome {
 }
 
 /// `POST /completions`.
+///
+/// Audit: the reset's row (`reset`, the user as the actor) in its
+/// transaction; a new password refused for a valid token, a `refused` row.
+/// An unknown or expired token authenticates nobody and writes none.
 pub async fn completions(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
@@ -251,13 +240,26 @@ pub async fn completions(
         return Ok(replayed);
     }
     let token = request.recovery_token.clone();
-    if db::call(&state.db, move |conn| recovery::token_user(conn, &token))
-        .await?
-        .is_none()
-    {
+    let Some(token_user) =
+        db::call(&state.db, move |conn| recovery::token_user(conn, &token)).await?
+    else {
         return Err(recovery_expired());
+    };
+    if let Err(problem) = own_password::check_length(&request.new_password) {
+        let actor = Actor::new(Some(&token_user), client);
+        let detail = audit::refusal_detail(&problem);
+        db::call(&state.db, move |conn| {
+            actor.record(
+                conn,
+                Action::Recovery,
+                Some(&token_user),
+                audit::REFUSED,
+                Some(&detail),
+            )
+        })
+        .await?;
+        return Err(problem);
     }
-    own_password::check_length(&request.new_password)?;
 
     let (hash, fingerprint) = {
         let (new_password, canonical) = (request.new_password.clone(), canonical.clone());
@@ -284,6 +286,13 @@ pub async fn completions(
         db::set_own_password(&tx, &user_id, &hash)?;
         db::sessions::delete_all_of(&tx, &user_id)?;
         recovery::use_token(&tx, &token)?;
+        Actor::new(Some(&user_id), client).record(
+            &tx,
+            Action::Recovery,
+            Some(&user_id),
+            audit::RESET,
+            Some("with a recovery code"),
+        )?;
         let notice = own_password::write_notice(&tx, &user_id, "reset with a recovery code")?;
         let stored = StoredResponse {
             status: 200,

@@ -1,4 +1,6 @@
-//! Endpoints for end-to-end tests, routed only with `--test-mode`.
+//! Endpoints for end-to-end tests, routed only with `--test-mode` (a flag,
+//! on a loopback address only). Each needs an administrator's session and
+//! its CSRF token ([`AdminSession`]), as the reset does: 401, then 403.
 
 use std::collections::HashMap;
 
@@ -14,11 +16,13 @@ use crate::faults::ArmRequest;
 use crate::json_body;
 use crate::passwords;
 use crate::problem::{FieldError, Problem};
+use crate::routes::auth::AdminSession;
 use crate::state::AppState;
 
 /// `POST /api/test/faults`: arm a fault (see `faults.rs`). 204 on success.
 pub async fn arm_fault(
     State(state): State<AppState>,
+    _admin: AdminSession,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<StatusCode, Problem> {
@@ -32,7 +36,7 @@ pub async fn arm_fault(
 }
 
 /// `DELETE /api/test/faults`: disarm. 204.
-pub async fn disarm_faults(State(state): State<AppState>) -> StatusCode {
+pub async fn disarm_faults(State(state): State<AppState>, _admin: AdminSession) -> StatusCode {
     state.faults.disarm();
     StatusCode::NO_CONTENT
 }
@@ -48,6 +52,7 @@ pub struct ResetCount {
 /// `GET /api/test/resets?userId=u-1042`: how many resets were applied.
 pub async fn resets(
     State(state): State<AppState>,
+    _admin: AdminSession,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<ResetCount>, Problem> {
     let user_id = query.get("userId").cloned().ok_or_else(|| {
@@ -79,6 +84,7 @@ const MAX_FIELD_CHARS: usize = 200;
 /// that is not such JSON.
 pub async fn create_user(
     State(state): State<AppState>,
+    _admin: AdminSession,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<User>), Problem> {

@@ -86,7 +86,7 @@ async fn forty_resets_with_one_unknown_user_reset_the_others_in_one_message() {
     assert_eq!(message["to"], json!([ADMIN]));
     assert_eq!(message["subject"], "Password reset for 39 users");
     let body = message["body"].as_str().unwrap();
-    let users = app.get("/api/users").await.json();
+    let users = app.get_as(&app.admin, "/api/users").await.json();
     let mut listed = HashSet::new();
     for user in users.as_array().unwrap() {
         let id = user["id"].as_str().unwrap();

@@ -214,8 +214,19 @@ impl TestApp {
         .await
     }
 
+    /// `POST` JSON with a session's cookie and CSRF token.
+    pub async fn post_json_as(&self, auth: &Auth, path: &str, body: &Value) -> TestResponse {
+        let mut headers = vec![("content-type", "application/json")];
+        headers.extend(auth.headers());
+        self.post_raw(path, &headers, body.to_string()).await
+    }
+
+    /// `POST /api/test/faults` as the admin (test routes need its session
+    /// and CSRF token).
     pub async fn arm(&self, fault: Value) {
-        let response = self.post_json("/api/test/faults", &fault).await;
+        let response = self
+            .post_json_as(&self.admin, "/api/test/faults", &fault)
+            .await;
         assert_eq!(
             response.status,
             StatusCode::NO_CONTENT,
@@ -226,8 +237,9 @@ impl TestApp {
 
     /// `(count, keys)` from the test endpoint.
     pub async fn resets_of(&self, user_id: &str) -> (u64, Vec<String>) {
+        let path = format!("/api/test/resets?userId={user_id}");
         let json = self
-            .get(&format!("/api/test/resets?userId={user_id}"))
+            .request(Method::GET, &path, &self.admin.headers(), Body::empty())
             .await
             .json();
         let keys = json["keys"]
@@ -239,8 +251,9 @@ impl TestApp {
         (json["count"].as_u64().unwrap(), keys)
     }
 
+    /// `GET /api/outbox` as the admin.
     pub async fn outbox(&self) -> Vec<Value> {
-        self.get("/api/outbox")
+        self.get_as(&self.admin, "/api/outbox")
             .await
             .json()
             .as_array()

@@ -76,12 +76,16 @@ fn reset_request(
     )
 }
 
-fn arm(addr: SocketAddr, fault: Value) {
+fn arm(addr: SocketAddr, admin: &Auth, fault: Value) {
     let response = http(
         addr,
         "POST",
         "/api/test/faults",
-        &[("Content-Type", "application/json")],
+        &[
+            ("Content-Type", "application/json"),
+            ("Cookie", &admin.cookie),
+            ("X-CSRF-Token", &admin.csrf_token),
+        ],
         &fault.to_string(),
     );
     assert_eq!(parse(&response.unwrap()).0, 204);
@@ -104,7 +108,11 @@ async fn drop_response_applies_the_reset_then_closes_without_answering() {
     let body = reset_body(&["u-1043"], "Drop-Then-Retry-42");
     let admin = app.admin.clone();
     let dropped = blocking(move || {
-        arm(addr, json!({ "fault": "drop-response", "times": 1 }));
+        arm(
+            addr,
+            &admin,
+            json!({ "fault": "drop-response", "times": 1 }),
+        );
         reset_request(addr, &admin, key, &body)
     })
     .await;
@@ -183,10 +191,9 @@ fn the_binary_prints_its_address_and_serves_the_contract() {
         "the database and its parent directory were created"
     );
 
-    let (status, head, body) = parse(&http(addr, "GET", "/api/users", &[], "").unwrap());
-    assert_eq!(status, 200);
-    assert!(head.contains("cache-control: no-store"));
-    assert!(body.contains("\"id\":\"u-1042\""));
+    // The directory needs a session (read below, once signed in).
+    let (status, _, _) = parse(&http(addr, "GET", "/api/users", &[], "").unwrap());
+    assert_eq!(status, 401);
 
     let (status, head, body) = parse(&http(addr, "GET", "/", &[], "").unwrap());
     assert_eq!(status, 200);
@@ -240,9 +247,14 @@ fn the_binary_prints_its_address_and_serves_the_contract() {
         .unwrap(),
     );
     assert_eq!(status, 200, "{current}");
+    let (status, head, users) =
+        parse(&http(addr, "GET", "/api/users", &[("Cookie", &admin.cookie)], "").unwrap());
+    assert_eq!(status, 200);
+    assert!(head.contains("cache-control: no-store"));
+    assert!(users.contains("\"id\":\"u-1042\""));
 
     // The full story: drop, retry, sign in.
-    arm(addr, json!({ "fault": "drop-response" }));
+    arm(addr, &admin, json!({ "fault": "drop-response" }));
     let dropped = reset_request(addr, &admin, "binary-key", &body);
     assert!(dropped.map(|bytes| bytes.is_empty()).unwrap_or(true));
     let (status, head, _) = parse(&reset_request(addr, &admin, "binary-key", &body).unwrap());

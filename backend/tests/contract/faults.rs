@@ -106,7 +106,12 @@ async fn delete_disarms() {
     app.arm(json!({ "fault": "status", "status": 503, "times": 5 }))
         .await;
     let response = app
-        .request(Method::DELETE, "/api/test/faults", &[], Default::default())
+        .request(
+            Method::DELETE,
+            "/api/test/faults",
+            &app.admin.headers(),
+            Default::default(),
+        )
         .await;
     assert_eq!(response.status, 204);
     assert_eq!(
@@ -118,28 +123,40 @@ async fn delete_disarms() {
 #[tokio::test]
 async fn bad_fault_requests_are_refused() {
     let app = TestApp::new();
-    app.post_json("/api/test/faults", &json!({ "fault": "explode" }))
-        .await
-        .problem(400);
-    app.post_json(
+    app.post_json_as(
+        &app.admin,
+        "/api/test/faults",
+        &json!({ "fault": "explode" }),
+    )
+    .await
+    .problem(400);
+    app.post_json_as(
+        &app.admin,
         "/api/test/faults",
         &json!({ "fault": "status", "status": 200 }),
     )
     .await
     .problem(422);
-    app.post_json("/api/test/faults", &json!({ "fault": "html", "times": 0 }))
-        .await
-        .problem(422);
+    app.post_json_as(
+        &app.admin,
+        "/api/test/faults",
+        &json!({ "fault": "html", "times": 0 }),
+    )
+    .await
+    .problem(422);
 }
 
 #[tokio::test]
 async fn test_endpoints_do_not_exist_outside_test_mode() {
     let app = TestApp::with_config(|config| config.test_mode = false);
-    app.post_json("/api/test/faults", &json!({ "fault": "html" }))
+    app.post_json_as(&app.admin, "/api/test/faults", &json!({ "fault": "html" }))
         .await
         .problem(404);
-    app.get("/api/test/resets?userId=u-1042").await.problem(404);
-    app.post_json(
+    app.get_as(&app.admin, "/api/test/resets?userId=u-1042")
+        .await
+        .problem(404);
+    app.post_json_as(
+        &app.admin,
         "/api/test/users",
         &json!({ "id": "u-5000", "name": "Nova Reyes", "email": "nova.reyes@contoso.com" }),
     )

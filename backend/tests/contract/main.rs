@@ -3,6 +3,8 @@
 
 mod common;
 
+mod access;
+mod audit;
 mod authorization;
 mod bulk;
 mod change_required;

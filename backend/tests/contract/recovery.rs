@@ -32,7 +32,7 @@ fn assert_wrong_code(response: &crate::common::TestResponse) {
     );
 }
 
-async fn token_for(app: &TestApp, who: &str, address: &str) -> String {
+pub(crate) async fn token_for(app: &TestApp, who: &str, address: &str) -> String {
     let code = code_for(app, who, address).await;
     let verified = verify(app, who, &code).await;
     assert_eq!(verified.status, 200, "{}", verified.text());
@@ -44,7 +44,8 @@ async fn token_for(app: &TestApp, who: &str, address: &str) -> String {
 #[tokio::test]
 async fn every_login_gets_the_same_answer_and_only_an_eligible_user_a_code() {
     let app = TestApp::new();
-    app.post_json(
+    app.post_json_as(
+        &app.admin,
         "/api/test/users",
         &json!({ "id": "u-3001", "name": "No Alternate", "email": "none@contoso.com" }),
     )

@@ -11,7 +11,7 @@ const PASSWORD: &str = "Violet-Anchor-Grove-47";
 #[tokio::test]
 async fn seeds_the_demo_users_with_unknown_passwords_but_the_admin() {
     let app = TestApp::new();
-    let users = app.get("/api/users").await;
+    let users = app.get_as(&app.admin, "/api/users").await;
     assert_eq!(users.status, 200);
     assert_eq!(users.header("content-type"), "application/json");
     assert_eq!(users.header("cache-control"), "no-store");

@@ -30,7 +30,7 @@ async fn seed_users_adds_generated_users_to_a_new_database() {
     let app = TestApp::with_new_database(|config| config.seed_users = 89);
     let seeding = started.elapsed();
 
-    let users = app.get("/api/users").await.json();
+    let users = app.get_as(&app.admin, "/api/users").await.json();
     let users = users.as_array().unwrap();
     assert_eq!(users.len(), 6 + 89);
     let generated: Vec<&Value> = users
@@ -125,7 +125,9 @@ async fn seed_users_only_applies_to_a_new_database() {
 async fn test_users_creates_a_user_without_a_usable_password() {
     let app = TestApp::new();
     let ghost = json!({ "id": "u-9999", "name": "Ghost User", "email": "ghost@contoso.com" });
-    let response = app.post_json("/api/test/users", &ghost).await;
+    let response = app
+        .post_json_as(&app.admin, "/api/test/users", &ghost)
+        .await;
     assert_eq!(response.status, 201, "{}", response.text());
     assert_eq!(response.header("content-type"), "application/json");
     let created = json!({
@@ -133,7 +135,7 @@ async fn test_users_creates_a_user_without_a_usable_password() {
     });
     assert_eq!(response.json(), created);
 
-    let users = app.get("/api/users").await.json();
+    let users = app.get_as(&app.admin, "/api/users").await.json();
     assert!(users.as_array().unwrap().contains(&created));
     let (_, hash, is_admin) = stored_users(&app)
         .into_iter()
@@ -153,12 +155,14 @@ async fn test_users_refuses_an_existing_id_with_409() {
     let app = TestApp::new();
     let before = stored_users(&app);
     let taken = json!({ "id": "u-1042", "name": "Someone Else", "email": "else@contoso.com" });
-    let response = app.post_json("/api/test/users", &taken).await;
+    let response = app
+        .post_json_as(&app.admin, "/api/test/users", &taken)
+        .await;
     let problem = response.problem(409);
     assert_eq!(problem["title"], "User exists");
     assert_eq!(response.error_fields(), ["id"]);
     assert_eq!(stored_users(&app), before, "nothing changed");
-    let users = app.get("/api/users").await.json();
+    let users = app.get_as(&app.admin, "/api/users").await.json();
     assert!(users
         .as_array()
         .unwrap()
@@ -167,15 +171,23 @@ async fn test_users_refuses_an_existing_id_with_409() {
 
     // The same new id twice: the second is the conflict.
     let new = json!({ "id": "u-5000", "name": "Nova Reyes", "email": "nova.reyes@contoso.com" });
-    assert_eq!(app.post_json("/api/test/users", &new).await.status, 201);
-    app.post_json("/api/test/users", &new).await.problem(409);
+    assert_eq!(
+        app.post_json_as(&app.admin, "/api/test/users", &new)
+            .await
+            .status,
+        201
+    );
+    app.post_json_as(&app.admin, "/api/test/users", &new)
+        .await
+        .problem(409);
 }
 
 #[tokio::test]
 async fn test_users_validates_the_body() {
     let app = TestApp::new();
     let missing_id = app
-        .post_json(
+        .post_json_as(
+            &app.admin,
             "/api/test/users",
             &json!({ "name": "No Id", "email": "noid@contoso.com" }),
         )
@@ -203,19 +215,21 @@ async fn test_users_validates_the_body() {
             vec!["id", "name"],
         ),
     ] {
-        let response = app.post_json("/api/test/users", &body).await;
+        let response = app.post_json_as(&app.admin, "/api/test/users", &body).await;
         response.problem(422);
         assert_eq!(response.error_fields(), fields, "{body}");
     }
 
     // Not the expected shape: 400; not JSON: 415. Nothing is created.
-    app.post_json(
+    app.post_json_as(
+        &app.admin,
         "/api/test/users",
         &json!({ "id": "u-5001", "name": "X Y", "email": "x@contoso.com", "isAdmin": true }),
     )
     .await
     .problem(400);
-    app.post_json(
+    app.post_json_as(
+        &app.admin,
         "/api/test/users",
         &json!({ "id": 5001, "name": "X Y", "email": "x@contoso.com" }),
     )
@@ -223,7 +237,11 @@ async fn test_users_validates_the_body() {
     .problem(400);
     app.post_raw(
         "/api/test/users",
-        &[("content-type", "text/plain")],
+        &[
+            ("content-type", "text/plain"),
+            app.admin.headers()[0],
+            app.admin.headers()[1],
+        ],
         "u-5001",
     )
     .await

@@ -9,6 +9,7 @@ use super::wire::{
     to_json, Delivery, DeliveryStatus, PasswordSource, ResetRequest, ResetResponse, ResetResult,
     ResultStatus,
 };
+use crate::audit::{self, Action, Actor};
 use crate::db::{self, User};
 use crate::delivery;
 use crate::idempotency::{self, Lookup, StoredResponse};
@@ -31,6 +32,8 @@ pub(super) enum Outcome {
 /// commit together or not at all. `key` is the Idempotency-Key with the
 /// request's fingerprint; the check is made again here because a request
 /// with the same key may have been applied since `process` looked.
+// The transaction's inputs, each from a different step of the handler.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn apply(
     conn: &mut Connection,
     request: &ResetRequest,
@@ -39,6 +42,7 @@ pub(super) fn apply(
     canonical: &[u8],
     smtp: bool,
     temporary_hours: u32,
+    actor: &Actor,
 ) -> rusqlite::Result<Outcome> {
     let tx = conn.transaction()?;
     if let Some((key, _)) = key {
@@ -63,11 +67,31 @@ pub(super) fn apply(
                             .force_change_password_next_sign_in
                             .then_some(temporary_hours);
                         db::apply_reset(&tx, &user.id, hash, temporary, source, key)?;
+                        let detail = format!(
+                            "passwordSource {source}; must change at next sign-in: {}",
+                            request.force_change_password_next_sign_in
+                        );
+                        actor.record(
+                            &tx,
+                            Action::AdminReset,
+                            Some(&user.id),
+                            audit::RESET,
+                            Some(&detail),
+                        )?;
                         ResultStatus::Reset
                     }
                     // `unchanged`: the password stays; the change is required.
                     None => {
                         db::require_change(&tx, &user.id, source, key)?;
+                        let detail =
+                            format!("passwordSource {source}; password kept, change required");
+                        actor.record(
+                            &tx,
+                            Action::AdminReset,
+                            Some(&user.id),
+                            audit::REQUIRED,
+                            Some(&detail),
+                        )?;
                         ResultStatus::Required
                     }
                 };
@@ -78,11 +102,20 @@ pub(super) fn apply(
                 });
                 reset_users.push((user, index));
             }
-            None => results.push(ResetResult {
-                user_id: entry.user_id.clone(),
-                status: ResultStatus::Failed,
-                detail: Some("No user with this id exists.".to_owned()),
-            }),
+            None => {
+                actor.record(
+                    &tx,
+                    Action::AdminReset,
+                    Some(&entry.user_id),
+                    audit::FAILED,
+                    Some("No user with this id exists."),
+                )?;
+                results.push(ResetResult {
+                    user_id: entry.user_id.clone(),
+                    status: ResultStatus::Failed,
+                    detail: Some("No user with this id exists.".to_owned()),
+                })
+            }
         }
     }
 

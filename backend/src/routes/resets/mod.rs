@@ -63,12 +63,13 @@ use axum::response::{IntoResponse, Response};
 use self::apply::{apply, Outcome};
 use self::validation::validate;
 use self::wire::{to_json, ResetRequest};
+use crate::audit::{self, Action, Actor};
 use crate::db;
 use crate::idempotency::{self, Lookup, StoredResponse};
 use crate::json_body;
 use crate::passwords;
 use crate::problem::Problem;
-use crate::routes::auth::AdminSession;
+use crate::routes::auth::{AdminSession, ClientAddress};
 use crate::state::AppState;
 
 pub use self::wire::{
@@ -78,23 +79,65 @@ pub use self::wire::{
 /// `POST /api/password-resets`. Who may reset comes first (the
 /// [`AdminSession`] extractor): a refused request must not consume an
 /// armed fault, replay a stored answer or learn anything about the body.
+///
+/// Every user named gets an audit row (`crate::audit`) in the reset's
+/// transaction: `reset`, `required` or `failed`; a refused request (4xx
+/// after the session checks) one `refused` row per user it named, or one
+/// without a user when its body named nobody. A replay writes none.
 pub async fn create(
     State(state): State<AppState>,
     AdminSession(admin): AdminSession,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     tracing::info!(admin = %admin.user_id, "password reset requested");
-    process(&state, &headers, body).await
+    let actor = Actor::new(Some(&admin.user_id), client);
+    let mut named = Vec::new();
+    let result = process(&state, &actor, &mut named, &headers, body).await;
+    if let Err(problem) = &result {
+        if problem.status < 500 {
+            record_refusal(&state, actor, named, problem).await;
+        }
+    }
+    result
+}
+
+/// One `refused` row per user named (none named: one row without a user).
+async fn record_refusal(state: &AppState, actor: Actor, named: Vec<String>, problem: &Problem) {
+    let detail = audit::refusal_detail(problem);
+    let written = db::call(&state.db, move |conn| {
+        let tx = conn.transaction()?;
+        if named.is_empty() {
+            actor.record(&tx, Action::AdminReset, None, audit::REFUSED, Some(&detail))?;
+        }
+        for user_id in &named {
+            actor.record(
+                &tx,
+                Action::AdminReset,
+                Some(user_id),
+                audit::REFUSED,
+                Some(&detail),
+            )?;
+        }
+        tx.commit()
+    })
+    .await;
+    if let Err(error) = written {
+        tracing::error!(%error, "could not write the audit trail");
+    }
 }
 
 async fn process(
     state: &AppState,
+    actor: &Actor,
+    named: &mut Vec<String>,
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     let key = idempotency::key_from_headers(headers)?;
     let request: ResetRequest = json_body::parse(headers, body)?;
+    named.extend(request.resets.iter().map(|entry| entry.user_id.clone()));
     validate(&request)?;
     let request = Arc::new(request);
     let canonical = Arc::new(idempotency::canonical(&*request));
@@ -134,10 +177,12 @@ async fn process(
 
     let outcome = {
         let (request, key, smtp) = (request.clone(), key.clone(), state.mailer.is_some());
-        let hours = state.temporary_password_hours;
+        let (hours, actor) = (state.temporary_password_hours, actor.clone());
         db::call(&state.db, move |conn| {
             let key = key.as_deref().zip(fingerprint.as_deref());
-            apply(conn, &request, &hashes, key, &canonical, smtp, hours)
+            apply(
+                conn, &request, &hashes, key, &canonical, smtp, hours, &actor,
+            )
         })
         .await?
     };
