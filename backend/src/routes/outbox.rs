@@ -61,7 +61,7 @@ pub async fn page(
          <link rel=\"stylesheet\" href=\"/intranet.css\">\n</head>\n<body>\n\
          <header class=\"topbar\"><span class=\"brand\">Contoso admin</span>\
          <nav class=\"nav\" aria-label=\"Admin sections\"><a href=\"/\">Active users</a> \
-         <a href=\"/outbox\" aria-current=\"page\">Outbox</a></nav>\
+         <a href=\"/outbox\" aria-current=\"page\">Outbox</a> <a href=\"/audit\">Audit trail</a></nav>\
          <span class=\"signed-in\">{signed_in}</span></header>\n\
          <main>\n<h1>Outbox</h1>\n<p class=\"lede\">Messages the demo would send. Passwords are masked here; \
          with <code>SMTP_URL</code> set, the real e-mail goes to the mail server.</p>\n{list}\n</main>\n</body>\n</html>\n"
