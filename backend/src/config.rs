@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use crate::limits::{
     DEFAULT_RECOVERY_CLIENT_LIMIT, DEFAULT_RECOVERY_CLIENT_WINDOW_SECS,
-    DEFAULT_TEMPORARY_PASSWORD_HOURS,
+    DEFAULT_SESSION_IDLE_MINUTES, DEFAULT_TEMPORARY_PASSWORD_HOURS,
 };
 
 /// The demo administrator's password on a fresh database, unless
@@ -41,6 +41,16 @@ Options (each but --test-mode also read from the environment variable in bracket
   --sign-in-limit N  failed sign-ins per user id before 429 [SIGN_IN_LIMIT] (default 5)
   --sign-in-window-secs S
                      ...within this many seconds [SIGN_IN_WINDOW_SECS] (default 300)
+  --sign-in-client-limit N
+                     failed sign-ins (and wrong current passwords) per client
+                     address within the same window before 429
+                     [SIGN_IN_CLIENT_LIMIT] (default 30)
+  --hash-permits N   Argon2 hashes run at once; a request that finds none free
+                     gets 503 with Retry-After: 1 [HASH_PERMITS]
+                     (default: the number of cores)
+  --session-idle-minutes M
+                     a session ends after M minutes without a request, as well as
+                     8 hours after sign-in [SESSION_IDLE_MINUTES] (default 30)
   --temporary-password-hours H
                      a temporary password (an admin reset that requires a change
                      at next sign-in) expires after H hours [TEMPORARY_PASSWORD_HOURS]
@@ -53,8 +63,11 @@ Options (each but --test-mode also read from the environment variable in bracket
                      client address before 429 [RECOVERY_CLIENT_LIMIT] (default 30)
   --recovery-client-window-secs S
                      ...within this many seconds [RECOVERY_CLIENT_WINDOW_SECS] (default 600)
-  --secure-cookies   always mark the session cookie Secure [SECURE_COOKIES=1]
-                     (without it: only when the request has X-Forwarded-Proto: https)
+  --secure-cookies   always use the Secure __Host-reset_session cookie, even on a
+                     loopback address over plain HTTP [SECURE_COOKIES=1] (without it,
+                     a server listening on a loopback address uses a plain
+                     reset_session cookie unless the request has X-Forwarded-Proto: https;
+                     on any other address the cookie is always Secure)
   -h, --help         print this help
 
 Environment only:
@@ -78,6 +91,12 @@ pub struct Config {
     /// Failed sign-ins per user id within `sign_in_window_secs` before 429.
     pub sign_in_limit: u32,
     pub sign_in_window_secs: u64,
+    /// Failed sign-ins per client address within `sign_in_window_secs` before 429.
+    pub sign_in_client_limit: u32,
+    /// Argon2 computations at once (`passwords::HashPermits`).
+    pub hash_permits: usize,
+    /// Minutes without a request after which a session ends.
+    pub session_idle_minutes: u32,
     /// Always add `Secure` to the session cookie.
     pub secure_cookies: bool,
     /// Hours until a temporary password expires.
@@ -104,6 +123,9 @@ impl std::fmt::Debug for Config {
             .field("seed_users", &self.seed_users)
             .field("sign_in_limit", &self.sign_in_limit)
             .field("sign_in_window_secs", &self.sign_in_window_secs)
+            .field("sign_in_client_limit", &self.sign_in_client_limit)
+            .field("hash_permits", &self.hash_permits)
+            .field("session_idle_minutes", &self.session_idle_minutes)
             .field("secure_cookies", &self.secure_cookies)
             .field("temporary_password_hours", &self.temporary_password_hours)
             .field("allow_admin_recovery", &self.allow_admin_recovery)
@@ -141,6 +163,9 @@ impl Config {
             seed_users: 0,
             sign_in_limit: crate::rate_limit::DEFAULT_LIMIT,
             sign_in_window_secs: crate::rate_limit::DEFAULT_WINDOW.as_secs(),
+            sign_in_client_limit: crate::rate_limit::DEFAULT_CLIENT_LIMIT,
+            hash_permits: crate::passwords::default_hash_permits(),
+            session_idle_minutes: DEFAULT_SESSION_IDLE_MINUTES,
             secure_cookies: false,
             temporary_password_hours: DEFAULT_TEMPORARY_PASSWORD_HOURS,
             allow_admin_recovery: false,
@@ -190,6 +215,18 @@ impl Config {
             sign_in_window_secs: match non_empty("SIGN_IN_WINDOW_SECS") {
                 Some(value) => positive("SIGN_IN_WINDOW_SECS", &value)?,
                 None => crate::rate_limit::DEFAULT_WINDOW.as_secs(),
+            },
+            sign_in_client_limit: match non_empty("SIGN_IN_CLIENT_LIMIT") {
+                Some(value) => positive("SIGN_IN_CLIENT_LIMIT", &value)?,
+                None => crate::rate_limit::DEFAULT_CLIENT_LIMIT,
+            },
+            hash_permits: match non_empty("HASH_PERMITS") {
+                Some(value) => positive("HASH_PERMITS", &value)?,
+                None => crate::passwords::default_hash_permits(),
+            },
+            session_idle_minutes: match non_empty("SESSION_IDLE_MINUTES") {
+                Some(value) => positive("SESSION_IDLE_MINUTES", &value)?,
+                None => DEFAULT_SESSION_IDLE_MINUTES,
             },
             secure_cookies: yes("SECURE_COOKIES"),
             temporary_password_hours: match non_empty("TEMPORARY_PASSWORD_HOURS") {
@@ -245,6 +282,13 @@ impl Config {
                 "--seed-users" => config.seed_users = seed_count(&flag, &value()?)?,
                 "--sign-in-limit" => config.sign_in_limit = positive(&flag, &value()?)?,
                 "--sign-in-window-secs" => config.sign_in_window_secs = positive(&flag, &value()?)?,
+                "--sign-in-client-limit" => {
+                    config.sign_in_client_limit = positive(&flag, &value()?)?
+                }
+                "--hash-permits" => config.hash_permits = positive(&flag, &value()?)?,
+                "--session-idle-minutes" => {
+                    config.session_idle_minutes = positive(&flag, &value()?)?
+                }
                 "-h" | "--help" => return Ok(Command::Help),
                 // Never the value: a mistyped `--admin-pasword=…` or a stray
                 // word of a password split by the shell would land on stderr.
@@ -430,6 +474,56 @@ mod tests {
         assert!(config.allow_admin_recovery);
         assert!(parse(&["--temporary-password-hours", "0"], &[]).is_err());
         assert!(parse(&["--recovery-client-limit", "none"], &[]).is_err());
+    }
+
+    #[test]
+    fn hash_permits_client_limit_and_idle_timeout() {
+        let config = run(&[], &[]);
+        assert_eq!(
+            config.hash_permits,
+            crate::passwords::default_hash_permits()
+        );
+        assert_eq!(config.sign_in_client_limit, 30);
+        assert_eq!(config.session_idle_minutes, 30);
+        let config = run(
+            &[
+                "--hash-permits",
+                "1",
+                "--sign-in-client-limit=7",
+                "--session-idle-minutes",
+                "5",
+            ],
+            &[],
+        );
+        assert_eq!(
+            (
+                config.hash_permits,
+                config.sign_in_client_limit,
+                config.session_idle_minutes
+            ),
+            (1, 7, 5)
+        );
+        let env = [
+            ("HASH_PERMITS", "3"),
+            ("SIGN_IN_CLIENT_LIMIT", "9"),
+            ("SESSION_IDLE_MINUTES", "60"),
+        ];
+        let config = run(&[], &env);
+        assert_eq!(
+            (
+                config.hash_permits,
+                config.sign_in_client_limit,
+                config.session_idle_minutes
+            ),
+            (3, 9, 60)
+        );
+        for flag in [
+            "--hash-permits",
+            "--sign-in-client-limit",
+            "--session-idle-minutes",
+        ] {
+            assert!(parse(&[flag, "0"], &[]).is_err(), "{flag}");
+        }
     }
 
     #[test]

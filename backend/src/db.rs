@@ -62,7 +62,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     user_id    TEXT NOT NULL REFERENCES users(id),
     csrf_token TEXT NOT NULL,
     created_at TEXT NOT NULL,
-    expires_at TEXT NOT NULL
+    expires_at TEXT NOT NULL,
+    last_seen_at TEXT NULL         -- the last request (at most a minute old), for the idle timeout
 );
 CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions(user_id);
 CREATE TABLE IF NOT EXISTS recovery_codes (
@@ -134,6 +135,7 @@ pub fn open_with_extra_users(
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     add_missing_user_columns(&conn)?;
     conn.execute_batch(SCHEMA)?;
+    sessions::add_missing_columns(&conn)?;
     if !seed(&mut conn, admin_password, extra_users)? && extra_users > 0 {
         tracing::warn!(
             extra_users,

@@ -20,3 +20,6 @@ pub const DEFAULT_TEMPORARY_PASSWORD_HOURS: u32 = 72;
 /// client address within [`DEFAULT_RECOVERY_CLIENT_WINDOW_SECS`] before 429.
 pub const DEFAULT_RECOVERY_CLIENT_LIMIT: u32 = 30;
 pub const DEFAULT_RECOVERY_CLIENT_WINDOW_SECS: u64 = 10 * 60;
+/// Minutes without a request after which a session ends (besides its
+/// absolute lifetime), unless `--session-idle-minutes` says otherwise.
+pub const DEFAULT_SESSION_IDLE_MINUTES: u32 = 30;

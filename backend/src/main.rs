@@ -61,6 +61,12 @@ async fn run(config: Config) -> Result<(), String> {
              (a new database gets it): set --admin-password or ADMIN_PASSWORD"
         );
     }
+    if !addr.ip().is_loopback() && !config.secure_cookies {
+        tracing::info!(
+            "not on a loopback address: the session cookie is __Host-reset_session, Secure, \
+             so browsers only keep it over HTTPS (put a TLS-terminating proxy in front)"
+        );
+    }
     let mut stdout = std::io::stdout();
     writeln!(stdout, "Listening on http://{addr}/")
         .and_then(|()| stdout.flush())

@@ -5,6 +5,8 @@
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
+use std::sync::Arc;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Hashes `password` with a fresh random salt.
 pub fn hash(password: &str) -> String {
@@ -44,6 +46,32 @@ pub fn unknown_password_hash() -> &'static str {
     HASH.get_or_init(|| hash_bytes(&argon2::password_hash::generate_salt()))
 }
 
+/// How many Argon2 computations may run at once: each takes about 19 MiB
+/// and one core for a while, so a request that finds every permit taken is
+/// refused at once (503, see `routes::hash_permit`) rather than queued.
+#[derive(Debug, Clone)]
+pub struct HashPermits(Arc<Semaphore>);
+
+/// Held while one request's Argon2 work runs; dropping it frees the slot.
+pub type HashPermit = OwnedSemaphorePermit;
+
+impl HashPermits {
+    /// `permits` at once (at least 1).
+    pub fn new(permits: usize) -> HashPermits {
+        HashPermits(Arc::new(Semaphore::new(permits.max(1))))
+    }
+
+    /// A free permit, or `None` at once when all are taken.
+    pub fn try_acquire(&self) -> Option<HashPermit> {
+        self.0.clone().try_acquire_owned().ok()
+    }
+}
+
+/// The default number of permits: one per core the process may use.
+pub fn default_hash_permits() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +85,17 @@ mod tests {
         assert!(verify("correct horse battery", &first));
         assert!(!verify("correct horse battery!", &first));
         assert!(!verify("anything", "not a phc string"));
+    }
+
+    #[test]
+    fn permits_are_refused_when_all_are_taken() {
+        let permits = HashPermits::new(2);
+        let first = permits.try_acquire().expect("one free");
+        let _second = permits.try_acquire().expect("two free");
+        assert!(permits.try_acquire().is_none());
+        drop(first);
+        assert!(permits.try_acquire().is_some());
+        assert!(HashPermits::new(0).try_acquire().is_some(), "at least one");
+        assert!(default_hash_permits() >= 1);
     }
 }

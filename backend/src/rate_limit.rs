@@ -1,28 +1,53 @@
-//! Rate limiting of sign-in attempts, per user id, for `POST /api/session`
-//! and `POST /api/sign-in` alike (they share one counter).
+//! Rate limiting of sign-in attempts (and of the current password a
+//! password change checks), for `POST /api/session`, `POST /api/sign-in`
+//! and `POST /api/password-changes` alike (they share one [`SignInLimiter`]).
 //!
-//! A sliding window: once a user id has `limit` failed attempts within the
+//! Sliding windows: once a user id has `limit` failed attempts within the
 //! last `window` (default 5 in 5 minutes), further attempts are refused
 //! with 429 and `Retry-After` (the seconds until the oldest of those
 //! failures leaves the window) *without* the password being checked. A
-//! successful sign-in clears that user id's failures.
+//! successful sign-in clears that user id's failures. Independently, a
+//! client address (the connection's peer IP; an IPv6 address counts by its
+//! /64) with `client_limit` failures in the same window (default 30) is
+//! refused the same way, whatever user id it tries. A success is not
+//! counted against its address, but does not clear the address's failures
+//! either (an attacker with one account of their own could otherwise wipe
+//! the count between guesses).
 //!
-//! Deliberately simple: the failures live in memory (a `Mutex<HashMap>`),
-//! so they are per process and forgotten on restart. That is enough for the
-//! demo and the tests; a deployment with several instances would keep them
-//! in a shared store. Unknown user ids are counted exactly like known ones,
-//! so a 429 does not reveal whether a user exists. Ids are kept as SHA-256
-//! digests (fixed size, whatever a client sends), and at most
-//! [`MAX_TRACKED_IDS`] are tracked: when full, ids whose failures have all
-//! left the window are forgotten; if none has, a new id is refused (429)
-//! until one does. Forgetting an id that still has failures would let a
-//! flood of made-up ids wipe a real one's count and allow more guesses.
+//! Deliberately simple: the failures live in memory (a `Mutex`), so they
+//! are per process and forgotten on restart. That is enough for the demo
+//! and the tests; a deployment with several instances would keep them in a
+//! shared store. Ids and addresses are kept as SHA-256 digests (fixed size,
+//! whatever a client sends). Memory stays bounded without letting a flood
+//! of made-up ids wipe a real id's count or lock anyone out:
+//!
+//! - ids of existing users (the caller says which, after looking the id up)
+//!   are always tracked; their table holds at most one entry per user of
+//!   the directory, and is purged of entries whose failures have all left
+//!   the window whenever it has doubled;
+//! - made-up ids go to a table of at most [`MAX_TRACKED_IDS`]; when it is
+//!   full of live entries, a new made-up id is not tracked (its attempt can
+//!   never succeed anyway, and its address's limit still counts it);
+//! - addresses go to a table of at most [`MAX_TRACKED_CLIENTS`]; when it is
+//!   full of live entries, a new address is not tracked (the per-id limit
+//!   still protects every real account).
+//!
+//! So a flood of made-up ids from one address is stopped by that address's
+//! limit after `client_limit` attempts, while other addresses, and real ids,
+//! keep working. Unknown user ids are counted exactly like known ones, so a
+//! 429 does not reveal whether a user exists (except, in part, to someone
+//! who has filled the made-up table from hundreds of addresses).
 //!
 //! Every attempt is counted as a failure *before* the password is checked
 //! and forgiven on success, so parallel guesses cannot slip past the limit
 //! while Argon2 is still verifying the first one.
+//!
+//! [`Windows`] is the same sliding window for one kind of key, refusing a
+//! new key when full; the password-recovery endpoints count requests per
+//! address with it ([`ClientLimiter`]).
 
 use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -30,47 +55,43 @@ use sha2::{Digest, Sha256};
 
 pub const DEFAULT_LIMIT: u32 = 5;
 pub const DEFAULT_WINDOW: Duration = Duration::from_secs(5 * 60);
-/// Upper bound on the number of user ids tracked at once.
+/// Failed sign-ins per client address within the window before 429.
+pub const DEFAULT_CLIENT_LIMIT: u32 = 30;
+/// Upper bound on the number of made-up user ids (and, for [`Windows`],
+/// keys) tracked at once.
 pub const MAX_TRACKED_IDS: usize = 10_000;
+/// Upper bound on the number of client addresses tracked at once.
+pub const MAX_TRACKED_CLIENTS: usize = 10_000;
 
 type Key = [u8; 32];
 
+/// Failure times per key, within one window.
 #[derive(Debug)]
-pub struct SignInLimiter {
+struct Table {
     limit: u32,
     window: Duration,
-    failures: Mutex<HashMap<Key, VecDeque<Instant>>>,
+    /// `None`: no fixed bound (existing users only), purged when doubled.
+    capacity: Option<usize>,
+    next_purge: usize,
+    entries: HashMap<Key, VecDeque<Instant>>,
 }
 
-impl SignInLimiter {
-    /// `limit` failures (at least 1) within `window` block further attempts.
-    pub fn new(limit: u32, window: Duration) -> SignInLimiter {
-        SignInLimiter {
+impl Table {
+    fn new(limit: u32, window: Duration, capacity: Option<usize>) -> Table {
+        Table {
             limit: limit.max(1),
             window,
-            failures: Mutex::new(HashMap::new()),
+            capacity,
+            next_purge: MAX_TRACKED_IDS,
+            entries: HashMap::new(),
         }
     }
 
-    /// Call before checking a password. `Err(retry_after)` when the user id
-    /// is blocked; otherwise the attempt is counted as a failure until
-    /// [`SignInLimiter::succeeded`] forgives it.
-    pub fn begin(&self, user_id: &str) -> Result<(), Duration> {
-        self.begin_at(user_id, Instant::now())
-    }
-
-    /// The password was right: forget this user id's failures.
-    pub fn succeeded(&self, user_id: &str) {
-        self.lock().remove(&key(user_id));
-    }
-
-    fn begin_at(&self, user_id: &str, now: Instant) -> Result<(), Duration> {
-        let key = key(user_id);
-        let mut failures = self.lock();
-        if !failures.contains_key(&key) && failures.len() >= MAX_TRACKED_IDS {
-            self.make_room(&mut failures, now)?;
-        }
-        let times = failures.entry(key).or_default();
+    /// `Err(wait)` when `key` already has `limit` failures in the window.
+    fn check(&mut self, key: &Key, now: Instant) -> Result<(), Duration> {
+        let Some(times) = self.entries.get_mut(key) else {
+            return Ok(());
+        };
         while times
             .front()
             .is_some_and(|&oldest| now.saturating_duration_since(oldest) >= self.window)
@@ -82,54 +103,237 @@ impl SignInLimiter {
             let frees_at = oldest.checked_add(self.window);
             return Err(frees_at.map_or(self.window, |at| at.saturating_duration_since(now)));
         }
-        times.push_back(now);
         Ok(())
     }
 
-    /// Forgets the ids whose failures have all left the window; when none
-    /// has, `Err(wait)` until the first one does.
-    fn make_room(
-        &self,
-        failures: &mut HashMap<Key, VecDeque<Instant>>,
-        now: Instant,
-    ) -> Result<(), Duration> {
-        failures.retain(|_, times| {
+    /// Counts a failure for `key`; `Err(wait)` (nothing counted) when the
+    /// key is new and the table is full of live entries.
+    fn record(&mut self, key: Key, now: Instant) -> Result<(), Duration> {
+        if !self.entries.contains_key(&key) {
+            match self.capacity {
+                Some(capacity) if self.entries.len() >= capacity => {
+                    self.make_room(now, capacity)?
+                }
+                Some(_) => {}
+                None if self.entries.len() >= self.next_purge => {
+                    self.purge(now);
+                    self.next_purge = (2 * self.entries.len()).max(MAX_TRACKED_IDS);
+                }
+                None => {}
+            }
+        }
+        self.entries.entry(key).or_default().push_back(now);
+        Ok(())
+    }
+
+    /// Forgets the keys whose failures have all left the window.
+    fn purge(&mut self, now: Instant) {
+        let window = self.window;
+        self.entries.retain(|_, times| {
             times
                 .back()
-                .is_some_and(|&newest| now.saturating_duration_since(newest) < self.window)
+                .is_some_and(|&newest| now.saturating_duration_since(newest) < window)
         });
-        if failures.len() < MAX_TRACKED_IDS {
+    }
+
+    /// [`Table::purge`]; when that frees nothing, `Err(wait)` until the
+    /// first entry leaves the window.
+    fn make_room(&mut self, now: Instant, capacity: usize) -> Result<(), Duration> {
+        self.purge(now);
+        if self.entries.len() < capacity {
             return Ok(());
         }
-        let first_to_leave = failures.values().filter_map(|times| times.back()).min();
+        let first_to_leave = self.entries.values().filter_map(|times| times.back()).min();
         Err(first_to_leave.map_or(self.window, |&newest| {
             self.window
                 .saturating_sub(now.saturating_duration_since(newest))
         }))
     }
 
-    fn lock(&self) -> MutexGuard<'_, HashMap<Key, VecDeque<Instant>>> {
-        // Every update leaves the map consistent, so a poisoned lock is usable.
-        self.failures
+    fn forget(&mut self, key: &Key) {
+        self.entries.remove(key);
+    }
+
+    /// Takes back the latest failure counted for `key`.
+    fn forgive_latest(&mut self, key: &Key) {
+        if let Some(times) = self.entries.get_mut(key) {
+            times.pop_back();
+            if times.is_empty() {
+                self.entries.remove(key);
+            }
+        }
+    }
+}
+
+/// Why [`SignInLimiter::begin`] refused, and for how long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Too many failures for this user id.
+    User(Duration),
+    /// Too many failures from this client address.
+    Client(Duration),
+}
+
+impl Refusal {
+    pub fn wait(self) -> Duration {
+        match self {
+            Refusal::User(wait) | Refusal::Client(wait) => wait,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Tables {
+    known: Table,
+    unknown: Table,
+    clients: Table,
+}
+
+impl Tables {
+    fn users(&mut self, known: bool) -> &mut Table {
+        if known {
+            &mut self.known
+        } else {
+            &mut self.unknown
+        }
+    }
+}
+
+/// Failed sign-ins per user id and per client address (see the module).
+#[derive(Debug)]
+pub struct SignInLimiter(Mutex<Tables>);
+
+impl SignInLimiter {
+    /// `limit` failures of a user id, or `client_limit` of an address (each
+    /// at least 1), within `window` block further attempts.
+    pub fn new(limit: u32, window: Duration, client_limit: u32) -> SignInLimiter {
+        SignInLimiter(Mutex::new(Tables {
+            known: Table::new(limit, window, None),
+            unknown: Table::new(limit, window, Some(MAX_TRACKED_IDS)),
+            clients: Table::new(client_limit, window, Some(MAX_TRACKED_CLIENTS)),
+        }))
+    }
+
+    /// Call before checking a password, once the caller knows whether
+    /// `user_id` is an existing user's (`known`). `client` is the peer
+    /// address (`None`: unknown, as in a test that calls the router
+    /// directly; those share one count). Refused when the id or the
+    /// address is blocked; otherwise the attempt is counted as a failure of
+    /// both until [`SignInLimiter::succeeded`] or
+    /// [`SignInLimiter::cancelled`] takes it back.
+    pub fn begin(&self, user_id: &str, known: bool, client: Option<IpAddr>) -> Result<(), Refusal> {
+        self.begin_at(user_id, known, client, Instant::now())
+    }
+
+    /// The password was right: forget this user id's failures, and do not
+    /// count the attempt against the address.
+    pub fn succeeded(&self, user_id: &str, client: Option<IpAddr>) {
+        let mut tables = self.lock();
+        tables.known.forget(&key(user_id));
+        tables.unknown.forget(&key(user_id));
+        tables.clients.forgive_latest(&client_key(client));
+    }
+
+    /// The password was never checked (the server was too busy): take the
+    /// attempt back.
+    pub fn cancelled(&self, user_id: &str, known: bool, client: Option<IpAddr>) {
+        let mut tables = self.lock();
+        tables.users(known).forgive_latest(&key(user_id));
+        tables.clients.forgive_latest(&client_key(client));
+    }
+
+    fn begin_at(
+        &self,
+        user_id: &str,
+        known: bool,
+        client: Option<IpAddr>,
+        now: Instant,
+    ) -> Result<(), Refusal> {
+        let (id, address) = (key(user_id), client_key(client));
+        let mut tables = self.lock();
+        tables.users(known).check(&id, now).map_err(Refusal::User)?;
+        tables
+            .clients
+            .check(&address, now)
+            .map_err(Refusal::Client)?;
+        // Full of live entries: a made-up id or a new address goes untracked
+        // (see the module); an existing user's id always has room.
+        let _ = tables.users(known).record(id, now);
+        let _ = tables.clients.record(address, now);
+        Ok(())
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Tables> {
+        // Every update leaves the tables consistent, so a poisoned lock is usable.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    #[cfg(test)]
+    fn tracked(&self) -> (usize, usize, usize) {
+        let tables = self.lock();
+        (
+            tables.known.entries.len(),
+            tables.unknown.entries.len(),
+            tables.clients.entries.len(),
+        )
+    }
+}
+
+/// One sliding window per key, at most [`MAX_TRACKED_IDS`] keys: when full,
+/// keys whose failures have all left the window are forgotten; if none
+/// has, a new key is refused until one does (forgetting a key that still
+/// has failures would let a flood of new keys wipe its count).
+#[derive(Debug)]
+pub struct Windows(Mutex<Table>);
+
+impl Windows {
+    /// `limit` failures (at least 1) within `window` block further attempts.
+    pub fn new(limit: u32, window: Duration) -> Windows {
+        Windows(Mutex::new(Table::new(limit, window, Some(MAX_TRACKED_IDS))))
+    }
+
+    /// `Err(retry_after)` when `name` is blocked (or new while the table
+    /// is full); otherwise the attempt is counted until
+    /// [`Windows::succeeded`] forgives it.
+    pub fn begin(&self, name: &str) -> Result<(), Duration> {
+        self.begin_at(name, Instant::now())
+    }
+
+    /// Forget this key's failures.
+    pub fn succeeded(&self, name: &str) {
+        self.lock().forget(&key(name));
+    }
+
+    fn begin_at(&self, name: &str, now: Instant) -> Result<(), Duration> {
+        let key = key(name);
+        let mut table = self.lock();
+        table.check(&key, now)?;
+        table.record(key, now)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Table> {
+        self.0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     #[cfg(test)]
     fn tracked(&self) -> usize {
-        self.lock().len()
+        self.lock().entries.len()
     }
 }
 
 /// Requests per client address (the connection's peer IP) for the
 /// password-recovery endpoints: every request counts, whatever its outcome.
-/// The same sliding window and memory bound as [`SignInLimiter`].
+/// The same sliding window and memory bound as [`Windows`].
 #[derive(Debug)]
-pub struct ClientLimiter(SignInLimiter);
+pub struct ClientLimiter(Windows);
 
 impl ClientLimiter {
     pub fn new(limit: u32, window: Duration) -> ClientLimiter {
-        ClientLimiter(SignInLimiter::new(limit, window))
+        ClientLimiter(Windows::new(limit, window))
     }
 
     /// Counts a request from `client` (`None`: the address is unknown, as
@@ -139,6 +343,20 @@ impl ClientLimiter {
         let key = client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
         self.0.begin(&format!("client {key}"))
     }
+}
+
+/// The key of a client address: an IPv4 address (IPv4-mapped IPv6 too) as
+/// it is, an IPv6 address by its /64 (one host usually has a whole /64).
+fn client_key(client: Option<IpAddr>) -> Key {
+    let text = match client.map(|ip| ip.to_canonical()) {
+        None => "unknown".to_owned(),
+        Some(IpAddr::V4(ip)) => ip.to_string(),
+        Some(IpAddr::V6(ip)) => {
+            let s = ip.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    };
+    key(&format!("client {text}"))
 }
 
 fn key(user_id: &str) -> Key {
@@ -159,7 +377,7 @@ mod tests {
 
     #[test]
     fn blocks_after_the_limit_until_the_oldest_failure_leaves_the_window() {
-        let limiter = SignInLimiter::new(3, 5 * MINUTE);
+        let limiter = Windows::new(3, 5 * MINUTE);
         let t0 = Instant::now();
         for i in 0..3 {
             assert_eq!(limiter.begin_at("u-1", t0 + i * MINUTE), Ok(()));
@@ -179,7 +397,7 @@ mod tests {
 
     #[test]
     fn success_clears_the_failures() {
-        let limiter = SignInLimiter::new(2, MINUTE);
+        let limiter = Windows::new(2, MINUTE);
         let t0 = Instant::now();
         assert!(limiter.begin_at("u-1", t0).is_ok());
         assert!(limiter.begin_at("u-1", t0).is_ok());
@@ -192,7 +410,7 @@ mod tests {
 
     #[test]
     fn memory_stays_bounded() {
-        let limiter = SignInLimiter::new(1, MINUTE);
+        let limiter = Windows::new(1, MINUTE);
         let t0 = Instant::now();
         for i in 0..MAX_TRACKED_IDS {
             assert!(limiter.begin_at(&format!("u-{i}"), t0).is_ok());
@@ -215,6 +433,115 @@ mod tests {
         // After the window, every expired entry goes at once.
         assert!(limiter.begin_at("late", t0 + 2 * MINUTE).is_ok());
         assert!(limiter.tracked() <= 2, "{}", limiter.tracked());
+    }
+
+    fn ip(text: &str) -> Option<IpAddr> {
+        Some(text.parse().unwrap())
+    }
+
+    #[test]
+    fn a_flood_of_made_up_ids_from_one_address_is_stopped_by_its_limit() {
+        let limiter = SignInLimiter::new(5, 5 * MINUTE, 30);
+        let t0 = Instant::now();
+        let (attacker, admin) = (ip("203.0.113.7"), ip("198.51.100.1"));
+        // A real id with failures before the flood.
+        for _ in 0..4 {
+            assert!(limiter
+                .begin_at("u-1042", true, ip("192.0.2.9"), t0)
+                .is_ok());
+        }
+        let mut refused = 0;
+        for i in 0..10_000 {
+            match limiter.begin_at(&format!("made-up-{i}"), false, attacker, t0) {
+                Ok(()) => {}
+                Err(Refusal::Client(_)) => refused += 1,
+                Err(other) => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(refused, 10_000 - 30, "stopped after 30");
+        assert_eq!(limiter.tracked(), (1, 30, 2), "bounded");
+        // The admin, from another address, is not locked out.
+        assert_eq!(limiter.begin_at("u-1001", true, admin, t0), Ok(()));
+        limiter.succeeded("u-1001", admin);
+        // The real id's failures are not forgotten: one more, then blocked.
+        assert!(limiter.begin_at("u-1042", true, admin, t0).is_ok());
+        assert_eq!(
+            limiter.begin_at("u-1042", true, admin, t0 + MINUTE),
+            Err(Refusal::User(4 * MINUTE))
+        );
+        // The attacker's address stays blocked for real ids too.
+        assert_eq!(
+            limiter.begin_at("u-1001", true, attacker, t0 + MINUTE),
+            Err(Refusal::Client(4 * MINUTE))
+        );
+    }
+
+    #[test]
+    fn made_up_ids_from_many_addresses_neither_lock_out_nor_wipe_real_ids() {
+        let limiter = SignInLimiter::new(2, 5 * MINUTE, 30);
+        let t0 = Instant::now();
+        assert!(limiter
+            .begin_at("u-1042", true, ip("192.0.2.9"), t0)
+            .is_ok());
+        // 20,000 made-up ids from 20,000 addresses: both tables fill up.
+        for i in 0..20_000u32 {
+            let address = Some(IpAddr::V4((0x0a00_0000 + i).into()));
+            assert!(limiter
+                .begin_at(&format!("made-up-{i}"), false, address, t0)
+                .is_ok());
+        }
+        let (known, unknown, clients) = limiter.tracked();
+        assert_eq!((known, unknown), (1, MAX_TRACKED_IDS));
+        assert_eq!(clients, MAX_TRACKED_CLIENTS);
+        // Nobody is locked out: a new address, a real id, a new made-up id.
+        let admin = ip("198.51.100.1");
+        assert!(limiter.begin_at("u-1001", true, admin, t0).is_ok());
+        limiter.succeeded("u-1001", admin);
+        assert!(limiter.begin_at("made-up-new", false, admin, t0).is_ok());
+        // And the real id keeps its failure: one more and it is blocked.
+        assert!(limiter.begin_at("u-1042", true, admin, t0).is_ok());
+        assert!(matches!(
+            limiter.begin_at("u-1042", true, ip("198.51.100.2"), t0),
+            Err(Refusal::User(_))
+        ));
+    }
+
+    #[test]
+    fn success_and_cancel_take_the_attempt_back() {
+        let limiter = SignInLimiter::new(2, MINUTE, 2);
+        let t0 = Instant::now();
+        let a = ip("192.0.2.1");
+        assert!(limiter.begin_at("u-1", true, a, t0).is_ok());
+        limiter.cancelled("u-1", true, a);
+        assert!(limiter.begin_at("u-1", true, a, t0).is_ok());
+        limiter.succeeded("u-1", a);
+        assert_eq!(limiter.tracked(), (0, 0, 0));
+        // A success does not clear the address's earlier failures.
+        assert!(limiter.begin_at("u-9", false, a, t0).is_ok());
+        assert!(limiter.begin_at("u-1", true, a, t0).is_ok());
+        limiter.succeeded("u-1", a);
+        assert!(limiter.begin_at("u-8", false, a, t0).is_ok());
+        assert!(matches!(
+            limiter.begin_at("u-7", false, a, t0),
+            Err(Refusal::Client(_))
+        ));
+    }
+
+    #[test]
+    fn an_ipv6_address_counts_by_its_64() {
+        assert_eq!(
+            client_key(ip("2001:db8:1:2::1")),
+            client_key(ip("2001:db8:1:2:ffff::9"))
+        );
+        assert_ne!(
+            client_key(ip("2001:db8:1:2::1")),
+            client_key(ip("2001:db8:1:3::1"))
+        );
+        assert_eq!(
+            client_key(ip("::ffff:192.0.2.1")),
+            client_key(ip("192.0.2.1"))
+        );
+        assert_ne!(client_key(None), client_key(ip("192.0.2.1")));
     }
 
     #[test]

@@ -1,17 +1,30 @@
 //! Administrator sessions: who may reset passwords.
 //!
 //! `POST /api/session` (see `routes/session.rs`) creates a session and sets
-//! the cookie [`COOKIE_NAME`]: 256 random bits, base64url without padding,
-//! `HttpOnly; SameSite=Strict; Path=/`, plus `Secure` when the request came
-//! over HTTPS. This server speaks plain HTTP only, so "over HTTPS" means a
-//! TLS-terminating proxy in front of it that sets `X-Forwarded-Proto: https`
-//! (or `--secure-cookies`, which always adds `Secure`). The header is
-//! trusted blindly, which is harmless: it can only make the cookie stricter.
+//! the cookie [`COOKIE_NAME`] (`__Host-reset_session`): 256 random bits,
+//! base64url without padding, `HttpOnly; SameSite=Strict; Path=/; Secure`
+//! and no `Domain`, so a sibling subdomain cannot set or overwrite it.
+//!
+//! Plain HTTP is allowed only when the server listens on a loopback address
+//! (the demo, the tests): there, a request that did not come over HTTPS
+//! gets [`LOOPBACK_COOKIE_NAME`] (`reset_session`) without `Secure`. A
+//! `__Host-` cookie must be `Secure`, and not every browser stores a
+//! `Secure` cookie sent over `http://127.0.0.1` or `http://localhost`
+//! (Chromium does; WebKit has not always), so the loopback demo keeps a
+//! plain cookie of its own name. This server speaks plain HTTP only, so
+//! "over HTTPS" means a TLS-terminating proxy in front of it that sets
+//! `X-Forwarded-Proto: https`; `--secure-cookies` always uses the `__Host-`
+//! cookie. The header is trusted blindly, which is harmless: it can only
+//! make the cookie stricter. A request is read for the one cookie name the
+//! server would set in answer to it ([`CookiePolicy::cookie_name`]), so
+//! a server on any other address never reads a cookie without the prefix.
 //!
 //! The database keeps a SHA-256 of the cookie value, never the value, so a
 //! copy of the database does not hand out live sessions. Sessions last
-//! [`LIFETIME_HOURS`] hours from sign-in; expired rows are deleted whenever
-//! a session is created.
+//! [`LIFETIME_HOURS`] hours from sign-in, and end sooner after
+//! `--session-idle-minutes` (default 30) without a request; a request
+//! records its time at most once a minute, to spare writes. Expired rows
+//! are deleted whenever a session is created.
 //!
 //! Each session also has a CSRF token (256 random bits, base64url), returned
 //! in the JSON of `POST`/`GET /api/session`. State-changing requests that a
@@ -32,8 +45,12 @@ use crate::problem::Problem;
 /// What `POST` and `GET /api/session` answer (a row of `db::sessions`).
 pub use crate::db::sessions::Session;
 
-/// Name of the session cookie.
-pub const COOKIE_NAME: &str = "reset_session";
+/// Name of the session cookie (`Secure`, over HTTPS or off loopback).
+pub const COOKIE_NAME: &str = "__Host-reset_session";
+/// Name of the plain-HTTP session cookie of a server on a loopback address.
+pub const LOOPBACK_COOKIE_NAME: &str = "reset_session";
+/// A session's last use is written at most this often.
+const TOUCH_EVERY_SECS: u32 = 60;
 /// The request header that must carry the session's CSRF token.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// A session ends this many hours after sign-in.
@@ -72,13 +89,32 @@ pub fn create(conn: &Connection, user_id: &str) -> rusqlite::Result<(String, Ses
         &csrf_token,
         LIFETIME_HOURS,
     )?;
-    let session = find(conn, &token)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+    let session = find(conn, &token, None)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
     Ok((token, session))
 }
 
-/// The live (unexpired) session of this cookie value, if any.
-pub fn find(conn: &Connection, token: &str) -> rusqlite::Result<Option<Session>> {
-    db::sessions::find(conn, &token_hash(token))
+/// The live session of this cookie value, if any: unexpired, and used
+/// within the last `idle_minutes` (`None`: however long ago).
+pub fn find(
+    conn: &Connection,
+    token: &str,
+    idle_minutes: Option<u32>,
+) -> rusqlite::Result<Option<Session>> {
+    db::sessions::find(conn, &token_hash(token), idle_minutes)
+}
+
+/// [`find`], recording the use (at most once a minute) when it is live.
+pub fn find_and_touch(
+    conn: &Connection,
+    token: &str,
+    idle_minutes: u32,
+) -> rusqlite::Result<Option<Session>> {
+    let hash = token_hash(token);
+    let session = db::sessions::find(conn, &hash, Some(idle_minutes))?;
+    if session.is_some() {
+        db::sessions::touch(conn, &hash, TOUCH_EVERY_SECS)?;
+    }
+    Ok(session)
 }
 
 /// Ends the session of this cookie value (nothing if there is none).
@@ -88,15 +124,74 @@ pub fn delete(conn: &Connection, token: &str) -> rusqlite::Result<()> {
 
 // ---------------------------------------------------------------- HTTP
 
-/// The session cookie's value, if the request carries a well-formed one.
-pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
+/// How the session cookie is named and marked, and how long an idle
+/// session lives: from the command line and the listening address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CookiePolicy {
+    /// `--secure-cookies`: the `__Host-` cookie even over plain loopback HTTP.
+    pub always_secure: bool,
+    /// The server listens on a loopback address: plain HTTP is allowed.
+    pub loopback: bool,
+    /// `--session-idle-minutes`.
+    pub idle_minutes: u32,
+}
+
+impl CookiePolicy {
+    /// Whether the cookie set in answer to this request is `Secure` (and
+    /// named [`COOKIE_NAME`]).
+    pub fn secure(&self, headers: &HeaderMap) -> bool {
+        self.always_secure || !self.loopback || came_over_https(headers)
+    }
+
+    /// The one cookie name this request is read for and answered with.
+    pub fn cookie_name(&self, headers: &HeaderMap) -> &'static str {
+        cookie_name(self.secure(headers))
+    }
+
+    /// The session cookie's value, if the request carries a well-formed one.
+    pub fn token(&self, headers: &HeaderMap) -> Option<String> {
+        cookie_token(headers, self.cookie_name(headers))
+    }
+
+    /// `Set-Cookie` for a new session, for this request.
+    pub fn set_cookie(&self, token: &str, headers: &HeaderMap) -> HeaderValue {
+        set_cookie(token, self.secure(headers))
+    }
+
+    /// `Set-Cookie` that removes the session cookie, for this request.
+    pub fn clear_cookie(&self, headers: &HeaderMap) -> HeaderValue {
+        clear_cookie(self.secure(headers))
+    }
+}
+
+/// True for an address (`HOST:PORT`, as given to `--addr`) on which only
+/// this machine can reach the server: `127.0.0.0/8`, `::1`, `localhost`.
+pub fn is_loopback_addr(addr: &str) -> bool {
+    if let Ok(socket) = addr.parse::<std::net::SocketAddr>() {
+        return socket.ip().is_loopback();
+    }
+    addr.rsplit_once(':')
+        .is_some_and(|(host, _)| host.eq_ignore_ascii_case("localhost"))
+}
+
+/// [`COOKIE_NAME`] when `secure`, else [`LOOPBACK_COOKIE_NAME`].
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        COOKIE_NAME
+    } else {
+        LOOPBACK_COOKIE_NAME
+    }
+}
+
+/// The value of the cookie `name`, if the request carries a well-formed one.
+pub fn cookie_token(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
+        .find(|(found, _)| *found == name)
         .map(|(_, value)| value.trim_matches('"'))
         .filter(|value| {
             value.len() == TOKEN_CHARS
@@ -117,13 +212,7 @@ pub fn came_over_https(headers: &HeaderMap) -> bool {
         .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
 }
 
-/// Whether the cookie set in answer to this request gets `Secure`:
-/// `always_secure` is `--secure-cookies`.
-pub fn secure_cookie(always_secure: bool, headers: &HeaderMap) -> bool {
-    always_secure || came_over_https(headers)
-}
-
-/// `Set-Cookie` for a new session.
+/// `Set-Cookie` for a new session (named by [`cookie_name`]).
 pub fn set_cookie(token: &str, secure: bool) -> HeaderValue {
     cookie_header(token, LIFETIME_SECS, secure)
 }
@@ -134,17 +223,24 @@ pub fn clear_cookie(secure: bool) -> HeaderValue {
 }
 
 fn cookie_header(value: &str, max_age: u32, secure: bool) -> HeaderValue {
+    let name = cookie_name(secure);
     let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
-        "{COOKIE_NAME}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}"
+        "{name}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}"
     ))
     .expect("a base64url token is a valid header value")
 }
 
-/// The live session of the request, or 401 "Sign-in required".
-pub async fn current(db: &Db, headers: &HeaderMap) -> Result<Session, Problem> {
-    let token = cookie_token(headers).ok_or_else(sign_in_required)?;
-    db::call(db, move |conn| find(conn, &token))
+/// The live session of the request (its use recorded), or 401 "Sign-in
+/// required".
+pub async fn current(
+    db: &Db,
+    headers: &HeaderMap,
+    policy: &CookiePolicy,
+) -> Result<Session, Problem> {
+    let token = policy.token(headers).ok_or_else(sign_in_required)?;
+    let idle_minutes = policy.idle_minutes;
+    db::call(db, move |conn| find_and_touch(conn, &token, idle_minutes))
         .await?
         .ok_or_else(sign_in_required)
 }
@@ -191,25 +287,26 @@ mod tests {
     fn reads_the_cookie_among_others() {
         let token = new_token();
         let mut headers = HeaderMap::new();
-        assert_eq!(cookie_token(&headers), None);
+        assert_eq!(cookie_token(&headers, COOKIE_NAME), None);
         headers.append(header::COOKIE, HeaderValue::from_static("theme=dark"));
         headers.append(
             header::COOKIE,
             HeaderValue::from_str(&format!("a=1; {COOKIE_NAME}={token}; b=2")).unwrap(),
         );
-        assert_eq!(cookie_token(&headers), Some(token));
+        assert_eq!(cookie_token(&headers, COOKIE_NAME), Some(token.clone()));
+        assert_eq!(cookie_token(&headers, LOOPBACK_COOKIE_NAME), None);
 
         let mut bad = HeaderMap::new();
         bad.insert(
             header::COOKIE,
             HeaderValue::from_static("reset_session=short"),
         );
-        assert_eq!(cookie_token(&bad), None);
+        assert_eq!(cookie_token(&bad, LOOPBACK_COOKIE_NAME), None);
         bad.insert(
             header::COOKIE,
-            HeaderValue::from_str(&format!("x{COOKIE_NAME}={}", new_token())).unwrap(),
+            HeaderValue::from_str(&format!("x{LOOPBACK_COOKIE_NAME}={}", new_token())).unwrap(),
         );
-        assert_eq!(cookie_token(&bad), None);
+        assert_eq!(cookie_token(&bad, LOOPBACK_COOKIE_NAME), None);
     }
 
     #[test]
@@ -224,9 +321,60 @@ mod tests {
             .unwrap()
             .ends_with("; Secure"));
         assert_eq!(
+            set_cookie("tok", true),
+            "__Host-reset_session=tok; HttpOnly; SameSite=Strict; Path=/; Max-Age=28800; Secure"
+        );
+        assert_eq!(
+            clear_cookie(true),
+            "__Host-reset_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0; Secure"
+        );
+        assert_eq!(
             clear_cookie(false),
             "reset_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"
         );
+    }
+
+    #[test]
+    fn plain_http_only_on_loopback() {
+        let https = {
+            let mut headers = HeaderMap::new();
+            headers.insert("x-forwarded-proto", HeaderValue::from_static("https"));
+            headers
+        };
+        let plain = HeaderMap::new();
+        let policy = |always_secure, loopback| CookiePolicy {
+            always_secure,
+            loopback,
+            idle_minutes: 30,
+        };
+        assert!(!policy(false, true).secure(&plain));
+        assert_eq!(policy(false, true).cookie_name(&plain), "reset_session");
+        assert!(policy(false, true).secure(&https));
+        assert!(policy(true, true).secure(&plain));
+        assert!(policy(false, false).secure(&plain), "Secure by default");
+        assert_eq!(policy(false, false).cookie_name(&plain), COOKIE_NAME);
+
+        // Off loopback, a cookie without the prefix is not read.
+        let token = new_token();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("reset_session={token}")).unwrap(),
+        );
+        assert_eq!(policy(false, false).token(&headers), None);
+        assert_eq!(policy(false, true).token(&headers), Some(token));
+
+        for addr in [
+            "127.0.0.1:8080",
+            "127.0.0.1:0",
+            "[::1]:80",
+            "localhost:8080",
+        ] {
+            assert!(is_loopback_addr(addr), "{addr}");
+        }
+        for addr in ["0.0.0.0:8080", "[::]:80", "192.0.2.1:80", "example.com:443"] {
+            assert!(!is_loopback_addr(addr), "{addr}");
+        }
     }
 
     #[test]

@@ -8,7 +8,9 @@ use crate::config::Config;
 use crate::db::{self, Db};
 use crate::delivery::Mailer;
 use crate::faults::Faults;
+use crate::passwords::HashPermits;
 use crate::rate_limit::{ClientLimiter, SignInLimiter};
+use crate::sessions::{self, CookiePolicy};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -18,11 +20,14 @@ pub struct AppState {
     /// `None` without `SMTP_URL`: the outbox table is then the only mail sink.
     pub mailer: Option<Arc<Mailer>>,
     pub test_mode: bool,
-    /// Failed sign-ins per user id (`rate_limit.rs`), shared by
-    /// `/api/session` and `/api/sign-in`.
+    /// Failed sign-ins per user id and per client address (`rate_limit.rs`),
+    /// shared by `/api/session`, `/api/sign-in` and `/api/password-changes`.
     pub sign_in_limiter: Arc<SignInLimiter>,
-    /// Always mark the session cookie `Secure` (see `sessions.rs`).
-    pub secure_cookies: bool,
+    /// Argon2 computations at once (`--hash-permits`; `routes::hash_permit`).
+    pub hash_permits: HashPermits,
+    /// The session cookie's name and attributes, and the idle timeout
+    /// (see `sessions.rs`).
+    pub cookies: CookiePolicy,
     /// Hours until a temporary password expires (`--temporary-password-hours`).
     pub temporary_password_hours: u32,
     /// Administrators may recover by e-mail code (`--allow-admin-recovery`).
@@ -57,8 +62,14 @@ impl AppState {
             sign_in_limiter: Arc::new(SignInLimiter::new(
                 config.sign_in_limit,
                 Duration::from_secs(config.sign_in_window_secs),
+                config.sign_in_client_limit,
             )),
-            secure_cookies: config.secure_cookies,
+            hash_permits: HashPermits::new(config.hash_permits),
+            cookies: CookiePolicy {
+                always_secure: config.secure_cookies,
+                loopback: sessions::is_loopback_addr(&config.addr),
+                idle_minutes: config.session_idle_minutes,
+            },
             temporary_password_hours: config.temporary_password_hours,
             allow_admin_recovery: config.allow_admin_recovery,
             recovery_limiter: Arc::new(ClientLimiter::new(

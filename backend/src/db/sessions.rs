@@ -61,22 +61,34 @@ pub fn insert(
 ) -> rusqlite::Result<()> {
     conn.execute(
         &format!(
-            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
-             VALUES (?1, ?2, ?3, {NOW}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+{lifetime_hours} hours'))"
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, last_seen_at)
+             VALUES (?1, ?2, ?3, {NOW}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+{lifetime_hours} hours'), {NOW})"
         ),
         params![token_hash, user_id, csrf_token],
     )?;
     Ok(())
 }
 
-/// The live (unexpired) session stored under this hash, if any.
-pub fn find(conn: &Connection, token_hash: &str) -> rusqlite::Result<Option<Session>> {
+/// When a session was last used: `last_seen_at`, or for a row written
+/// before that column existed, its sign-in.
+const LAST_SEEN: &str = "COALESCE(sessions.last_seen_at, sessions.created_at)";
+
+/// The live session stored under this hash, if any: unexpired and, given
+/// `idle_minutes`, used within that many minutes.
+pub fn find(
+    conn: &Connection,
+    token_hash: &str,
+    idle_minutes: Option<u32>,
+) -> rusqlite::Result<Option<Session>> {
+    let idle = idle_minutes.map_or_else(String::new, |minutes| {
+        format!(" AND {LAST_SEEN} > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-{minutes} minutes')")
+    });
     conn.query_row(
         &format!(
             "SELECT users.id, users.name, users.is_admin, sessions.csrf_token,
                     users.must_change_password
              FROM sessions JOIN users ON users.id = sessions.user_id
-             WHERE sessions.token_hash = ?1 AND sessions.expires_at > {NOW}"
+             WHERE sessions.token_hash = ?1 AND sessions.expires_at > {NOW}{idle}"
         ),
         [token_hash],
         |row| {
@@ -90,6 +102,32 @@ pub fn find(conn: &Connection, token_hash: &str) -> rusqlite::Result<Option<Sess
         },
     )
     .optional()
+}
+
+/// Records a use of the session stored under this hash, unless one was
+/// recorded within the last `every_secs` seconds (to spare writes).
+pub fn touch(conn: &Connection, token_hash: &str, every_secs: u32) -> rusqlite::Result<()> {
+    conn.execute(
+        &format!(
+            "UPDATE sessions SET last_seen_at = {NOW}
+             WHERE token_hash = ?1
+               AND {LAST_SEEN} <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-{every_secs} seconds')"
+        ),
+        [token_hash],
+    )?;
+    Ok(())
+}
+
+/// A database made before sessions had an idle timeout gets the column.
+pub fn add_missing_columns(conn: &Connection) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('sessions')")?;
+    let columns: Vec<String> = stmt
+        .query_map([], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if !columns.iter().any(|c| c == "last_seen_at") {
+        conn.execute("ALTER TABLE sessions ADD COLUMN last_seen_at TEXT NULL", [])?;
+    }
+    Ok(())
 }
 
 /// Ends the session stored under this hash (nothing if there is none).

@@ -38,7 +38,8 @@ use tower_http::LatencyUnit;
 use tracing::Level;
 
 use crate::config::Config;
-use crate::problem;
+use crate::passwords::HashPermit;
+use crate::problem::{self, Problem};
 use crate::state::AppState;
 
 /// Largest accepted API request body. 40 resets of 256 four-byte
@@ -123,6 +124,21 @@ pub fn router(state: AppState, config: &Config) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(LatencyUnit::Millis)),
         )
         .with_state(state)
+}
+
+/// A permit to run Argon2 for this request (hold it until the hashing is
+/// done), or at once 503 with `Retry-After: 1` when every permit is taken:
+/// queueing would let a flood of requests pile up 19 MiB hashes.
+pub fn hash_permit(state: &AppState) -> Result<HashPermit, Problem> {
+    state.hash_permits.try_acquire().ok_or_else(|| {
+        tracing::warn!("request refused: every Argon2 permit is taken");
+        Problem::new(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "Server busy",
+            "The server is busy checking other passwords. Try again in a second.",
+        )
+        .with_retry_after(1)
+    })
 }
 
 /// API answers are per-request facts (and may describe a reset): never cache.

@@ -38,9 +38,13 @@ pub async fn replay(
     let Some(record) = db::call(&state.db, move |conn| idempotency::find(conn, &key)).await? else {
         return Ok(None);
     };
-    let lookup = tokio::task::spawn_blocking(move || record.answer(&canonical))
-        .await
-        .map_err(Problem::internal)?;
+    let permit = super::hash_permit(state)?;
+    let lookup = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        record.answer(&canonical)
+    })
+    .await
+    .map_err(Problem::internal)?;
     Ok(Some(match lookup {
         Lookup::Replay(stored) => stored.into_response(true),
         _ => idempotency::key_reused().into_response(),

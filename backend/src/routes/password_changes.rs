@@ -38,9 +38,8 @@ use crate::idempotency::{self, Lookup, StoredResponse};
 use crate::json_body;
 use crate::passwords;
 use crate::problem::{FieldError, Problem};
-use crate::rate_limit::retry_after_secs;
 use crate::routes::auth::{ClientAddress, SignedInWithCsrf};
-use crate::routes::sign_in;
+use crate::routes::{hash_permit, sign_in};
 use crate::sessions;
 use crate::state::AppState;
 
@@ -85,7 +84,7 @@ pub async fn create(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     let actor = Actor::new(Some(&session.user_id), client);
-    let result = change(&state, &session, &actor, &headers, body).await;
+    let result = change(&state, &session, &actor, client, &headers, body).await;
     if let Err(problem) = &result {
         if problem.status < 500 {
             let (actor, subject) = (actor.clone(), session.user_id.clone());
@@ -112,6 +111,7 @@ async fn change(
     state: &AppState,
     session: &sessions::Session,
     actor: &Actor,
+    client: Option<std::net::IpAddr>,
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
@@ -129,7 +129,7 @@ async fn change(
         return Ok(replayed);
     }
 
-    check_current_password(&state, &user_id, request.current_password.clone()).await?;
+    check_current_password(&state, &user_id, request.current_password.clone(), client).await?;
     own_password::check_length(&request.new_password)?;
     if request.new_password == request.current_password {
         return Err(own_password::new_password_refused(
@@ -139,7 +139,9 @@ async fn change(
 
     let (hash, fingerprint) = {
         let (new_password, canonical) = (request.new_password.clone(), canonical.clone());
+        let permit = hash_permit(&state)?;
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             (
                 passwords::hash(&new_password),
                 idempotency::fingerprint(&canonical),
@@ -148,7 +150,9 @@ async fn change(
         .await
         .map_err(Problem::internal)?
     };
-    let keep = sessions::cookie_token(&headers)
+    let keep = state
+        .cookies
+        .token(&headers)
         .map(|token| sessions::token_hash(&token))
         .unwrap_or_default();
     let outcome = {
@@ -199,28 +203,35 @@ async fn change(
     })
 }
 
-/// The current password, under the sign-in rate limit (shared with
-/// sign-in): 429 when blocked, 422 on `currentPassword` when wrong.
+/// The current password, under the sign-in rate limits (shared with
+/// sign-in): 429 when blocked, 503 when no Argon2 permit is free, 422 on
+/// `currentPassword` when wrong.
 async fn check_current_password(
     state: &AppState,
     user_id: &str,
     password: String,
+    client: Option<std::net::IpAddr>,
 ) -> Result<(), Problem> {
-    if let Err(wait) = state.sign_in_limiter.begin(user_id) {
-        tracing::warn!("password change refused: too many wrong passwords");
-        return Err(sign_in::too_many_attempts(retry_after_secs(wait)));
-    }
     let id = user_id.to_owned();
     let credentials = db::call(&state.db, move |conn| db::find_credentials(conn, &id)).await?;
+    let known = credentials.is_some();
+    if let Err(refusal) = state.sign_in_limiter.begin(user_id, known, client) {
+        tracing::warn!("password change refused: too many wrong passwords");
+        return Err(sign_in::limited(refusal));
+    }
+    let permit = hash_permit(state).inspect_err(|_| {
+        state.sign_in_limiter.cancelled(user_id, known, client);
+    })?;
     let stored_hash = credentials.as_ref().and_then(|c| c.password_hash.clone());
     let verified = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         stored_hash.is_some_and(|hash| passwords::verify(&password, &hash))
     })
     .await
     .map_err(Problem::internal)?;
     match credentials {
         Some(credentials) if verified => {
-            state.sign_in_limiter.succeeded(user_id);
+            state.sign_in_limiter.succeeded(user_id, client);
             if credentials.temporary_password_expired {
                 return Err(sign_in::temporary_password_expired());
             }

@@ -263,7 +263,9 @@ pub async fn completions(
 
     let (hash, fingerprint) = {
         let (new_password, canonical) = (request.new_password.clone(), canonical.clone());
+        let permit = super::hash_permit(&state)?;
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             (
                 passwords::hash(&new_password),
                 idempotency::fingerprint(&canonical),

@@ -10,9 +10,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
+use std::net::IpAddr;
+
+use super::auth::ClientAddress;
+use super::hash_permit;
 use crate::db::{self, Credentials};
 use crate::problem::Problem;
-use crate::rate_limit::retry_after_secs;
+use crate::rate_limit::{retry_after_secs, Refusal};
 use crate::state::AppState;
 use crate::{json_body, passwords};
 
@@ -35,21 +39,25 @@ pub struct SignInResponse {
 
 /// 200 `{"mustChangePassword": bool}`, or 401 whatever was wrong: the
 /// answer does not reveal whether the user id exists. 429 (with
-/// `Retry-After`) after too many failures for this user id.
+/// `Retry-After`) after too many failures for this user id or from this
+/// address; 503 (with `Retry-After: 1`) when every Argon2 permit is taken.
 pub async fn sign_in(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<SignInResponse>, Problem> {
     let SignInRequest { user_id, password } = json_body::parse(&headers, body)?;
-    let credentials = verify_credentials(&state, &user_id, password).await?;
+    let credentials = verify_credentials(&state, &user_id, password, client).await?;
     Ok(Json(SignInResponse {
         must_change_password: credentials.must_change_password,
     }))
 }
 
-/// Checks a user's password under the sign-in rate limit: 429 without
-/// looking at the password when the user id is blocked, 401 when the id or
+/// Checks a user's password under the sign-in rate limits: 429 without
+/// looking at the password when the user id or the client address is
+/// blocked, 503 at once when no Argon2 permit is free (the attempt is then
+/// not counted), 401 when the id or
 /// the password is wrong (the same answer, and about the same time, for
 /// both), 403 [`TEMPORARY_PASSWORD_EXPIRED`] when it is a right temporary
 /// password past its expiry, the user's credentials when it is right.
@@ -57,30 +65,38 @@ pub async fn verify_credentials(
     state: &AppState,
     user_id: &str,
     password: String,
+    client: Option<IpAddr>,
 ) -> Result<Credentials, Problem> {
-    if let Err(wait) = state.sign_in_limiter.begin(user_id) {
-        // No user id in the log: people type passwords into that field too.
-        tracing::warn!("sign-in refused: too many failed attempts");
-        return Err(too_many_attempts(retry_after_secs(wait)));
-    }
     let id = user_id.to_owned();
     let credentials = db::call(&state.db, move |conn| db::find_credentials(conn, &id)).await?;
+    let known = credentials.is_some();
+    if let Err(refusal) = state.sign_in_limiter.begin(user_id, known, client) {
+        // No user id in the log: people type passwords into that field too.
+        tracing::warn!("sign-in refused: too many failed attempts");
+        return Err(limited(refusal));
+    }
+    let permit = hash_permit(state).inspect_err(|_| {
+        state.sign_in_limiter.cancelled(user_id, known, client);
+    })?;
     let stored_hash = credentials.as_ref().and_then(|c| c.password_hash.clone());
     // Argon2 verification is deliberately slow: keep it off the async
     // workers, and spend that time on unknown users too (against a dummy
     // hash), so the answer's timing does not reveal which ids exist.
-    let verified = tokio::task::spawn_blocking(move || match stored_hash {
-        Some(hash) => passwords::verify(&password, &hash),
-        None => {
-            passwords::verify(&password, dummy_hash());
-            false
+    let verified = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        match stored_hash {
+            Some(hash) => passwords::verify(&password, &hash),
+            None => {
+                passwords::verify(&password, dummy_hash());
+                false
+            }
         }
     })
     .await
     .map_err(Problem::internal)?;
     match credentials {
         Some(credentials) if verified => {
-            state.sign_in_limiter.succeeded(user_id);
+            state.sign_in_limiter.succeeded(user_id, client);
             if credentials.temporary_password_expired {
                 tracing::info!("sign-in refused: the temporary password has expired");
                 return Err(temporary_password_expired());
@@ -116,6 +132,30 @@ fn incorrect() -> Problem {
         "Sign-in failed",
         "The user id or password is incorrect.",
     )
+}
+
+/// The 429 for a [`Refusal`] of the sign-in limiter.
+pub fn limited(refusal: Refusal) -> Problem {
+    match refusal {
+        Refusal::User(wait) => too_many_attempts(retry_after_secs(wait)),
+        Refusal::Client(wait) => too_many_attempts_from_address(retry_after_secs(wait)),
+    }
+}
+
+pub fn too_many_attempts_from_address(retry_after: u64) -> Problem {
+    let unit = if retry_after == 1 {
+        "second"
+    } else {
+        "seconds"
+    };
+    Problem::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many sign-in attempts",
+        format!(
+            "Too many failed sign-in attempts from your address. Try again in {retry_after} {unit}."
+        ),
+    )
+    .with_retry_after(retry_after)
 }
 
 pub fn too_many_attempts(retry_after: u64) -> Problem {

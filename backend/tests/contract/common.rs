@@ -107,7 +107,7 @@ impl TestApp {
         let conn = state.db.lock().unwrap();
         let (token, session) = sessions::create(&conn, user_id).unwrap();
         Auth {
-            cookie: format!("{}={token}", sessions::COOKIE_NAME),
+            cookie: format!("{}={token}", sessions::LOOPBACK_COOKIE_NAME),
             csrf_token: session.csrf_token,
         }
     }
@@ -137,6 +137,36 @@ impl TestApp {
             headers,
             body,
         }
+    }
+
+    /// `request` as if it came over a connection from `peer` (what
+    /// `into_make_service_with_connect_info` adds in the real server).
+    pub async fn request_from(&self, peer: &str, mut request: Request<Body>) -> TestResponse {
+        let peer: std::net::SocketAddr = peer.parse().unwrap();
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// `POST /api/sign-in` from the client address `peer` (`IP:port`).
+    pub async fn sign_in_from(&self, peer: &str, user_id: &str, password: &str) -> TestResponse {
+        let body = json!({ "userId": user_id, "password": password }).to_string();
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri("/api/sign-in")
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .unwrap();
+        self.request_from(peer, request).await
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {

@@ -19,6 +19,8 @@ mod resets;
 mod schema;
 mod seed_users;
 mod session;
+mod sessions_idle;
 mod sign_in;
+mod sign_in_protection;
 mod site;
 mod validation;

@@ -70,6 +70,7 @@ use crate::json_body;
 use crate::passwords;
 use crate::problem::Problem;
 use crate::routes::auth::{AdminSession, ClientAddress};
+use crate::routes::hash_permit;
 use crate::state::AppState;
 
 pub use self::wire::{
@@ -148,9 +149,13 @@ async fn process(
         if let Some(record) = db::call(&state.db, move |conn| idempotency::find(conn, &key)).await?
         {
             let canonical = canonical.clone();
-            let lookup = tokio::task::spawn_blocking(move || record.answer(&canonical))
-                .await
-                .expect("comparing does not panic");
+            let permit = hash_permit(state)?;
+            let lookup = tokio::task::spawn_blocking(move || {
+                let _permit = permit;
+                record.answer(&canonical)
+            })
+            .await
+            .expect("comparing does not panic");
             return Ok(match lookup {
                 Lookup::Replay(stored) => stored.into_response(true),
                 _ => idempotency::key_reused().into_response(),
@@ -161,7 +166,9 @@ async fn process(
     // Hash before taking the database lock: Argon2 is slow on purpose.
     let (hashes, fingerprint) = {
         let (request, canonical, keyed) = (request.clone(), canonical.clone(), key.is_some());
+        let permit = hash_permit(state)?;
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             // No hash for an entry that keeps its password (`unchanged`).
             let hashes: Vec<Option<String>> = request
                 .resets
