@@ -208,7 +208,8 @@ async fn idempotency_ignores_the_session_and_csrf_token() {
     let (hash, body): (String, String) = app
         .sqlite()
         .query_row(
-            "SELECT request_hash, body FROM idempotency WHERE key = 'session-independent-key'",
+            // The record's key is scoped to the admin who sent it.
+            "SELECT request_hash, body FROM idempotency WHERE key = 'reset u-1001 session-independent-key'",
             [],
             |row| Ok((row.get(0)?, row.get(1)?)),
         )

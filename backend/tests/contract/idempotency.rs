@@ -140,3 +140,44 @@ async fn a_refused_request_does_not_use_up_its_key() {
     assert_eq!(fixed.status, 200, "{}", fixed.text());
     assert_eq!(app.resets_of("u-1042").await, (1, vec![KEY.to_owned()]));
 }
+
+/// Keys are each administrator's own: the same key from another admin is
+/// another request, never a replay of the first admin's answer.
+#[tokio::test]
+async fn an_idempotency_key_belongs_to_the_admin_who_sent_it() {
+    let app = TestApp::new();
+    app.sqlite()
+        .execute("UPDATE users SET is_admin = 1 WHERE id = 'u-1046'", [])
+        .unwrap();
+    let other_admin = TestApp::session_in_db(&app.state, "u-1046");
+    let key = "0b7e5c3a-9d2f-4e61-8a4b-5c6d7e8f9a0b";
+    let body = reset_body(&["u-1042"], "Shared-Key-Quokka-Tundra-41");
+    let first = app.reset_with_key(&body, key).await;
+    assert_eq!(first.status, 200, "{}", first.text());
+    let text = body.to_string();
+    let second = app
+        .reset_as(
+            &other_admin,
+            &[
+                ("content-type", "application/json"),
+                ("idempotency-key", key),
+            ],
+            text.clone(),
+        )
+        .await;
+    assert_eq!(second.status, 200, "{}", second.text());
+    assert_ne!(
+        second.header("idempotent-replayed"),
+        "true",
+        "not a replay of another admin's answer"
+    );
+    assert_eq!(
+        app.resets_of("u-1042").await.0,
+        2,
+        "each admin's request applied once"
+    );
+    // The first admin's retry is still a replay.
+    let retry = app.reset_with_key(&body, key).await;
+    assert_eq!(retry.header("idempotent-replayed"), "true");
+    assert_eq!(app.resets_of("u-1042").await.0, 2);
+}

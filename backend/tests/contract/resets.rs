@@ -161,7 +161,7 @@ async fn the_database_never_holds_the_plaintext() {
     let fingerprint: String = app
         .sqlite()
         .query_row(
-            "SELECT request_hash FROM idempotency WHERE key = '0d3c9a38-7d6a-4b43-9bd2-6f7c2d1f6a11'",
+            "SELECT request_hash FROM idempotency WHERE key = 'reset u-1001 0d3c9a38-7d6a-4b43-9bd2-6f7c2d1f6a11'",
             [],
             |row| row.get(0),
         )

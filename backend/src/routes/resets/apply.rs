@@ -27,6 +27,14 @@ pub(super) enum Outcome {
     },
 }
 
+/// A request's Idempotency-Key: `record` is its idempotency record's key
+/// (scoped to the acting admin) with the request's fingerprint; `shown` is
+/// the key as the client sent it, written on each reset row.
+pub(super) struct Keys<'a> {
+    pub record: Option<(&'a str, &'a str)>,
+    pub shown: Option<&'a str>,
+}
+
 /// The whole reset in one transaction: the idempotency check, every user's
 /// new hash and reset row, the outbox message and the idempotency record
 /// commit together or not at all. `key` is the Idempotency-Key with the
@@ -38,13 +46,14 @@ pub(super) fn apply(
     conn: &mut Connection,
     request: &ResetRequest,
     hashes: &[Option<String>],
-    key: Option<(&str, &str)>,
+    keys: Keys<'_>,
     canonical: &[u8],
     smtp: bool,
     temporary_hours: u32,
     actor: &Actor,
 ) -> rusqlite::Result<Outcome> {
     let tx = conn.transaction()?;
+    let key = keys.record;
     if let Some((key, _)) = key {
         match idempotency::lookup(&tx, key, canonical)? {
             Lookup::Replay(stored) => return Ok(Outcome::Replay(stored)),
@@ -60,7 +69,7 @@ pub(super) fn apply(
         match db::find_user(&tx, &entry.user_id)? {
             Some(user) => {
                 let source = request.password_source.as_str();
-                let key = key.map(|(key, _)| key);
+                let key = keys.shown;
                 let status = match hash {
                     Some(hash) => {
                         let temporary = request

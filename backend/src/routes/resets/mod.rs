@@ -60,7 +60,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
-use self::apply::{apply, Outcome};
+use self::apply::{apply, Keys, Outcome};
 use self::validation::validate;
 use self::wire::{to_json, ResetRequest};
 use crate::audit::{self, Action, Actor};
@@ -136,7 +136,11 @@ async fn process(
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
-    let key = idempotency::key_from_headers(headers)?;
+    let raw_key = idempotency::key_from_headers(headers)?;
+    // Keys are the acting administrator's own (as Stripe scopes them to an
+    // account): another admin's request with the same key is another request.
+    let admin = actor.user_id.clone().unwrap_or_default();
+    let key = raw_key.as_deref().map(|k| format!("reset {admin} {k}"));
     let request: ResetRequest = json_body::parse(headers, body)?;
     named.extend(request.resets.iter().map(|entry| entry.user_id.clone()));
     validate(&request)?;
@@ -184,11 +188,15 @@ async fn process(
 
     let outcome = {
         let (request, key, smtp) = (request.clone(), key.clone(), state.mailer.is_some());
-        let (hours, actor) = (state.temporary_password_hours, actor.clone());
+        let (hours, actor, raw_key) = (state.temporary_password_hours, actor.clone(), raw_key);
         db::call(&state.db, move |conn| {
             let key = key.as_deref().zip(fingerprint.as_deref());
+            let keys = Keys {
+                record: key,
+                shown: raw_key.as_deref(),
+            };
             apply(
-                conn, &request, &hashes, key, &canonical, smtp, hours, &actor,
+                conn, &request, &hashes, keys, &canonical, smtp, hours, &actor,
             )
         })
         .await?
