@@ -33,6 +33,10 @@ pub struct FieldError {
     /// A path into the request: `resets`, `resets[2].password`, `deliverTo`…
     pub field: String,
     pub detail: String,
+    /// For a password the policy refuses: the widget's reason code
+    /// (`tooShort`, `tooWeak`, `containsUserInfo`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 impl FieldError {
@@ -40,6 +44,7 @@ impl FieldError {
         FieldError {
             field: field.into(),
             detail: detail.into(),
+            code: None,
         }
     }
 }

@@ -122,6 +122,10 @@ test('five wrong codes burn the code; a used code and a used token are refused',
   assert.equal(verified.status, 200, verified.text);
   assert.equal((await post('verifications', { login: 'alex@contoso.com', code: next })).status, 400, 'a code works once');
   const token = verified.json.recoveryToken;
+  // The server refuses what the widget refuses, with the widget's reason codes.
+  const weak = await post('completions', { recoveryToken: token, newPassword: 'passwordpassword' }, { 'Idempotency-Key': crypto.randomUUID() });
+  assert.equal(weak.status, 422, weak.text);
+  assert.deepEqual(weak.json.errors.map((e) => [e.field, e.code]), [['newPassword', 'tooWeak']]);
   const done = await post('completions', { recoveryToken: token, newPassword: 'Lantern-Quokka-Meadow-27' }, { 'Idempotency-Key': crypto.randomUUID() });
   assert.equal(done.status, 200, done.text);
   const again = await post('completions', { recoveryToken: token, newPassword: 'Lantern-Quokka-Meadow-28' }, { 'Idempotency-Key': crypto.randomUUID() });

@@ -1,7 +1,8 @@
 //! What a user's own new password needs, whether they changed it
 //! (`password_changes.rs`) or recovered it (`recovery.rs`): a required
-//! `Idempotency-Key` and its replay, the new password's length, and the
-//! notice e-mail sent after the commit.
+//! `Idempotency-Key` and its replay, the organisation's policy (the widget's
+//! own `Policy::check` and estimator, run natively), and the notice e-mail
+//! sent after the commit.
 
 use std::sync::Arc;
 
@@ -9,10 +10,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rusqlite::Connection;
 
+use password_reset_widget::core::policy::{Blocklist, Policy, UserWords};
+use password_reset_widget::core::strength::Strength;
+use password_reset_widget::i18n::texts_for;
+
 use crate::db;
 use crate::delivery;
 use crate::idempotency::{self, Lookup};
-use crate::limits::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 use crate::problem::{FieldError, Problem};
 use crate::state::AppState;
 
@@ -52,14 +56,47 @@ pub async fn replay(
 }
 
 /// Length rules of a new password (field `newPassword`), as the reset's.
-pub fn check_length(new_password: &str) -> Result<(), Problem> {
-    let detail = match new_password.chars().count() {
-        0 => "Must not be empty.".to_owned(),
-        n if n < MIN_PASSWORD_CHARS => format!("Must be at least {MIN_PASSWORD_CHARS} characters."),
-        n if n > MAX_PASSWORD_CHARS => format!("Must be at most {MAX_PASSWORD_CHARS} characters."),
-        _ => return Ok(()),
-    };
-    Err(new_password_refused(detail))
+/// The widget's default policy, checked here with the widget's own code: at
+/// least 12 characters, zxcvbn score 3, not the user's name, id or e-mail.
+/// The field errors carry the widget's reason codes and English words.
+/// zxcvbn takes a few milliseconds, so this runs off the async threads.
+pub async fn check_policy(
+    state: &AppState,
+    user_id: &str,
+    new_password: &str,
+) -> Result<(), Problem> {
+    let id = user_id.to_owned();
+    let user = db::call(&state.db, move |conn| db::find_user(conn, &id)).await?;
+    let password = new_password.to_owned();
+    let refused = tokio::task::spawn_blocking(move || {
+        let words = UserWords {
+            user_id: user.as_ref().map(|u| u.id.clone()).unwrap_or_default(),
+            name: user.as_ref().map(|u| u.name.clone()).unwrap_or_default(),
+            email: user.as_ref().map(|u| u.email.clone()).unwrap_or_default(),
+            context: Vec::new(),
+        };
+        let strength = Strength::from_estimate(reset_estimator::estimate(
+            &password,
+            &words.estimator_inputs(),
+        ));
+        let texts = texts_for("en");
+        Policy::default()
+            .check(&password, Some(&strength), &words, &Blocklist::None)
+            .iter()
+            .map(|v| FieldError {
+                field: "newPassword".to_owned(),
+                detail: (texts.violation)(v),
+                code: Some(v.code().to_owned()),
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .expect("checking a password does not panic");
+    if refused.is_empty() {
+        Ok(())
+    } else {
+        Err(Problem::invalid_fields(refused))
+    }
 }
 
 pub fn new_password_refused(detail: impl Into<String>) -> Problem {

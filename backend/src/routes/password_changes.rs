@@ -130,7 +130,7 @@ async fn change(
     }
 
     check_current_password(&state, &user_id, request.current_password.clone(), client).await?;
-    own_password::check_length(&request.new_password)?;
+    own_password::check_policy(&state, &user_id, &request.new_password).await?;
     if request.new_password == request.current_password {
         return Err(own_password::new_password_refused(
             "The new password must differ from the current one.",

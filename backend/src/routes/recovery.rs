@@ -245,7 +245,9 @@ pub async fn completions(
     else {
         return Err(recovery_expired());
     };
-    if let Err(problem) = own_password::check_length(&request.new_password) {
+    if let Err(problem) =
+        own_password::check_policy(&state, &token_user, &request.new_password).await
+    {
         let actor = Actor::new(Some(&token_user), client);
         let detail = audit::refusal_detail(&problem);
         db::call(&state.db, move |conn| {

@@ -251,7 +251,7 @@ async fn a_wrong_current_password_changes_nothing_and_is_rate_limited() {
 }
 
 #[tokio::test]
-async fn the_new_password_must_be_long_enough_and_new() {
+async fn the_new_password_must_pass_the_widgets_policy_and_be_new() {
     let app = TestApp::new();
     app.set_password_in_db("u-1044", TEMPORARY, true);
     let lee = TestApp::session_in_db(&app.state, "u-1044");
@@ -262,17 +262,58 @@ async fn the_new_password_must_be_long_enough_and_new() {
         same.problem(422)["errors"],
         json!([{ "field": "newPassword", "detail": "The new password must differ from the current one." }])
     );
+    // The widget's own policy, with its reason codes and words.
+    let codes = |problem: serde_json::Value| -> Vec<(String, String)> {
+        problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["field"].as_str().unwrap().to_owned(),
+                    e["code"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
     let short = app
         .change_password(&lee, "k-2", &change("u-1044", TEMPORARY, "short"))
         .await;
-    short.problem(422);
-    assert_eq!(short.error_fields(), ["newPassword"]);
+    assert_eq!(
+        codes(short.problem(422)),
+        [
+            ("newPassword".into(), "tooShort".into()),
+            ("newPassword".into(), "tooWeak".into())
+        ]
+    );
     let long = app
         .change_password(&lee, "k-3", &change("u-1044", TEMPORARY, &"é".repeat(257)))
         .await;
+    let long = long.problem(422);
+    assert_eq!(long["errors"][0]["detail"], "Use at most 256 characters.");
+    assert_eq!(long["errors"][0]["code"], "tooLong");
+    // Long enough but easy to guess, or made of the user's own name.
+    let weak = app
+        .change_password(
+            &lee,
+            "k-4",
+            &change("u-1044", TEMPORARY, "passwordpassword"),
+        )
+        .await;
     assert_eq!(
-        long.problem(422)["errors"][0]["detail"],
-        "Must be at most 256 characters."
+        codes(weak.problem(422)),
+        [("newPassword".into(), "tooWeak".into())]
+    );
+    let own_name = app
+        .change_password(
+            &lee,
+            "k-5",
+            &change("u-1044", TEMPORARY, "Quokka-Lee-Gu-Marmalade-48"),
+        )
+        .await;
+    assert_eq!(
+        codes(own_name.problem(422)),
+        [("newPassword".into(), "containsUserInfo".into())]
     );
     assert_eq!(
         app.get_as(&lee, "/api/session").await.json()["mustChangePassword"],
