@@ -36,6 +36,14 @@ impl Step {
     }
 }
 
+/// The recovery's three requests, each with its own `Retry-After` wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Request {
+    Codes,
+    Verification,
+    Completion,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
     pub config: Rc<Config>,
@@ -90,7 +98,8 @@ pub enum Action {
         attempt: u32,
         outcome: Result<StatusResponse, Failure>,
     },
-    RetryTick,
+    /// One second of that request's `Retry-After` wait has passed.
+    RetryTick(Request),
 }
 
 impl State {
@@ -292,11 +301,9 @@ impl State {
                     }
                 }
             }
-            Action::RetryTick => {
-                s.codes.tick();
-                s.verification.tick();
-                s.completion.tick();
-            }
+            Action::RetryTick(Request::Codes) => s.codes.tick(),
+            Action::RetryTick(Request::Verification) => s.verification.tick(),
+            Action::RetryTick(Request::Completion) => s.completion.tick(),
             _ => return self,
         }
         Rc::new(s)
@@ -496,5 +503,30 @@ mod tests {
         });
         assert!(s.completion.succeeded().is_some());
         assert_eq!(s.token, None, "the token is forgotten");
+    }
+
+    #[test]
+    fn each_request_counts_down_its_own_retry_after() {
+        let busy = |seconds| {
+            Err(Failure::Rejected {
+                status: 429,
+                problem: None,
+                retry_after: Some(seconds),
+            })
+        };
+        let s = code_sent()
+            .apply(Action::CodeEdited(Secret::new("12345678")))
+            .apply(Action::Verify {
+                fresh_key: "v".into(),
+            });
+        let s = s.apply(Action::Verified {
+            attempt: 1,
+            outcome: busy(5),
+        });
+        assert_eq!(s.verification.retry_wait, 5);
+        let s = s.apply(Action::RetryTick(Request::Codes));
+        assert_eq!(s.verification.retry_wait, 5, "another request's second");
+        let s = s.apply(Action::RetryTick(Request::Verification));
+        assert_eq!(s.verification.retry_wait, 4);
     }
 }

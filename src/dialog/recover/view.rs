@@ -6,7 +6,7 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::state::{Action, State, Step};
+use super::state::{Action, Request, State, Step};
 use crate::core::config::Config;
 use crate::core::generator::generate_for;
 use crate::core::idempotency::new_key;
@@ -79,7 +79,7 @@ pub fn recover_form(props: &RecoverFormProps) -> Html {
                 attempt,
                 outcome,
             }),
-            dispatch_with(&d, |()| Action::RetryTick),
+            dispatch_with(&d, |()| Action::RetryTick(Request::Codes)),
         );
     }
     {
@@ -101,7 +101,7 @@ pub fn recover_form(props: &RecoverFormProps) -> Html {
                 attempt,
                 outcome,
             }),
-            dispatch_with(&d, |()| Action::RetryTick),
+            dispatch_with(&d, |()| Action::RetryTick(Request::Verification)),
         );
     }
     {
@@ -123,7 +123,7 @@ pub fn recover_form(props: &RecoverFormProps) -> Html {
                 attempt,
                 outcome,
             }),
-            dispatch_with(&d, |()| Action::RetryTick),
+            dispatch_with(&d, |()| Action::RetryTick(Request::Completion)),
         );
     }
     use_countdown(
