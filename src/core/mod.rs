@@ -15,4 +15,5 @@ pub mod random;
 pub mod recipients;
 pub mod secret;
 pub mod strength;
+pub mod unicode;
 pub mod wire;

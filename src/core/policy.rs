@@ -131,6 +131,9 @@ pub enum Violation {
     OnBlocklist,
     BlocklistPending,
     BlocklistUnavailable,
+    /// Holds a control or format character (NUL, TAB, U+202E, ...): see
+    /// [`super::unicode`].
+    ControlCharacters,
 }
 
 impl Violation {
@@ -147,7 +150,36 @@ impl Violation {
             Self::OnBlocklist => "onBlocklist",
             Self::BlocklistPending => "blocklistPending",
             Self::BlocklistUnavailable => "blocklistUnavailable",
+            Self::ControlCharacters => "controlCharacters",
         }
+    }
+
+    /// The reason a backend's field error names by `code`, with this
+    /// policy's numbers, so the dialog can say it in its own language.
+    /// `None` for a code this version does not know (the backend's own
+    /// words are shown then).
+    pub fn from_code(code: &str, policy: &Policy) -> Option<Self> {
+        Some(match code {
+            "empty" => Self::Empty,
+            "tooShort" => Self::TooShort {
+                min: policy.min_length,
+            },
+            "tooLong" => Self::TooLong {
+                max: policy.max_length,
+            },
+            // The backend's score is not on the wire: "too weak" is the message.
+            "tooWeak" => Self::TooWeak {
+                min_score: policy.min_score,
+                score: policy.min_score.saturating_sub(1),
+            },
+            "containsUserInfo" => Self::ContainsUserInfo,
+            "tooFewClasses" => Self::TooFewClasses {
+                required: policy.require_classes,
+            },
+            "onBlocklist" => Self::OnBlocklist,
+            "controlCharacters" => Self::ControlCharacters,
+            _ => return None,
+        })
     }
 }
 
@@ -161,7 +193,11 @@ pub fn classes_used(password: &str) -> u8 {
 }
 
 impl Policy {
-    /// Every reason `password` may not be used; empty means it may.
+    /// Every reason `password` (as typed) may not be used; empty means it may.
+    ///
+    /// Lengths, names and the blocklist are compared on its NFKC form, and
+    /// `strength` must be the estimate of that form ([`super::unicode::nfkc`]):
+    /// the form the server hashes.
     pub fn check(
         &self,
         password: &str,
@@ -169,11 +205,15 @@ impl Policy {
         user: &UserWords,
         blocklist: &Blocklist,
     ) -> Vec<Violation> {
+        let password = &super::unicode::nfkc(password);
         let length = password.chars().count();
         if length == 0 {
             return vec![Violation::Empty];
         }
         let mut reasons = Vec::new();
+        if super::unicode::has_control_or_format(password) {
+            reasons.push(Violation::ControlCharacters);
+        }
         if length < self.min_length {
             reasons.push(Violation::TooShort {
                 min: self.min_length,
@@ -317,6 +357,43 @@ mod tests {
     }
 
     #[test]
+    fn lengths_names_and_the_blocklist_see_the_normalised_password() {
+        // 11 full-width characters are 11 ASCII ones after NFKC: too short.
+        assert_eq!(
+            check(
+                &Policy::default(),
+                "ｘｑ７ｍｚｐ２ｖｌｘ９",
+                Some(&strong())
+            ),
+            vec![Violation::TooShort { min: 12 }]
+        );
+        // "ﬁ" is "fi": 11 code points typed, 12 characters once normalised.
+        assert!(check(&Policy::default(), "\u{FB01}q7#mZp2vLx9", Some(&strong())).is_empty());
+        // The user's name in full-width letters is still the user's name.
+        assert_eq!(
+            check(
+                &Policy::default(),
+                "ＤＩＡＮＥ-vB7#qL2!mZ9",
+                Some(&strong())
+            ),
+            vec![Violation::ContainsUserInfo]
+        );
+        let list = Blocklist::parse("password123456\n");
+        let refused =
+            Policy::default().check("ｐａｓｓｗｏｒｄ123456", Some(&strong()), &diane(), &list);
+        assert_eq!(refused, vec![Violation::OnBlocklist]);
+    }
+
+    #[test]
+    fn control_and_format_characters_are_refused() {
+        for case in crate::core::unicode::CASES {
+            let refused = check(&Policy::default(), case.typed, Some(&strong()))
+                .contains(&Violation::ControlCharacters);
+            assert_eq!(refused, case.refused, "{:?}", case.typed);
+        }
+    }
+
+    #[test]
     fn whitespace_counts_like_any_character() {
         let p = Policy::default();
         assert!(check(&p, "            ", Some(&strong())).is_empty());
@@ -324,7 +401,12 @@ mod tests {
             check(&p, "           ", Some(&strong())),
             vec![Violation::TooShort { min: 12 }]
         );
-        assert!(check(&p, "  tab\tand newline\n ", Some(&strong())).is_empty());
+        assert!(check(&p, "  spaces and spaces ", Some(&strong())).is_empty());
+        // A tab or a newline is a control character, not whitespace to keep.
+        assert_eq!(
+            check(&p, "  tab\tand newline\n ", Some(&strong())),
+            vec![Violation::ControlCharacters]
+        );
     }
 
     #[test]

@@ -92,6 +92,10 @@ pub struct ResetResponse {
 pub struct FieldError {
     pub field: String,
     pub detail: String,
+    /// The policy's reason (`tooShort`, `onBlocklist`, ...), when the field
+    /// is a new password the policy refused: the dialog says it in its language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 /// An RFC 9457 problem details body.

@@ -61,7 +61,8 @@ export function generatePassword(options = {}) {
  */
 export async function checkPolicy(password, policy = {}, user = {}) {
   const inputs = [user.userId, user.userName, user.userEmail, ...(user.contextWords ?? [])].filter(Boolean);
-  const estimate = await estimateJson(String(password), inputs);
+  // Scored as the server hashes it: in NFKC (see src/core/unicode.rs).
+  const estimate = await estimateJson(String(password).normalize('NFKC'), inputs);
   return JSON.parse(checkPolicyJson(String(password), JSON.stringify(policy), JSON.stringify(user), estimate));
 }
 

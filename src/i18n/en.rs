@@ -54,6 +54,9 @@ fn violation(v: &Violation) -> String {
         Violation::BlocklistUnavailable => {
             "Your organisation's list of banned passwords couldn't be loaded, so a password you create can't be checked. Use a generated password.".into()
         }
+        Violation::ControlCharacters => {
+            "Remove invisible or control characters (such as tabs or text-direction marks).".into()
+        }
     }
 }
 

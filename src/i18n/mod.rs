@@ -250,8 +250,13 @@ mod tests {
             Violation::OnBlocklist,
             Violation::BlocklistPending,
             Violation::BlocklistUnavailable,
+            Violation::ControlCharacters,
         ] {
             assert!(!(t.violation)(&v).is_empty());
+            // Every code a backend may send back is understood.
+            if let Some(back) = Violation::from_code(v.code(), &Default::default()) {
+                assert_eq!(back.code(), v.code());
+            }
         }
         assert!((t.violation)(&Violation::TooShort { min: 12 }).contains("12"));
     }

@@ -60,6 +60,9 @@ fn violation(v: &Violation) -> String {
         Violation::BlocklistUnavailable => {
             "Organisationens lista över förbjudna lösenord kunde inte läsas in, så ett eget lösenord kan inte kontrolleras. Använd ett genererat lösenord.".into()
         }
+        Violation::ControlCharacters => {
+            "Ta bort osynliga tecken och styrtecken (till exempel tabbar eller textriktningstecken).".into()
+        }
     }
 }
 

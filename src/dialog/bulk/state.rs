@@ -606,6 +606,7 @@ mod tests {
                     .map(|(field, detail)| FieldError {
                         field: field.to_string(),
                         detail: detail.to_string(),
+                        code: None,
                     })
                     .collect(),
             }),

@@ -12,7 +12,7 @@ use crate::core::secret::Secret;
 use crate::core::wire::{
     ChangeRequest, Failure, StatusResponse, CURRENT_PASSWORD_FIELD, NEW_PASSWORD_FIELD,
 };
-use crate::dialog::kit::password::{Feedback, NewPassword, NewPasswordEdit};
+use crate::dialog::kit::password::{Feedback, NewPassword, NewPasswordEdit, Refusal};
 use crate::dialog::kit::submission::Submission;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -126,7 +126,7 @@ impl State {
                         s.current = Secret::default();
                         s.current_error = Some(e.detail.clone());
                     } else if e.field == NEW_PASSWORD_FIELD {
-                        s.new.error = Some(e.detail.clone());
+                        s.new.draft.refused = Some(Refusal::of(e, &s.config.policy));
                     }
                 }
             }
@@ -283,6 +283,7 @@ mod tests {
                 errors: vec![FieldError {
                     field: "currentPassword".into(),
                     detail: "The current password is wrong.".into(),
+                    code: None,
                 }],
             }),
             retry_after: None,

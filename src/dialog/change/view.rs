@@ -121,7 +121,7 @@ pub fn change_form(props: &ChangeFormProps) -> Html {
     let failure = state
         .submission
         .failure()
-        .filter(|_| state.current_error.is_none() && state.new.error.is_none());
+        .filter(|_| state.current_error.is_none() && state.new.draft.refused.is_none());
 
     html! {
         <section class="dialog change" part="dialog" aria-labelledby="rp-title">

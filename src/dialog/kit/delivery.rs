@@ -94,6 +94,7 @@ mod tests {
             errors: vec![FieldError {
                 field: "deliverTo".into(),
                 detail: "At most 20 addresses.".into(),
+                code: None,
             }],
         };
         assert!(form.show_field_errors(&problem));

@@ -6,6 +6,35 @@ use crate::core::generator::Generated;
 use crate::core::policy::{Blocklist, Policy, UserWords, Violation};
 use crate::core::secret::Secret;
 use crate::core::strength::{Estimate, Strength};
+use crate::core::wire::FieldError;
+use crate::i18n::Texts;
+
+/// The backend refused the new password: for one of the policy's reasons,
+/// which the dialog says in its own language, or in the backend's words
+/// when its code is not one the dialog knows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    Policy(Violation),
+    Said(String),
+}
+
+impl Refusal {
+    /// `policy` gives the numbers ("at least 12 characters") the code leaves out.
+    pub fn of(error: &FieldError, policy: &Policy) -> Self {
+        error
+            .code
+            .as_deref()
+            .and_then(|code| Violation::from_code(code, policy))
+            .map_or_else(|| Self::Said(error.detail.clone()), Self::Policy)
+    }
+
+    pub fn text(&self, t: &Texts) -> String {
+        match self {
+            Self::Policy(violation) => (t.violation)(violation),
+            Self::Said(detail) => detail.clone(),
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -41,6 +70,8 @@ pub struct PasswordDraft {
     pub strength_version: u32,
     /// The organisation's blocklist, fetched once when configured.
     pub blocklist: Blocklist,
+    /// The backend refused the password last sent; cleared by any change.
+    pub refused: Option<Refusal>,
 }
 
 /// What the browser tells a flow about its new password: the estimator's
@@ -64,6 +95,7 @@ impl PasswordDraft {
             shown: false,
             strength_version: 1,
             blocklist: Blocklist::None,
+            refused: None,
         }
     }
 
@@ -125,6 +157,7 @@ impl PasswordDraft {
         }
         self.mode = mode;
         self.strength_version += 1;
+        self.refused = None;
         true
     }
 
@@ -132,6 +165,7 @@ impl PasswordDraft {
         self.generated = generated;
         if self.mode == Mode::Generated {
             self.strength_version += 1;
+            self.refused = None;
         }
     }
 
@@ -144,6 +178,7 @@ impl PasswordDraft {
         };
         self.custom = text;
         self.revision += 1;
+        self.refused = None;
     }
 
     /// The estimator's answer for `revision`; false when that text is gone.
@@ -192,8 +227,6 @@ impl PasswordDraft {
 pub struct NewPassword {
     pub draft: PasswordDraft,
     pub confirm: Secret,
-    /// The backend refused it (its words, at the field).
-    pub error: Option<String>,
 }
 
 /// What the user does to a [`NewPassword`].
@@ -212,7 +245,6 @@ impl NewPassword {
         Self {
             draft: PasswordDraft::new(Mode::Custom, generated),
             confirm: Secret::default(),
-            error: None,
         }
     }
 
@@ -235,14 +267,12 @@ impl NewPassword {
             NewPasswordEdit::Typed(text) => {
                 self.draft.choose(Mode::Custom);
                 self.draft.edit(text);
-                self.error = None;
             }
             NewPasswordEdit::Suggested(generated) => {
                 self.confirm = generated.password.clone();
                 self.draft.regenerate(generated);
                 self.draft.choose(Mode::Generated);
                 self.draft.shown = true;
-                self.error = None;
             }
             NewPasswordEdit::ToggleShown => {
                 self.draft.toggle_shown();

@@ -67,7 +67,9 @@ pub fn use_password_feedback(
         use_effect_with(draft.revision, move |revision| {
             if let Some(password) = typed {
                 let revision = *revision;
-                let future = estimator.estimate(password.expose(), &user_inputs);
+                // Scored in the form the server hashes and the policy counts (NFKC).
+                let normalised = crate::core::unicode::nfkc(password.expose());
+                let future = estimator.estimate(&normalised, &user_inputs);
                 wasm_bindgen_futures::spawn_local(async move {
                     on_feedback.emit(match future.await {
                         Ok(estimate) => Feedback::Estimated { revision, estimate },

@@ -31,6 +31,7 @@ pub fn new_password(props: &NewPasswordProps) -> Html {
     let locked = props.locked;
     let choose = |mode: Mode| props.on_choose.reform(move |_: Event| mode);
     let generated = draft.mode == Mode::Generated;
+    let refusal = draft.refused.as_ref().map(|r| AttrValue::from(r.text(t)));
     html! {
         <div class="step password-step">
             <fieldset class="choices" disabled={locked}>
@@ -46,14 +47,16 @@ pub fn new_password(props: &NewPasswordProps) -> Html {
             </fieldset>
             if generated {
                 <SecretField id="rp-password" label={t.new_password} value={draft.generated.password.expose().to_string()}
-                    shown={draft.shown} on_toggle={props.on_toggle_shown.clone()} texts={t} />
+                    shown={draft.shown} on_toggle={props.on_toggle_shown.clone()} texts={t}
+                    error={refusal.clone()} />
                 <button type="button" class="secondary regenerate" onclick={props.on_regenerate.reform(|_: MouseEvent| ())} disabled={locked}>
                     { t.generate_another }
                 </button>
             } else {
                 <SecretField id="rp-password" label={t.new_password} value={draft.custom.expose().to_string()}
                     shown={draft.shown} on_toggle={props.on_toggle_shown.clone()} texts={t}
-                    on_input={(!locked).then(|| props.on_edit.reform(Secret::new))} />
+                    on_input={(!locked).then(|| props.on_edit.reform(Secret::new))}
+                    error={refusal.clone()} />
             }
             <StrengthMeter strength={draft.meter_strength()} estimation={draft.estimation.clone()} texts={t} />
         </div>

@@ -47,7 +47,7 @@ pub fn new_password_form(props: &NewPasswordFormProps) -> Html {
             <SecretField id="rp-password" label={t.new_password} value={entry.password().expose().to_string()}
                 shown={draft.shown} on_toggle={toggle.clone()} texts={t}
                 on_input={edit(NewPasswordEdit::Typed)} copyable={draft.mode == Mode::Generated}
-                error={entry.error.clone().map(AttrValue::from)} />
+                error={draft.refused.as_ref().map(|r| AttrValue::from(r.text(t)))} />
             <button type="button" class="secondary regenerate" onclick={props.on_suggest.reform(|_: MouseEvent| ())}
                 disabled={props.locked}>
                 { t.suggest_password }

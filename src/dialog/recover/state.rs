@@ -12,7 +12,7 @@ use crate::core::wire::{
     CodeRequest, CompletionRequest, Failure, StatusResponse, VerificationRequest,
     VerificationResponse, CODE_FIELD, NEW_PASSWORD_FIELD,
 };
-use crate::dialog::kit::password::{Feedback, NewPassword, NewPasswordEdit};
+use crate::dialog::kit::password::{Feedback, NewPassword, NewPasswordEdit, Refusal};
 use crate::dialog::kit::submission::Submission;
 
 /// How long "Send a new code" waits after each code sent.
@@ -297,7 +297,7 @@ impl State {
                         .iter()
                         .find(|e| e.field == NEW_PASSWORD_FIELD)
                     {
-                        s.new.error = Some(e.detail.clone());
+                        s.new.draft.refused = Some(Refusal::of(e, &s.config.policy));
                     }
                 }
             }
@@ -361,6 +361,7 @@ mod tests {
                 errors: vec![FieldError {
                     field: field.into(),
                     detail: detail.into(),
+                    code: None,
                 }],
             }),
             retry_after: None,

@@ -240,7 +240,7 @@ pub fn recover_form(props: &RecoverFormProps) -> Html {
                         <NewPasswordForm entry={state.new.clone()} policy={state.config.policy.clone()}
                             violations={state.violations()} {locked} policy_heading="h4" texts={t}
                             on_edit={dispatch_with(&d, Action::NewPassword)} on_suggest={suggest} />
-                        if let Some(failure) = state.completion.failure().filter(|_| state.new.error.is_none()) {
+                        if let Some(failure) = state.completion.failure().filter(|_| state.new.draft.refused.is_none()) {
                             <FailureMessage failure={failure.clone()} texts={t} flow={Flow::Recover} />
                         }
                     </div>

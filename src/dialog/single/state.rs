@@ -13,7 +13,7 @@ use crate::core::secret::Secret;
 use crate::core::strength::Strength;
 use crate::core::wire::{Outcome, PasswordSource, ResetEntry, ResetRequest, ResetResponse};
 use crate::dialog::kit::delivery::DeliveryForm;
-use crate::dialog::kit::password::{Feedback, Mode, PasswordDraft};
+use crate::dialog::kit::password::{Feedback, Mode, PasswordDraft, Refusal};
 use crate::dialog::kit::submission::Submission;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,6 +194,13 @@ impl State {
                     s.delivery.show_field_errors(&problem);
                     if problem.errors.iter().any(|e| e.field.starts_with("resets")) {
                         s.step = Step::Password;
+                    }
+                    if let Some(e) = problem
+                        .errors
+                        .iter()
+                        .find(|e| e.field == "resets[0].password")
+                    {
+                        s.draft.refused = Some(Refusal::of(e, &s.config.policy));
                     }
                 }
             }
@@ -476,6 +483,7 @@ mod tests {
             errors: vec![FieldError {
                 field: "deliverTo".into(),
                 detail: "x@y.invalid is not deliverable".into(),
+                code: None,
             }],
         };
         let s = run(
@@ -512,6 +520,37 @@ mod tests {
             ],
         );
         assert_eq!(s.submission.key.as_deref(), Some("key-2"));
+    }
+
+    #[test]
+    fn the_policys_refusal_is_shown_at_the_password_in_the_dialogs_words() {
+        let problem = Problem {
+            title: Some("Invalid request".into()),
+            status: Some(422),
+            detail: None,
+            errors: vec![FieldError {
+                field: "resets[0].password".into(),
+                detail: "This password is on the organisation's list.".into(),
+                code: Some("onBlocklist".into()),
+            }],
+        };
+        let refused = Action::Finished {
+            attempt: 1,
+            outcome: Err(Failure::Rejected {
+                status: 422,
+                problem: Some(problem),
+                retry_after: None,
+            }),
+        };
+        let s = run(fresh(), [Action::Next, Action::Next, submit(), refused]);
+        assert_eq!(s.step, Step::Password, "back to the password to change it");
+        assert_eq!(
+            s.draft.refused,
+            Some(Refusal::Policy(Violation::OnBlocklist))
+        );
+        // A new password clears it.
+        let s = run(s, [Action::CustomEdited(Secret::new("Vq8#tLm2!pZx9wRk"))]);
+        assert_eq!(s.draft.refused, None);
     }
 
     #[test]
