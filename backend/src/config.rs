@@ -7,6 +7,8 @@
 
 use std::path::PathBuf;
 
+use password_reset_widget::core::config::PolicySettings;
+
 use crate::limits::{
     DEFAULT_RECOVERY_CLIENT_LIMIT, DEFAULT_RECOVERY_CLIENT_WINDOW_SECS,
     DEFAULT_SESSION_IDLE_MINUTES, DEFAULT_TEMPORARY_PASSWORD_HOURS,
@@ -68,6 +70,19 @@ Options (each but --test-mode also read from the environment variable in bracket
                      a server listening on a loopback address uses a plain
                      reset_session cookie unless the request has X-Forwarded-Proto: https;
                      on any other address the cookie is always Secure)
+  --policy-min-length N, --policy-max-length N, --policy-min-score S,
+  --policy-require-classes N
+                     the password policy every new password must meet (admin
+                     resets, changes, recoveries), served to the widget at
+                     GET /api/password-policy [POLICY_MIN_LENGTH, POLICY_MAX_LENGTH,
+                     POLICY_MIN_SCORE, POLICY_REQUIRE_CLASSES] (defaults 12, 256,
+                     3, 0; the same values and limits as the element's attributes)
+  --policy-context-words W1,W2
+                     the organisation's own words, which make a password that uses
+                     them weaker [POLICY_CONTEXT_WORDS] (default none)
+  --policy-blocklist FILE
+                     banned passwords, one per line (# comments), refused
+                     case-insensitively and served to the widget [POLICY_BLOCKLIST]
   -h, --help         print this help
 
 Environment only:
@@ -106,6 +121,10 @@ pub struct Config {
     /// Recovery requests per client address within the window before 429.
     pub recovery_client_limit: u32,
     pub recovery_client_window_secs: u64,
+    /// The password policy's numbers (`password_policy.rs`).
+    pub policy: PolicySettings,
+    pub policy_context_words: Vec<String>,
+    pub policy_blocklist: Option<PathBuf>,
 }
 
 /// Never prints the admin password.
@@ -134,6 +153,9 @@ impl std::fmt::Debug for Config {
                 "recovery_client_window_secs",
                 &self.recovery_client_window_secs,
             )
+            .field("policy", &self.policy)
+            .field("policy_context_words", &self.policy_context_words)
+            .field("policy_blocklist", &self.policy_blocklist)
             .finish()
     }
 }
@@ -171,6 +193,9 @@ impl Config {
             allow_admin_recovery: false,
             recovery_client_limit: DEFAULT_RECOVERY_CLIENT_LIMIT,
             recovery_client_window_secs: DEFAULT_RECOVERY_CLIENT_WINDOW_SECS,
+            policy: PolicySettings::default(),
+            policy_context_words: Vec::new(),
+            policy_blocklist: None,
         }
     }
 
@@ -242,6 +267,24 @@ impl Config {
                 Some(value) => positive("RECOVERY_CLIENT_WINDOW_SECS", &value)?,
                 None => DEFAULT_RECOVERY_CLIENT_WINDOW_SECS,
             },
+            policy: PolicySettings {
+                min_length: non_empty("POLICY_MIN_LENGTH")
+                    .map(|v| number("POLICY_MIN_LENGTH", &v))
+                    .transpose()?,
+                max_length: non_empty("POLICY_MAX_LENGTH")
+                    .map(|v| number("POLICY_MAX_LENGTH", &v))
+                    .transpose()?,
+                min_score: non_empty("POLICY_MIN_SCORE")
+                    .map(|v| number("POLICY_MIN_SCORE", &v))
+                    .transpose()?,
+                require_classes: non_empty("POLICY_REQUIRE_CLASSES")
+                    .map(|v| number("POLICY_REQUIRE_CLASSES", &v))
+                    .transpose()?,
+            },
+            policy_context_words: non_empty("POLICY_CONTEXT_WORDS")
+                .map(|v| words(&v))
+                .unwrap_or_default(),
+            policy_blocklist: non_empty("POLICY_BLOCKLIST").map(PathBuf::from),
         };
 
         let mut args = args.into_iter();
@@ -289,6 +332,14 @@ impl Config {
                 "--session-idle-minutes" => {
                     config.session_idle_minutes = positive(&flag, &value()?)?
                 }
+                "--policy-min-length" => config.policy.min_length = Some(number(&flag, &value()?)?),
+                "--policy-max-length" => config.policy.max_length = Some(number(&flag, &value()?)?),
+                "--policy-min-score" => config.policy.min_score = Some(number(&flag, &value()?)?),
+                "--policy-require-classes" => {
+                    config.policy.require_classes = Some(number(&flag, &value()?)?)
+                }
+                "--policy-context-words" => config.policy_context_words = words(&value()?),
+                "--policy-blocklist" => config.policy_blocklist = Some(value()?.into()),
                 "-h" | "--help" => return Ok(Command::Help),
                 // Never the value: a mistyped `--admin-pasword=…` or a stray
                 // word of a password split by the shell would land on stderr.
@@ -298,9 +349,15 @@ impl Config {
                 _ => return Err(format!("unexpected argument (not shown)\n\n{USAGE}")),
             }
         }
-        if config.admin_password.chars().count() < MIN_ADMIN_PASSWORD_CHARS {
+        // The policy's values are checked by the widget's own parser.
+        let policy = config
+            .policy
+            .to_policy()
+            .map_err(|e| format!("--policy-{}: {}", e.attribute, e.message))?;
+        if config.admin_password.chars().count() < policy.min_length {
             return Err(format!(
-                "the admin password must have at least {MIN_ADMIN_PASSWORD_CHARS} characters"
+                "the admin password must have at least {} characters (--policy-min-length)",
+                policy.min_length
             ));
         }
         Ok(Command::Run(config))
@@ -319,8 +376,21 @@ pub fn check_test_mode_addr(test_mode: bool, addr: std::net::SocketAddr) -> Resu
     Ok(())
 }
 
-/// The reset endpoint's own minimum, so the admin could set it there too.
-const MIN_ADMIN_PASSWORD_CHARS: usize = crate::limits::MIN_PASSWORD_CHARS;
+/// A whole number (zero allowed; the policy's parser checks the range).
+fn number<T: std::str::FromStr>(what: &str, value: &str) -> Result<T, String> {
+    value
+        .parse()
+        .map_err(|_| format!("{what}: {value:?} is not a whole number"))
+}
+
+/// A comma-separated list, trimmed, without empty entries.
+fn words(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
 
 /// A whole number of at least 1, for `what` (a flag or variable name).
 fn positive<T: std::str::FromStr + PartialOrd + From<u8>>(
@@ -380,6 +450,40 @@ mod tests {
         assert_eq!((config.sign_in_limit, config.sign_in_window_secs), (5, 300));
         assert!(!config.secure_cookies);
         assert_eq!(config.seed_users, 0);
+    }
+
+    #[test]
+    fn policy_options() {
+        let config = run(
+            &[
+                "--policy-min-length=16",
+                "--policy-require-classes",
+                "3",
+                "--policy-context-words",
+                " contoso, fabrikam ,",
+                "--policy-blocklist=banned.txt",
+            ],
+            &[("POLICY_MIN_SCORE", "4"), ("POLICY_MIN_LENGTH", "14")],
+        );
+        assert_eq!(
+            config.policy,
+            PolicySettings {
+                min_length: Some(16),
+                max_length: None,
+                min_score: Some(4),
+                require_classes: Some(3),
+            }
+        );
+        assert_eq!(config.policy_context_words, ["contoso", "fabrikam"]);
+        assert_eq!(config.policy_blocklist, Some(PathBuf::from("banned.txt")));
+        // The element's own limits, named by the option.
+        let refused = Config::parse(["--policy-min-score".into(), "5".into()], |_| None);
+        assert!(refused.unwrap_err().starts_with("--policy-min-score"));
+        let refused = Config::parse(["--policy-max-length=32".into()], |_| None);
+        assert!(refused.unwrap_err().starts_with("--policy-max-length"));
+        // The admin password meets the policy's length.
+        let refused = Config::parse(["--policy-min-length=30".into()], |_| None);
+        assert!(refused.unwrap_err().contains("at least 30 characters"));
     }
 
     #[test]

@@ -12,8 +12,9 @@
 //!    small tools;
 //! 2. `config`: the command line;
 //! 3. `db`: every SQL statement, taking plain values;
-//! 4. `sessions`, `idempotency`, `delivery`, `audit` (the audit trail), and
-//!    `recovery` (on `sessions`): rules on top of `db`;
+//! 4. `sessions`, `idempotency`, `delivery`, `audit` (the audit trail),
+//!    `password_policy` (the widget's policy, natively), and `recovery` (on
+//!    `sessions`): rules on top of `db`;
 //! 5. `state`: what every handler shares;
 //! 6. `routes`: the HTTP surface.
 
@@ -26,6 +27,7 @@ pub mod faults;
 pub mod idempotency;
 pub mod json_body;
 pub mod limits;
+pub mod password_policy;
 pub mod passwords;
 pub mod problem;
 pub mod rate_limit;

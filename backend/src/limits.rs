@@ -4,11 +4,6 @@
 
 /// Most resets in one `POST /api/password-resets` (more is a 413).
 pub const MAX_RESETS: usize = 40;
-/// Shortest accepted password, in characters (Unicode scalar values). The
-/// admin password given on the command line must meet it too.
-pub const MIN_PASSWORD_CHARS: usize = 8;
-/// Longest accepted password, in characters.
-pub const MAX_PASSWORD_CHARS: usize = 256;
 /// Most addresses in `deliverTo`.
 pub const MAX_RECIPIENTS: usize = 20;
 

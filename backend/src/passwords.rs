@@ -5,12 +5,16 @@
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
+use password_reset_widget::core::unicode::nfkc;
 use std::sync::Arc;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-/// Hashes `password` with a fresh random salt.
+/// Hashes `password`, in NFKC, with a fresh random salt. Normalised on set
+/// and on verify (NIST SP 800-63B): the same password typed on another
+/// keyboard, or pasted from a program that composes accents differently,
+/// signs in.
 pub fn hash(password: &str) -> String {
-    hash_bytes(password.as_bytes())
+    hash_bytes(nfkc(password).as_bytes())
 }
 
 /// Hashes any secret bytes (a password, or a request that holds passwords).
@@ -24,7 +28,7 @@ pub fn hash_bytes(secret: &[u8]) -> String {
 /// True when `password` matches the stored PHC string. A malformed stored
 /// hash simply fails to verify.
 pub fn verify(password: &str, stored: &str) -> bool {
-    verify_bytes(password.as_bytes(), stored)
+    verify_bytes(nfkc(password).as_bytes(), stored)
 }
 
 /// [`verify`] for any secret bytes.
@@ -85,6 +89,16 @@ mod tests {
         assert!(verify("correct horse battery", &first));
         assert!(!verify("correct horse battery!", &first));
         assert!(!verify("anything", "not a phc string"));
+    }
+
+    #[test]
+    fn a_password_verifies_in_any_of_its_unicode_forms() {
+        // Set with a composed é, signed in with e + combining accent, and
+        // with full-width digits: the same password.
+        let stored = hash("caf\u{00E9} au lait 42");
+        assert!(verify("cafe\u{0301} au lait 42", &stored));
+        assert!(verify("caf\u{00E9} au lait \u{FF14}\u{FF12}", &stored));
+        assert!(!verify("cafe au lait 42", &stored));
     }
 
     #[test]

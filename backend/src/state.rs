@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::db::{self, Db};
 use crate::delivery::Mailer;
 use crate::faults::Faults;
+use crate::password_policy::PasswordPolicy;
 use crate::passwords::HashPermits;
 use crate::rate_limit::{ClientLimiter, SignInLimiter};
 use crate::sessions::{self, CookiePolicy};
@@ -36,6 +37,8 @@ pub struct AppState {
     pub recovery_limiter: Arc<ClientLimiter>,
     /// E-mail and recovery codes sent after the answer.
     pub background: Arc<Tasks>,
+    /// What every new password must meet (`--policy-*`).
+    pub password_policy: Arc<PasswordPolicy>,
 }
 
 impl AppState {
@@ -54,6 +57,11 @@ impl AppState {
             )?)),
             None => None,
         };
+        let password_policy = PasswordPolicy::load(
+            &config.policy,
+            config.policy_context_words.clone(),
+            config.policy_blocklist.as_deref(),
+        )?;
         Ok(AppState {
             db: db::shared(connection),
             faults: Arc::new(Faults::default()),
@@ -77,6 +85,7 @@ impl AppState {
                 Duration::from_secs(config.recovery_client_window_secs),
             )),
             background: Arc::new(Tasks::default()),
+            password_policy: Arc::new(password_policy),
         })
     }
 }

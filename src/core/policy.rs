@@ -8,7 +8,7 @@
 //! Entra does).
 
 use std::collections::HashSet;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::strength::Strength;
 
@@ -87,8 +87,8 @@ pub enum Blocklist {
     None,
     /// Being fetched.
     Loading,
-    /// Lowercased entries.
-    Loaded(Rc<HashSet<String>>),
+    /// Lowercased entries (an `Arc`: a server shares one list between threads).
+    Loaded(Arc<HashSet<String>>),
     /// Configured but could not be fetched: custom passwords cannot be checked.
     Unavailable,
 }
@@ -102,7 +102,7 @@ impl Blocklist {
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .map(str::to_lowercase)
             .collect();
-        Self::Loaded(Rc::new(entries))
+        Self::Loaded(Arc::new(entries))
     }
 }
 

@@ -166,6 +166,8 @@ fn allowed_while_change_required(method: &Method, path: &str) -> bool {
         (&Method::GET | &Method::DELETE | &Method::POST, "/session")
             | (&Method::POST, "/password-changes")
     ) || path.starts_with("/test/")
+        // The change form reads the policy it must meet.
+        || (method == Method::GET && path.starts_with("/password-policy"))
 }
 
 /// Endpoints whose extractor applies the rule itself, after its own checks

@@ -18,6 +18,7 @@ pub mod fault_injection;
 pub mod outbox;
 pub mod own_password;
 pub mod password_changes;
+pub mod password_policy;
 pub mod recovery;
 pub mod resets;
 pub mod session;
@@ -79,6 +80,11 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route(
             "/password-recovery/completions",
             post(recovery::completions),
+        )
+        .route("/password-policy", get(password_policy::show))
+        .route(
+            "/password-policy/blocklist",
+            get(password_policy::blocklist),
         )
         .route("/users", get(users::list))
         .route("/outbox", get(outbox::list))

@@ -1,7 +1,7 @@
 //! What a user's own new password needs, whether they changed it
 //! (`password_changes.rs`) or recovered it (`recovery.rs`): a required
-//! `Idempotency-Key` and its replay, the organisation's policy (the widget's
-//! own `Policy::check` and estimator, run natively), and the notice e-mail
+//! `Idempotency-Key` and its replay, the organisation's policy
+//! (`password_policy.rs`), and the notice e-mail
 //! sent after the commit.
 
 use std::sync::Arc;
@@ -9,10 +9,6 @@ use std::sync::Arc;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rusqlite::Connection;
-
-use password_reset_widget::core::policy::{Blocklist, Policy, UserWords};
-use password_reset_widget::core::strength::Strength;
-use password_reset_widget::i18n::texts_for;
 
 use crate::db;
 use crate::delivery;
@@ -55,48 +51,20 @@ pub async fn replay(
     }))
 }
 
-/// Length rules of a new password (field `newPassword`), as the reset's.
-/// The widget's default policy, checked here with the widget's own code: at
-/// least 12 characters, zxcvbn score 3, not the user's name, id or e-mail.
-/// The field errors carry the widget's reason codes and English words.
-/// zxcvbn takes a few milliseconds, so this runs off the async threads.
+/// The organisation's policy for a user's own new password (field
+/// `newPassword`): `password_policy::check`, as every new password.
 pub async fn check_policy(
     state: &AppState,
     user_id: &str,
     new_password: &str,
 ) -> Result<(), Problem> {
-    let id = user_id.to_owned();
-    let user = db::call(&state.db, move |conn| db::find_user(conn, &id)).await?;
-    let password = new_password.to_owned();
-    let refused = tokio::task::spawn_blocking(move || {
-        let words = UserWords {
-            user_id: user.as_ref().map(|u| u.id.clone()).unwrap_or_default(),
-            name: user.as_ref().map(|u| u.name.clone()).unwrap_or_default(),
-            email: user.as_ref().map(|u| u.email.clone()).unwrap_or_default(),
-            context: Vec::new(),
-        };
-        let strength = Strength::from_estimate(reset_estimator::estimate(
-            &password,
-            &words.estimator_inputs(),
-        ));
-        let texts = texts_for("en");
-        Policy::default()
-            .check(&password, Some(&strength), &words, &Blocklist::None)
-            .iter()
-            .map(|v| FieldError {
-                field: "newPassword".to_owned(),
-                detail: (texts.violation)(v),
-                code: Some(v.code().to_owned()),
-            })
-            .collect::<Vec<_>>()
-    })
-    .await
-    .expect("checking a password does not panic");
-    if refused.is_empty() {
-        Ok(())
-    } else {
-        Err(Problem::invalid_fields(refused))
-    }
+    let field = "newPassword".to_owned();
+    let password = super::password_policy::NewPassword {
+        field,
+        user_id,
+        password: new_password,
+    };
+    super::password_policy::check(state, vec![password]).await
 }
 
 pub fn new_password_refused(detail: impl Into<String>) -> Problem {

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use crate::common::{reset_body, Auth, TestApp, TestResponse};
 
 const ATTEMPTED: &str = "Attempted-Pass-Word-77";
-const DIANE_PASSWORD: &str = "Diane-Known-Pass-64";
+const DIANE_PASSWORD: &str = "Known-Harbour-Pass-64";
 
 /// A refused reset: this problem, nothing reset, nothing mailed, and the
 /// attempted password does not sign the target in.

@@ -13,6 +13,7 @@ mod end_to_end;
 mod faults;
 mod idempotency;
 mod password_changes;
+mod password_policy;
 mod rate_limit;
 mod recovery;
 mod resets;

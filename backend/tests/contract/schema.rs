@@ -12,6 +12,7 @@ struct Contract {
     response: SchemaIndex,
     problem: SchemaIndex,
     session: SchemaIndex,
+    policy: SchemaIndex,
 }
 
 impl Contract {
@@ -36,8 +37,10 @@ impl Contract {
         let response = compile("reset-response.schema.json");
         let problem = compile("problem.schema.json");
         let session = compile("session.schema.json");
+        let policy = compile("password-policy.schema.json");
         Contract {
             schemas,
+            policy,
             request,
             response,
             problem,
@@ -331,4 +334,30 @@ async fn the_user_side_requests_and_answers_match_their_schemas() {
 fn contract_session(value: &Value) {
     assert_eq!(value["mustChangePassword"], true);
     assert_matches("session.schema.json", value);
+}
+
+#[tokio::test]
+async fn the_served_policy_matches_its_schema() {
+    let contract = Contract::load();
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("banned.txt");
+    std::fs::write(&list, "Summer2026!\n").unwrap();
+    for app in [
+        TestApp::new(),
+        TestApp::with_config(|c| {
+            c.policy.min_length = Some(16);
+            c.policy.require_classes = Some(3);
+            c.policy_context_words = vec!["contoso".into()];
+            c.policy_blocklist = Some(list.clone());
+        }),
+    ] {
+        contract.assert_valid(
+            contract.policy,
+            &app.get("/api/password-policy").await.json(),
+        );
+    }
+    assert!(!contract.valid(
+        contract.policy,
+        &json!({ "minLength": 12, "maxLength": 32, "minScore": 3, "requireClasses": 0 })
+    ));
 }

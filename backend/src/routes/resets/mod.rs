@@ -26,10 +26,10 @@
 //!   `Idempotency-Key` header that is not 1-255 visible ASCII characters;
 //! - 413: more than [`MAX_RESETS`](crate::limits::MAX_RESETS) resets (or a body over 64 KiB);
 //! - 415: not `application/json`;
-//! - 422: `resets` empty; a password empty, shorter than [`MIN_PASSWORD_CHARS`](crate::limits::MIN_PASSWORD_CHARS)
-//!   or longer than [`MAX_PASSWORD_CHARS`](crate::limits::MAX_PASSWORD_CHARS) characters (Unicode scalar values,
-//!   not bytes); an empty or repeated `userId`; a bad address in `deliverTo`;
-//!   an `Idempotency-Key` reused with a different request;
+//! - 422: `resets` empty; an empty or repeated `userId`; a bad address in
+//!   `deliverTo`; an `Idempotency-Key` reused with a different request; a
+//!   password the organisation's policy refuses (`password_policy.rs`: each
+//!   reason at `resets[i].password` with the widget's reason `code`);
 //! - 404 "Unknown user": the only user of a one-reset request does not exist.
 //!   With several resets, each is applied on its own and an unknown user
 //!   gets `{"status":"failed","detail":…}` while the others succeed.
@@ -71,6 +71,7 @@ use crate::passwords;
 use crate::problem::Problem;
 use crate::routes::auth::{AdminSession, ClientAddress};
 use crate::routes::hash_permit;
+use crate::routes::password_policy::{self, NewPassword};
 use crate::state::AppState;
 
 pub use self::wire::{
@@ -167,6 +168,10 @@ async fn process(
         }
     }
 
+    // The policy, as the dialog checks it; after the replay, so that a
+    // retry of an applied request is answered even if the policy changed.
+    password_policy::check(state, new_passwords(&request)).await?;
+
     // Hash before taking the database lock: Argon2 is slow on purpose.
     let (hashes, fingerprint) = {
         let (request, canonical, keyed) = (request.clone(), canonical.clone(), key.is_some());
@@ -222,4 +227,18 @@ async fn process(
             .into_response(false)
         }
     })
+}
+
+/// Each entry's new password, at its field (none when `unchanged`).
+fn new_passwords(request: &ResetRequest) -> Vec<NewPassword<'_>> {
+    let entries = request.resets.iter().enumerate();
+    entries
+        .filter_map(|(index, entry)| {
+            Some(NewPassword {
+                field: format!("resets[{index}].password"),
+                user_id: &entry.user_id,
+                password: entry.password.as_deref()?,
+            })
+        })
+        .collect()
 }

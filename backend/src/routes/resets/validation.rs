@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 
 use super::wire::{PasswordSource, ResetRequest};
 use crate::json_body;
-use crate::limits::{MAX_PASSWORD_CHARS, MAX_RECIPIENTS, MAX_RESETS, MIN_PASSWORD_CHARS};
+use crate::limits::{MAX_RECIPIENTS, MAX_RESETS};
 use crate::problem::{FieldError, Problem};
 
 /// Everything that can be checked without the database. All field errors
@@ -48,17 +48,19 @@ pub(super) fn validate(request: &ResetRequest) -> Result<(), Problem> {
                 "This user appears more than once.",
             ));
         }
+        // The password itself is the policy's (`password_policy::check`).
         let keep = request.password_source == PasswordSource::Unchanged;
-        let problem = match (&entry.password, keep) {
-            (Some(_), true) => {
-                Some("Leave the password out: passwordSource unchanged keeps it.".to_owned())
-            }
-            (None, true) => None,
-            (None, false) => None, // refused above, as a shape error
-            (Some(password), false) => length_problem(password.chars().count()),
-        };
-        if let Some(detail) = problem {
-            errors.push(FieldError::new(format!("resets[{index}].password"), detail));
+        match entry.password.as_deref() {
+            Some(_) if keep => errors.push(FieldError::new(
+                format!("resets[{index}].password"),
+                "Leave the password out: passwordSource unchanged keeps it.",
+            )),
+            // Reported with the others; the policy's other reasons need the database.
+            Some("") => errors.push(FieldError {
+                code: Some("empty".to_owned()),
+                ..FieldError::new(format!("resets[{index}].password"), "Must not be empty.")
+            }),
+            _ => {}
         }
     }
     if request.password_source == PasswordSource::Unchanged
@@ -110,18 +112,4 @@ pub(super) fn unknown_user(user_id: &str) -> Problem {
     );
     Problem::new(StatusCode::NOT_FOUND, "Unknown user", detail)
         .with_error("resets[0].userId", "No user with this id exists.")
-}
-
-/// What is wrong with a new password's length, if anything.
-fn length_problem(length: usize) -> Option<String> {
-    match length {
-        0 => Some("Must not be empty.".to_owned()),
-        n if n < MIN_PASSWORD_CHARS => {
-            Some(format!("Must be at least {MIN_PASSWORD_CHARS} characters."))
-        }
-        n if n > MAX_PASSWORD_CHARS => {
-            Some(format!("Must be at most {MAX_PASSWORD_CHARS} characters."))
-        }
-        _ => None,
-    }
 }
