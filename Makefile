@@ -24,8 +24,10 @@ backend:
 
 # The demo directory has 95 users (89 seeded besides the five demo users), so
 # "Reset passwords for all users" shows requests of 40, 40 and 15.
+# One policy, the backend's: it enforces it and serves it to the widgets.
+DEMO_POLICY := --policy-context-words Contoso --policy-blocklist www/banned-passwords.txt
 demo: dist backend
-	$(BACKEND) --addr $(ADDR) --seed-users 89
+	$(BACKEND) --addr $(ADDR) --seed-users 89 $(DEMO_POLICY)
 
 test: setup-test test-native test-components test-e2e
 

@@ -31,6 +31,8 @@ async function start() {
   element.setAttribute("user-id", session.userId);
   element.setAttribute("user-name", session.name);
   element.setAttribute("headers", JSON.stringify({ "X-CSRF-Token": session.csrfToken }));
+  // The rules the backend enforces on the new password, as it serves them.
+  element.setAttribute("policy-url", "/api/password-policy");
   if (session.mustChangePassword) {
     // The password the user signed in with is the temporary one an administrator set.
     element.setAttribute("temporary", "");

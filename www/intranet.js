@@ -152,9 +152,8 @@ function newWidget() {
   if (deliverTo) {
     widget.setAttribute("deliver-to", deliverTo);
   }
-  // The organisation's words make a password weaker; its banned list refuses it.
-  widget.setAttribute("context-words", "Contoso");
-  widget.setAttribute("blocklist-url", "/banned-passwords.txt");
+  // One policy: the backend's (its words, its banned list), which it enforces too.
+  widget.setAttribute("policy-url", "/api/password-policy");
   return widget;
 }
 

@@ -107,6 +107,7 @@ impl PasswordPolicy {
                 field: field.to_owned(),
                 detail: (texts.violation)(v),
                 code: Some(v.code().to_owned()),
+                limit: v.limit(),
             })
             .collect()
     }

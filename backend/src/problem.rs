@@ -37,6 +37,9 @@ pub struct FieldError {
     /// (`tooShort`, `tooWeak`, `containsUserInfo`, …).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// With `code`: the policy's number it names (`tooShort`: the minimum).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
 }
 
 impl FieldError {
@@ -45,6 +48,7 @@ impl FieldError {
             field: field.into(),
             detail: detail.into(),
             code: None,
+            limit: None,
         }
     }
 }

@@ -33,7 +33,64 @@ pub struct Config {
     pub generator: GeneratorOptions,
     /// A newline-separated list of refused passwords, fetched once.
     pub blocklist_url: Option<String>,
+    /// Where the backend serves its policy (`schema/password-policy.schema.json`);
+    /// read before the dialog shows, it replaces the policy attributes.
+    pub policy_url: Option<String>,
     pub transport: TransportOptions,
+}
+
+/// The policy a backend serves at `policy-url` (camelCase, as the JS API's).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServedPolicy {
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub min_score: Option<u8>,
+    pub require_classes: Option<u8>,
+    #[serde(default)]
+    pub context_words: Vec<String>,
+    /// Relative to the policy's own URL.
+    #[serde(default)]
+    pub blocklist_url: Option<String>,
+}
+
+impl Config {
+    /// This configuration under the policy its backend serves: the served
+    /// numbers and blocklist replace the policy attributes (`min-length`,
+    /// `max-length`, `min-score`, `require-classes`, `blocklist-url`), so the
+    /// dialog checks what the server enforces; the served context words are
+    /// added to the element's. `blocklist_url` is the served one, resolved.
+    /// A generator left shorter than the served minimum is lengthened; one
+    /// that cannot meet the policy (a served minimum past its maximum) is a
+    /// configuration error naming `policy-url`.
+    pub fn with_served_policy(
+        mut self,
+        served: ServedPolicy,
+        blocklist_url: Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let named = |e: ConfigError| error("policy-url", format!("{}: {}", e.attribute, e.message));
+        let policy = PolicySettings {
+            min_length: served.min_length,
+            max_length: served.max_length,
+            min_score: served.min_score,
+            require_classes: served.require_classes,
+        }
+        .to_policy()
+        .map_err(named)?;
+        self.generator = self.generator.at_least(policy.min_length);
+        check_generator_meets_policy(&self.generator, &policy).map_err(named)?;
+        for word in served.context_words {
+            if !self.context_words.contains(&word) {
+                self.context_words.push(word);
+            }
+        }
+        if let Subject::One(user) = &mut self.subject {
+            user.context = self.context_words.clone();
+        }
+        self.policy = policy;
+        self.blocklist_url = blocklist_url;
+        Ok(self)
+    }
 }
 
 /// Whose password the dialog sets.
@@ -550,6 +607,7 @@ impl Config {
             policy,
             generator,
             blocklist_url: a.text("blocklist-url"),
+            policy_url: a.text("policy-url"),
             transport,
         })
     }
@@ -791,6 +849,69 @@ mod tests {
         assert!(
             check_endpoint_security("HTTP://api.contoso.com/x", "intranet.contoso.com").is_err()
         );
+    }
+
+    #[test]
+    fn a_served_policy_replaces_the_policy_attributes() {
+        let c = read(&[
+            ("endpoint", "/api/password-resets"),
+            ("user-id", "u-1042"),
+            ("min-length", "14"),
+            ("require-classes", "2"),
+            ("context-words", "contoso"),
+            ("blocklist-url", "/mine.txt"),
+            ("policy-url", "/api/password-policy"),
+        ])
+        .unwrap();
+        assert_eq!(c.policy_url.as_deref(), Some("/api/password-policy"));
+        let served: ServedPolicy = serde_json::from_str(
+            r#"{"minLength":20,"maxLength":256,"minScore":4,"requireClasses":0,
+                "contextWords":["fabrikam","contoso"],"blocklistUrl":"/api/password-policy/blocklist"}"#,
+        )
+        .unwrap();
+        let c = c
+            .with_served_policy(
+                served,
+                Some("https://intra.example/api/password-policy/blocklist".into()),
+            )
+            .unwrap();
+        assert_eq!(
+            c.policy,
+            Policy {
+                min_length: 20,
+                max_length: 256,
+                min_score: 4,
+                require_classes: 0,
+            }
+        );
+        assert_eq!(c.context_words, ["contoso", "fabrikam"]);
+        assert_eq!(one(&c).context, ["contoso", "fabrikam"]);
+        assert_eq!(
+            c.blocklist_url.as_deref(),
+            Some("https://intra.example/api/password-policy/blocklist")
+        );
+        // The default 16-character generator grew to the served minimum.
+        assert_eq!(c.generator.min_chars(), 20);
+    }
+
+    #[test]
+    fn a_served_policy_the_generator_cannot_meet_names_policy_url() {
+        let base = [("endpoint", "/api/password-resets"), ("user-id", "u-1042")];
+        let c = read(&[base[0], base[1], ("generator", "passphrase")]).unwrap();
+        let served = ServedPolicy {
+            min_length: Some(200),
+            ..Default::default()
+        };
+        let e = c.with_served_policy(served, None).unwrap_err();
+        assert_eq!(e.attribute, "policy-url");
+        let c = read(&base).unwrap();
+        let served = ServedPolicy {
+            min_score: Some(9),
+            ..Default::default()
+        };
+        let e = c.with_served_policy(served, None).unwrap_err();
+        assert_eq!(e.attribute, "policy-url");
+        assert!(e.message.contains("min-score"), "{}", e.message);
     }
 
     #[test]

@@ -465,6 +465,21 @@ impl GeneratorOptions {
         }
     }
 
+    /// These options, made long enough for passwords of `min_chars` (a policy
+    /// served by the backend may ask for more than the element's length);
+    /// never past the generator's own maximum.
+    pub fn at_least(mut self, min_chars: usize) -> Self {
+        match &mut self {
+            Self::Characters(o) => o.length = o.length.max(min_chars.min(MAX_LENGTH)),
+            Self::Passphrase(o) => {
+                while o.length_with_words_of(EFF_SHORTEST_WORD) < min_chars && o.words < MAX_WORDS {
+                    o.words += 1;
+                }
+            }
+        }
+        self
+    }
+
     /// Characters that every password these options make is sure to hold, one
     /// per class at most (for a policy's "N of 4 classes" rule): a required
     /// class's first character; for a passphrase a lowercase letter, a capital

@@ -154,27 +154,40 @@ impl Violation {
         }
     }
 
-    /// The reason a backend's field error names by `code`, with this
-    /// policy's numbers, so the dialog can say it in its own language.
-    /// `None` for a code this version does not know (the backend's own
-    /// words are shown then).
-    pub fn from_code(code: &str, policy: &Policy) -> Option<Self> {
+    /// The policy's number the reason names (a length, a score, a number of
+    /// classes), which travels with its code (`limit` on the wire).
+    pub fn limit(&self) -> Option<u32> {
+        match *self {
+            Self::TooShort { min } => Some(min as u32),
+            Self::TooLong { max } => Some(max as u32),
+            Self::TooWeak { min_score, .. } => Some(min_score.into()),
+            Self::TooFewClasses { required } => Some(required.into()),
+            _ => None,
+        }
+    }
+
+    /// The reason a backend's field error names by `code` and `limit`, so
+    /// the dialog can say it in its own language. `None` for a code this
+    /// version does not know or a number missing (the backend's own words
+    /// are shown then).
+    pub fn from_code(code: &str, limit: Option<u32>) -> Option<Self> {
+        let number = || limit.and_then(|n| u8::try_from(n).ok());
         Some(match code {
             "empty" => Self::Empty,
             "tooShort" => Self::TooShort {
-                min: policy.min_length,
+                min: limit? as usize,
             },
             "tooLong" => Self::TooLong {
-                max: policy.max_length,
+                max: limit? as usize,
             },
-            // The backend's score is not on the wire: "too weak" is the message.
+            // The password's own score is not on the wire: the rule is the message.
             "tooWeak" => Self::TooWeak {
-                min_score: policy.min_score,
-                score: policy.min_score.saturating_sub(1),
+                min_score: number()?,
+                score: number()?.saturating_sub(1),
             },
             "containsUserInfo" => Self::ContainsUserInfo,
             "tooFewClasses" => Self::TooFewClasses {
-                required: policy.require_classes,
+                required: number()?,
             },
             "onBlocklist" => Self::OnBlocklist,
             "controlCharacters" => Self::ControlCharacters,

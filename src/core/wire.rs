@@ -96,6 +96,9 @@ pub struct FieldError {
     /// is a new password the policy refused: the dialog says it in its language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// The policy's number the reason names (`tooShort`: the minimum length).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
 }
 
 /// An RFC 9457 problem details body.

@@ -13,13 +13,17 @@ pub mod estimator;
 pub mod events;
 pub mod http;
 pub mod js_transport;
+pub mod policy;
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlElement};
 
-use crate::core::config::{Config, Element as ConfiguredElement, Subject, Surroundings};
+use crate::core::config::{
+    Config, ConfigError, Element as ConfiguredElement, Subject, Surroundings,
+};
 use crate::dialog::services::Services;
 use crate::dialog::{
     BulkDialog, BulkDialogProps, ChangeForm, ChangeFormProps, ConfigErrorView, Dialog, DialogProps,
@@ -35,8 +39,25 @@ pub fn stylesheet() -> String {
 /// A mounted dialog; `destroy()` unmounts it (when the element leaves the page).
 #[wasm_bindgen]
 pub struct WidgetHandle {
-    unmount: Option<Box<dyn FnOnce()>>,
+    mounted: Rc<RefCell<Mounted>>,
     failed: bool,
+}
+
+/// What a handle unmounts: nothing yet (the served policy is on its way),
+/// the rendered app, or nothing any more.
+enum Mounted {
+    Waiting,
+    App(Box<dyn FnOnce()>),
+    Destroyed,
+}
+
+impl WidgetHandle {
+    fn new(mounted: Mounted, failed: bool) -> WidgetHandle {
+        WidgetHandle {
+            mounted: Rc::new(RefCell::new(mounted)),
+            failed,
+        }
+    }
 }
 
 #[wasm_bindgen]
@@ -48,22 +69,30 @@ impl WidgetHandle {
     }
 
     pub fn destroy(&mut self) {
-        if let Some(unmount) = self.unmount.take() {
+        let before = std::mem::replace(&mut *self.mounted.borrow_mut(), Mounted::Destroyed);
+        if let Mounted::App(unmount) = before {
             unmount();
         }
     }
 }
 
-/// Renders `C` into `container`; the handle unmounts it.
-fn render<C>(container: Element, props: C::Properties, failed: bool) -> WidgetHandle
+/// Renders `C` into `container`; calling the result unmounts it.
+fn render<C>(container: Element, props: C::Properties) -> Mounted
 where
     C: yew::BaseComponent,
 {
     let app = yew::Renderer::<C>::with_root_and_props(container, props).render();
-    WidgetHandle {
-        unmount: Some(Box::new(move || app.destroy())),
-        failed,
-    }
+    Mounted::App(Box::new(move || app.destroy()))
+}
+
+/// Shows a configuration error in the element (and logs it once).
+fn show_error(container: Element, error: &ConfigError, lang: String) -> Mounted {
+    web_sys::console::error_1(&JsValue::from_str(&error.to_string()));
+    let props = crate::dialog::ConfigErrorProps {
+        message: error.to_string().into(),
+        lang: lang.into(),
+    };
+    render::<ConfigErrorView>(container, props)
 }
 
 /// The page's clock, for a `Retry-After` given as a date.
@@ -102,6 +131,12 @@ fn check_endpoint(endpoint: &str) -> Result<(), crate::core::config::ConfigError
 /// (`(password, userInputs) => Promise<string>`, the worker's JSON reply);
 /// `prepare_estimator` (`() => void`) starts loading it ahead of the first key.
 /// Never throws: a bad configuration is shown inside the element and logged once.
+///
+/// With `policy-url`, the dialog appears once the served policy is read
+/// (within `timeout-ms`), so that it never shows rules the server does not
+/// enforce. If it cannot be read, the element's own policy attributes apply
+/// and a console warning says so: the backend still refuses what its policy
+/// refuses, and the dialog shows that refusal at the password.
 #[wasm_bindgen]
 pub fn mount(
     host: HtmlElement,
@@ -124,14 +159,7 @@ pub fn mount(
     });
     let config = match checked {
         Ok(config) => config,
-        Err(error) => {
-            web_sys::console::error_1(&JsValue::from_str(&error.to_string()));
-            let props = crate::dialog::ConfigErrorProps {
-                message: error.to_string().into(),
-                lang: lang.into(),
-            };
-            return render::<ConfigErrorView>(container, props, true);
-        }
+        Err(error) => return WidgetHandle::new(show_error(container, &error, lang), true),
     };
     let services = Services {
         estimator: Rc::new(estimator::PageEstimator::new(estimate, prepare_estimator)),
@@ -144,6 +172,42 @@ pub fn mount(
         }),
         on_event: events::dispatcher(host.clone()),
     };
+    let Some(policy_url) = config.policy_url.clone() else {
+        return WidgetHandle::new(render_flow(container, element, config, services), false);
+    };
+    let handle = WidgetHandle::new(Mounted::Waiting, false);
+    let mounted = handle.mounted.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let served = policy::fetch(&policy_url, &config.transport).await;
+        if matches!(*mounted.borrow(), Mounted::Destroyed) {
+            return;
+        }
+        let shown = match served {
+            Ok((served, blocklist)) => match config.clone().with_served_policy(served, blocklist) {
+                Ok(config) => render_flow(container, element, config, services),
+                Err(error) => show_error(container, &error, lang),
+            },
+            Err(why) => {
+                let warning = format!(
+                    "policy-url {policy_url}: {why}. The element's policy attributes apply; \
+                     the backend still enforces its own policy."
+                );
+                web_sys::console::warn_1(&JsValue::from_str(&warning));
+                render_flow(container, element, config, services)
+            }
+        };
+        *mounted.borrow_mut() = shown;
+    });
+    handle
+}
+
+/// Renders the flow the element and its subject choose.
+fn render_flow(
+    container: Element,
+    element: ConfiguredElement,
+    config: Config,
+    services: Services,
+) -> Mounted {
     let subject = config.subject.clone();
     let config = Rc::new(config);
     // The element and the configuration's subject choose the flow.
@@ -157,7 +221,6 @@ pub fn mount(
                     user,
                     services,
                 },
-                false,
             )
         }
         (_, Subject::Many(users)) => {
@@ -169,7 +232,6 @@ pub fn mount(
                     users,
                     services,
                 },
-                false,
             )
         }
         (_, Subject::One(user)) => {
@@ -181,11 +243,10 @@ pub fn mount(
                     user,
                     services,
                 },
-                false,
             )
         }
         (_, Subject::Login) => {
-            render::<RecoverForm>(container, RecoverFormProps { config, services }, false)
+            render::<RecoverForm>(container, RecoverFormProps { config, services })
         }
     }
 }

@@ -256,13 +256,13 @@ test("the dialog refuses a password on the organisation's blocklist", async () =
   await other.getByLabel('New password').fill('Contoso-Spring-2026!');
   await other.getByRole('button', { name: 'Next' }).click();
   await other.getByText("This password is on your organisation's list of banned passwords.").waitFor();
-  assert.equal(seen.urls.filter((u) => u.endsWith('/banned-passwords.txt')).length, 1, 'fetched once');
+  assert.equal(seen.urls.filter((u) => u.endsWith('/api/password-policy/blocklist')).length, 1, 'fetched once');
   await context.close();
 });
 
 test('when the blocklist cannot be loaded, a created password is held up and a generated one goes through', async () => {
   const { page, context } = await openPage(env.browser, env.backend.url + '/');
-  await page.route('**/banned-passwords.txt', (route) => route.fulfill({ status: 404, body: 'gone' }));
+  await page.route('**/api/password-policy/blocklist', (route) => route.fulfill({ status: 404, body: 'gone' }));
   const widget = await openDialogFor(page, 'u-1042');
   await widget.getByRole('radio', { name: 'Let me create the password' }).check();
   await widget.getByLabel('New password').fill('Marmalade-Tundra-48-Quiver');

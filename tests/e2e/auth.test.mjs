@@ -113,7 +113,7 @@ test('the backend refuses a reset without a session (401) and changes nothing', 
 test('the backend refuses a reset from a non-admin (403) and changes nothing', async () => {
   // The admin gives Diane a password she knows; she signs in with it.
   const admin = await adminSession(env.backend);
-  const dianePassword = 'Diane-Knows-This-One-5';
+  const dianePassword = 'Knows-This-One-Harbour-5';
   const given = await reset('u-1042', dianePassword, sessionHeaders(admin));
   assert.equal(given.status, 200, given.text);
   const diane = await startSession(env.backend, 'u-1042', dianePassword);

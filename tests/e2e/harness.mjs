@@ -39,6 +39,8 @@ export async function startBackend({ testMode = true, env = {}, www = join(ROOT,
   dir ??= mkdtempSync(join(tmpdir(), 'reset-e2e-'));
   const args = ['--addr', addr, '--db', join(dir, 'e2e.sqlite'), '--www', www, '--dist', join(ROOT, 'dist')];
   if (testMode) args.push('--test-mode');
+  // The demo's policy, as `make demo` starts it: the organisation's words and banned list.
+  args.push('--policy-context-words', 'Contoso', '--policy-blocklist', join(ROOT, 'www/banned-passwords.txt'));
   args.push(...extraArgs);
   const child = spawn(BACKEND_BIN, args, { cwd: ROOT, env: { ...process.env, RUST_LOG: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';

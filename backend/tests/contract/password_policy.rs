@@ -94,6 +94,10 @@ async fn a_configured_policy_is_served_and_enforced_on_resets_and_changes() {
             "{password:?}"
         );
     }
+    // The number travels with the code: the dialog says "at least 20".
+    let short = reset_body(&["u-1043"], "Vq8#tLm2!pZx9wRk");
+    let problem = app.reset(&short).await.problem(422);
+    assert_eq!(problem["errors"][0]["limit"], 20);
     let long_enough = "Vq8#tLm2!pZx9wRk-Heron-Sky";
     assert_eq!(
         app.reset(&reset_body(&["u-1043"], long_enough))

@@ -607,6 +607,7 @@ mod tests {
                         field: field.to_string(),
                         detail: detail.to_string(),
                         code: None,
+                        limit: None,
                     })
                     .collect(),
             }),

@@ -126,7 +126,7 @@ impl State {
                         s.current = Secret::default();
                         s.current_error = Some(e.detail.clone());
                     } else if e.field == NEW_PASSWORD_FIELD {
-                        s.new.draft.refused = Some(Refusal::of(e, &s.config.policy));
+                        s.new.draft.refused = Some(Refusal::of(e));
                     }
                 }
             }
@@ -284,6 +284,7 @@ mod tests {
                     field: "currentPassword".into(),
                     detail: "The current password is wrong.".into(),
                     code: None,
+                    limit: None,
                 }],
             }),
             retry_after: None,

@@ -95,6 +95,7 @@ mod tests {
                 field: "deliverTo".into(),
                 detail: "At most 20 addresses.".into(),
                 code: None,
+                limit: None,
             }],
         };
         assert!(form.show_field_errors(&problem));

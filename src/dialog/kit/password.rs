@@ -19,12 +19,11 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    /// `policy` gives the numbers ("at least 12 characters") the code leaves out.
-    pub fn of(error: &FieldError, policy: &Policy) -> Self {
+    pub fn of(error: &FieldError) -> Self {
         error
             .code
             .as_deref()
-            .and_then(|code| Violation::from_code(code, policy))
+            .and_then(|code| Violation::from_code(code, error.limit))
             .map_or_else(|| Self::Said(error.detail.clone()), Self::Policy)
     }
 

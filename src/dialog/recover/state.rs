@@ -297,7 +297,7 @@ impl State {
                         .iter()
                         .find(|e| e.field == NEW_PASSWORD_FIELD)
                     {
-                        s.new.draft.refused = Some(Refusal::of(e, &s.config.policy));
+                        s.new.draft.refused = Some(Refusal::of(e));
                     }
                 }
             }
@@ -362,6 +362,7 @@ mod tests {
                     field: field.into(),
                     detail: detail.into(),
                     code: None,
+                    limit: None,
                 }],
             }),
             retry_after: None,

@@ -200,7 +200,7 @@ impl State {
                         .iter()
                         .find(|e| e.field == "resets[0].password")
                     {
-                        s.draft.refused = Some(Refusal::of(e, &s.config.policy));
+                        s.draft.refused = Some(Refusal::of(e));
                     }
                 }
             }
@@ -484,6 +484,7 @@ mod tests {
                 field: "deliverTo".into(),
                 detail: "x@y.invalid is not deliverable".into(),
                 code: None,
+                limit: None,
             }],
         };
         let s = run(
@@ -532,6 +533,7 @@ mod tests {
                 field: "resets[0].password".into(),
                 detail: "This password is on the organisation's list.".into(),
                 code: Some("onBlocklist".into()),
+                limit: None,
             }],
         };
         let refused = Action::Finished {
@@ -547,6 +549,25 @@ mod tests {
         assert_eq!(
             s.draft.refused,
             Some(Refusal::Policy(Violation::OnBlocklist))
+        );
+        // A rule with a number says the backend's number, not the dialog's.
+        let e = FieldError {
+            field: "resets[0].password".into(),
+            detail: "Must be at least 20 characters.".into(),
+            code: Some("tooShort".into()),
+            limit: Some(20),
+        };
+        assert_eq!(
+            Refusal::of(&e),
+            Refusal::Policy(Violation::TooShort { min: 20 })
+        );
+        let unknown = FieldError {
+            code: Some("tooFamous".into()),
+            ..e.clone()
+        };
+        assert_eq!(
+            Refusal::of(&unknown),
+            Refusal::Said("Must be at least 20 characters.".into())
         );
         // A new password clears it.
         let s = run(s, [Action::CustomEdited(Secret::new("Vq8#tLm2!pZx9wRk"))]);

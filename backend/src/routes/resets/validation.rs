@@ -58,6 +58,7 @@ pub(super) fn validate(request: &ResetRequest) -> Result<(), Problem> {
             // Reported with the others; the policy's other reasons need the database.
             Some("") => errors.push(FieldError {
                 code: Some("empty".to_owned()),
+                limit: None,
                 ..FieldError::new(format!("resets[{index}].password"), "Must not be empty.")
             }),
             _ => {}

@@ -1,0 +1,53 @@
+// One policy: the backend serves the rules it enforces (GET /api/password-policy),
+// the dialog reads them through `policy-url`, and a refusal the dialog did not
+// foresee is shown at the password, in the dialog's words with the backend's number.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openPage, openDialogFor, readResultPassword, useBackendAndBrowser } from './harness.mjs';
+
+// Stricter than the widget's defaults (12): only the served policy says 20.
+const env = useBackendAndBrowser({ extraArgs: ['--policy-min-length', '20'] });
+
+test("the sample page's dialog follows the policy the backend serves", async () => {
+  const { page, context, seen } = await openPage(env.browser, env.backend.url + '/');
+  const widget = await openDialogFor(page, 'u-1042');
+  assert.ok(seen.urls.some((u) => u.endsWith('/api/password-policy')), 'the policy was read');
+  // The generator grew to the served minimum.
+  const generated = await widget.getByLabel('New password').inputValue();
+  assert.equal(generated.length, 20);
+  await widget.getByRole('radio', { name: 'Let me create the password' }).check();
+  await widget.getByLabel('New password').fill('Vq8#tLm2!pZx9wRk');
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByText('Use at least 20 characters.').waitFor();
+  assert.equal(await widget.getByRole('button', { name: 'Next' }).isDisabled(), true);
+  // Long enough: through, and the backend agrees.
+  const chosen = 'Vq8#tLm2!pZx9wRk-Heron-Sky';
+  await widget.getByRole('button', { name: 'Back' }).click();
+  await widget.getByLabel('New password').fill(chosen);
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  assert.equal(await readResultPassword(widget), chosen);
+  assert.equal((await env.backend.signIn('u-1042', chosen)).status, 200);
+  await context.close();
+});
+
+test("a password the element's own attributes allow but the backend refuses is shown at the password, and nothing is reset", async () => {
+  // strict-csp.html configures its element by attributes alone (no policy-url).
+  const { page, context } = await openPage(env.browser, env.backend.url + '/strict-csp.html');
+  const widget = page.locator('reset-password');
+  await widget.getByRole('radio', { name: 'Let me create the password' }).check();
+  await widget.getByLabel('New password').fill('Vq8#tLm2!pZx9wRk');
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  // Back at the password, the reason under the field, with the backend's number.
+  const field = widget.getByLabel('New password');
+  await widget.getByText('Use at least 20 characters.').waitFor();
+  assert.equal(await field.inputValue(), 'Vq8#tLm2!pZx9wRk', 'the typed password is kept');
+  assert.equal((await env.backend.signIn('u-1046', 'Vq8#tLm2!pZx9wRk')).status, 401);
+  // Editing the password clears the refusal.
+  await field.fill('Vq8#tLm2!pZx9wRk-Heron-Sky');
+  await widget.getByText('Use at least 20 characters.').waitFor({ state: 'detached' });
+  await context.close();
+});
