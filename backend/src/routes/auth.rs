@@ -112,6 +112,11 @@ impl FromRequestParts<AppState> for AdminReader {
                 "Only administrators can see this.",
             ));
         }
+        // The pages too (the guard covers `/api` only): a temporary password
+        // opens nothing but the change.
+        if session.must_change_password {
+            return Err(password_change_required());
+        }
         Ok(AdminReader(session))
     }
 }

@@ -420,3 +420,30 @@ async fn the_expiry_follows_the_option() {
         .unwrap();
     assert!((1.9..=2.0).contains(&in_hours), "{in_hours}");
 }
+
+#[tokio::test]
+async fn a_must_change_administrator_sees_no_admin_page_either() {
+    let app = TestApp::new();
+    app.set_password_in_db("u-1001", TEMPORARY, true);
+    let signed_in = app.start_session("u-1001", TEMPORARY).await;
+    assert_eq!(signed_in.json()["mustChangePassword"], true);
+    let admin = Auth {
+        cookie: signed_in.set_cookie().split(';').next().unwrap().to_owned(),
+        csrf_token: signed_in.json()["csrfToken"].as_str().unwrap().to_owned(),
+    };
+    for api in ["/api/outbox", "/api/audit"] {
+        app.get_as(&admin, api).await.typed_problem(403, REQUIRED);
+    }
+    // The pages say so in HTML, with a 403 and none of their content.
+    for page in ["/outbox", "/audit"] {
+        let refused = app.get_as(&admin, page).await;
+        assert_eq!(refused.status, 403, "{page}");
+        assert!(!refused.text().contains("Signed in as"), "{page}");
+    }
+    // Once the password is changed, they open.
+    let changed = app
+        .change_password(&admin, "k-1", &change("u-1001", TEMPORARY, CHOSEN))
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.text());
+    assert_eq!(app.get_as(&admin, "/outbox").await.status, 200);
+}
