@@ -143,7 +143,7 @@ async fn process(
     let key = raw_key.as_deref().map(|k| format!("reset {admin} {k}"));
     let request: ResetRequest = json_body::parse(headers, body)?;
     named.extend(request.resets.iter().map(|entry| entry.user_id.clone()));
-    validate(&request)?;
+    validate(&request, &state.delivery_domains)?;
     let request = Arc::new(request);
     let canonical = Arc::new(idempotency::canonical(&*request));
 
