@@ -327,3 +327,49 @@ async fn a_message_the_last_run_was_still_sending_is_unknown_after_a_restart() {
     );
     assert!(page.contains("<p class=\"message-status\">The server stopped before"));
 }
+
+#[tokio::test]
+async fn an_older_database_keeps_its_outbox_and_learns_the_unknown_status() {
+    let app = TestApp::new();
+    // The outbox as it was before `unknown` and `via_smtp`.
+    app.sqlite()
+        .execute_batch(
+            "DROP TABLE outbox;
+             CREATE TABLE outbox (
+                 id         INTEGER PRIMARY KEY,
+                 to_addrs   TEXT NOT NULL,
+                 subject    TEXT NOT NULL,
+                 body       TEXT NOT NULL,
+                 status     TEXT NOT NULL CHECK (status IN ('queued', 'sent', 'failed')),
+                 created_at TEXT NOT NULL
+             );
+             INSERT INTO outbox VALUES
+                 (7, 'adele@contoso.com', 'Old and queued', 'b', 'queued', '2026-01-01T00:00:00.000Z'),
+                 (8, 'adele@contoso.com', 'Old and sent', 'b', 'sent', '2026-01-02T00:00:00.000Z');",
+        )
+        .unwrap();
+    let state = AppState::from_config(&app.config).unwrap();
+    let conn = state.db.lock().unwrap();
+    let old: Vec<(i64, String)> = reset_backend::db::list_outbox(&conn)
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.id, m.status))
+        .collect();
+    assert_eq!(
+        old,
+        [(8, "sent".to_owned()), (7, "queued".to_owned())],
+        "not known to have been bound for a mail server: left as it was"
+    );
+    let to = ["adele@contoso.com".to_owned()];
+    let id = reset_backend::db::insert_outbox(&conn, &to, "New", "b", true).unwrap();
+    assert_eq!(
+        reset_backend::db::mark_interrupted_outbox(&conn).unwrap(),
+        1
+    );
+    let status: String = conn
+        .query_row("SELECT status FROM outbox WHERE id = ?1", [id], |row| {
+            row.get(0)
+        })
+        .unwrap();
+    assert_eq!(status, "unknown");
+}

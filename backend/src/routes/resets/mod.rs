@@ -28,7 +28,8 @@
 //! - 415: not `application/json`;
 //! - 422: `resets` empty; a password empty, shorter than [`MIN_PASSWORD_CHARS`](crate::limits::MIN_PASSWORD_CHARS)
 //!   or longer than [`MAX_PASSWORD_CHARS`](crate::limits::MAX_PASSWORD_CHARS) characters (Unicode scalar values,
-//!   not bytes); an empty or repeated `userId`; a bad address in `deliverTo`;
+//!   not bytes); an empty or repeated `userId`; a bad address in `deliverTo`,
+//!   or one outside `--delivery-domains` (code `domainNotAllowed`);
 //!   an `Idempotency-Key` reused with a different request;
 //! - 404 "Unknown user": the only user of a one-reset request does not exist.
 //!   With several resets, each is applied on its own and an unknown user
