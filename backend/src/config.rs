@@ -450,10 +450,13 @@ pub fn parse_smtp_url(url: &str) -> Result<SmtpUrl, String> {
                 )
             }
             _ => {
+                // The name only: a value could be a secret.
+                let name = pair.split('=').next().unwrap_or_default();
                 return Err(format!(
-                    "the SMTP URL's parameter {pair:?} is not supported (smtp:// takes \
-                     tls=none for a loopback relay, or tls=required, the default)"
-                ))
+                    "the SMTP URL's parameter {name:?} (or its value) is not supported \
+                     (smtp:// takes tls=none for a loopback relay, or tls=required, the \
+                     default; smtps:// takes none)"
+                ));
             }
         }
     }
@@ -843,8 +846,13 @@ mod tests {
             assert!(parse_smtp_url(text).is_err(), "{text}");
         }
         // Credentials are refused, and never repeated.
-        let refused = parse_smtp_url("smtps://it:Hunter2-Secret@mail.contoso.com").unwrap_err();
-        assert!(!refused.contains("Hunter2"), "{refused}");
+        for text in [
+            "smtps://it:Hunter2-Secret@mail.contoso.com",
+            "smtp://mail.contoso.com?password=Hunter2-Secret",
+        ] {
+            let refused = parse_smtp_url(text).unwrap_err();
+            assert!(!refused.contains("Hunter2"), "{refused}");
+        }
     }
 
     #[test]
