@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, skipping what is already there.
 #   scripts/setup.sh build   the wasm target, Trunk, wasm-bindgen-cli, wasm-opt
-#   scripts/setup.sh test    the same, plus Chromium, ChromeDriver and Playwright
+#   scripts/setup.sh test    the same, plus Chromium, ChromeDriver, Playwright and
+#                            the openssl CLI (the SMTP TLS test's certificates)
 #   scripts/setup.sh bench   the same as test, plus the benchmark's npm packages
 #                            (zxcvbn, @zxcvbn-ts/*, esbuild) and Debian's brotli
 # Versions are pinned where the offline machines need them (see TOOLCHAIN notes
@@ -47,6 +48,13 @@ if { [ "$what" = "test" ] || [ "$what" = "bench" ]; } && { [ ! -x /usr/bin/chrom
   log "installing Chromium and ChromeDriver"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# tests/e2e/smtp-tls.test.mjs makes a throw-away CA and certificate with it.
+if [ "$what" = "test" ] && ! command -v openssl >/dev/null 2>&1; then
+  log "installing openssl"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null
 fi
 
 if [ "$what" = "bench" ] && ! command -v brotli >/dev/null 2>&1; then

@@ -70,6 +70,23 @@ Options (each but --test-mode also read from the environment variable in bracket
                      a server listening on a loopback address uses a plain
                      reset_session cookie unless the request has X-Forwarded-Proto: https;
                      on any other address the cookie is always Secure)
+  --smtp-url URL     also send the real e-mail through this mail server [SMTP_URL]
+                     (default: none, the outbox table is the only mail sink):
+                       smtps://HOST[:PORT]  TLS from the first byte (port 465 by default)
+                       smtp://HOST[:PORT]   STARTTLS, required (port 587 by default)
+                       smtp://HOST[:PORT]?tls=none
+                                            no encryption: only to a loopback host
+                                            (127.0.0.0/8, ::1, localhost), else the
+                                            server refuses to start
+                     The server's certificate must be valid for HOST.
+  --smtp-ca-file PEM also trust the certificate authorities in this PEM file for
+                     the mail server's certificate (a private or test CA) [SMTP_CA_FILE]
+  --smtp-from ADDR   sender address [SMTP_FROM]
+                     (default \"Contoso IT <it-noreply@contoso.com>\")
+  --delivery-domains D1,D2
+                     a reset's deliverTo addresses must be in one of these domains
+                     (exactly: not their subdomains; case-insensitive)
+                     [DELIVERY_DOMAINS] (default: any domain)
   --policy-min-length N, --policy-max-length N, --policy-min-score S,
   --policy-require-classes N
                      the password policy every new password must meet (admin
@@ -84,10 +101,6 @@ Options (each but --test-mode also read from the environment variable in bracket
                      banned passwords, one per line (# comments), refused
                      case-insensitively and served to the widget [POLICY_BLOCKLIST]
   -h, --help         print this help
-
-Environment only:
-  SMTP_URL           e.g. smtp://localhost:2525: also send the real e-mail (default: outbox only)
-  SMTP_FROM          sender address (default \"Contoso IT <it-noreply@contoso.com>\")
 ";
 
 #[derive(Clone, PartialEq, Eq)]
@@ -97,8 +110,14 @@ pub struct Config {
     pub www_dir: PathBuf,
     pub dist_dir: PathBuf,
     pub test_mode: bool,
+    /// The mail server (see [`parse_smtp_url`]); `None`: outbox only.
     pub smtp_url: Option<String>,
+    /// A PEM file of certificate authorities also trusted for the mail server.
+    pub smtp_ca_file: Option<PathBuf>,
     pub smtp_from: Option<String>,
+    /// Domains a reset's `deliverTo` addresses must be in (lowercase, exact
+    /// match); empty: any.
+    pub delivery_domains: Vec<String>,
     /// The demo admin's password when the database is seeded.
     pub admin_password: String,
     /// Generated demo users added when the database is seeded (`seed.rs` names them).
@@ -137,7 +156,9 @@ impl std::fmt::Debug for Config {
             .field("dist_dir", &self.dist_dir)
             .field("test_mode", &self.test_mode)
             .field("smtp_url", &self.smtp_url.as_ref().map(|_| "<set>"))
+            .field("smtp_ca_file", &self.smtp_ca_file)
             .field("smtp_from", &self.smtp_from)
+            .field("delivery_domains", &self.delivery_domains)
             .field("admin_password", &"<redacted>")
             .field("seed_users", &self.seed_users)
             .field("sign_in_limit", &self.sign_in_limit)
@@ -180,7 +201,9 @@ impl Config {
             dist_dir,
             test_mode: false,
             smtp_url: None,
+            smtp_ca_file: None,
             smtp_from: None,
+            delivery_domains: Vec::new(),
             admin_password: DEMO_ADMIN_PASSWORD.to_owned(),
             seed_users: 0,
             sign_in_limit: crate::rate_limit::DEFAULT_LIMIT,
@@ -226,7 +249,12 @@ impl Config {
             // A flag only: never from the environment.
             test_mode: false,
             smtp_url: non_empty("SMTP_URL"),
+            smtp_ca_file: non_empty("SMTP_CA_FILE").map(PathBuf::from),
             smtp_from: non_empty("SMTP_FROM"),
+            delivery_domains: match non_empty("DELIVERY_DOMAINS") {
+                Some(value) => domain_list("DELIVERY_DOMAINS", &value)?,
+                None => Vec::new(),
+            },
             admin_password: non_empty("ADMIN_PASSWORD")
                 .unwrap_or_else(|| DEMO_ADMIN_PASSWORD.to_owned()),
             seed_users: match non_empty("SEED_USERS") {
@@ -322,6 +350,10 @@ impl Config {
                     config.recovery_client_window_secs = positive(&flag, &value()?)?
                 }
                 "--admin-password" => config.admin_password = value()?,
+                "--smtp-url" => config.smtp_url = Some(value()?),
+                "--smtp-ca-file" => config.smtp_ca_file = Some(value()?.into()),
+                "--smtp-from" => config.smtp_from = Some(value()?),
+                "--delivery-domains" => config.delivery_domains = domain_list(&flag, &value()?)?,
                 "--seed-users" => config.seed_users = seed_count(&flag, &value()?)?,
                 "--sign-in-limit" => config.sign_in_limit = positive(&flag, &value()?)?,
                 "--sign-in-window-secs" => config.sign_in_window_secs = positive(&flag, &value()?)?,
@@ -360,8 +392,187 @@ impl Config {
                 policy.min_length
             ));
         }
+        check_smtp(&config)?;
         Ok(Command::Run(config))
     }
+}
+
+/// The mail settings agree: the URL is one [`parse_smtp_url`] accepts, and
+/// a CA file comes with a URL that uses TLS.
+fn check_smtp(config: &Config) -> Result<(), String> {
+    let url = match &config.smtp_url {
+        Some(url) => Some(parse_smtp_url(url).map_err(|e| format!("--smtp-url (SMTP_URL): {e}"))?),
+        None => None,
+    };
+    match (url, &config.smtp_ca_file) {
+        (None, Some(_)) => Err("--smtp-ca-file (SMTP_CA_FILE) needs --smtp-url (SMTP_URL)".into()),
+        (Some(url), Some(_)) if url.security == SmtpSecurity::Plain => {
+            Err("--smtp-ca-file (SMTP_CA_FILE) is for TLS, but the SMTP URL says tls=none".into())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// How the backend speaks to its mail server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// `smtps://`: TLS from the first byte.
+    ImplicitTls,
+    /// `smtp://`: plain at first, then STARTTLS, which the server must offer.
+    StartTls,
+    /// `smtp://…?tls=none`: no encryption (only to a loopback host).
+    Plain,
+}
+
+/// A parsed `SMTP_URL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmtpUrl {
+    pub security: SmtpSecurity,
+    /// A name or an IP address (an IPv6 one without its brackets).
+    pub host: String,
+    pub port: u16,
+}
+
+/// Reads `smtps://host[:port]` (implicit TLS, port 465 by default),
+/// `smtp://host[:port]` (STARTTLS required, port 587 by default; the
+/// `?tls=required` of other tools means the same) and
+/// `smtp://host[:port]?tls=none` (plain). The e-mail carries passwords:
+/// plain SMTP is refused unless `host` is a loopback one (127.0.0.0/8,
+/// `::1`, `localhost`), and opportunistic STARTTLS (which an attacker in
+/// the path can strip) is not offered. The messages never repeat the URL,
+/// which could hold credentials.
+pub fn parse_smtp_url(url: &str) -> Result<SmtpUrl, String> {
+    const FORMS: &str = "use smtps://HOST[:PORT] (TLS, port 465 by default) or smtp://HOST[:PORT] \
+                         (STARTTLS, port 587 by default)";
+    let (mut security, default_port, rest) = if let Some(rest) = url.strip_prefix("smtps://") {
+        (SmtpSecurity::ImplicitTls, 465, rest)
+    } else if let Some(rest) = url.strip_prefix("smtp://") {
+        (SmtpSecurity::StartTls, 587, rest)
+    } else {
+        return Err(format!("the SMTP URL has an unknown scheme: {FORMS}"));
+    };
+    let (authority, query) = match rest.split_once('?') {
+        Some((authority, query)) => (authority, Some(query)),
+        None => (rest, None),
+    };
+    let authority = authority.strip_suffix('/').unwrap_or(authority);
+    if authority.contains('@') {
+        return Err(
+            "credentials in the SMTP URL are not supported: use a relay that accepts \
+                    this server without them"
+                .into(),
+        );
+    }
+    if authority.contains('/') {
+        return Err(format!("the SMTP URL has a path: {FORMS}"));
+    }
+    let (host, port) = if let Some(bracketed) = authority.strip_prefix('[') {
+        let (host, after) = bracketed
+            .split_once(']')
+            .ok_or("the SMTP URL's IPv6 address has no closing ]")?;
+        match after {
+            "" => (host, None),
+            _ => match after.strip_prefix(':') {
+                Some(port) => (host, Some(port)),
+                None => return Err(format!("the SMTP URL's host is malformed: {FORMS}")),
+            },
+        }
+    } else {
+        match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }
+    };
+    if host.is_empty() || host.contains(':') && !authority.starts_with('[') {
+        return Err(format!(
+            "the SMTP URL needs a host (an IPv6 address in brackets): {FORMS}"
+        ));
+    }
+    let port = match port {
+        None => default_port,
+        Some(port) => match port.parse::<u16>() {
+            Ok(port) if port > 0 => port,
+            _ => return Err(format!("the SMTP URL's port {port:?} is not a port number")),
+        },
+    };
+    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        match pair {
+            "tls=required" if security == SmtpSecurity::StartTls => {}
+            "tls=none" if security == SmtpSecurity::StartTls => security = SmtpSecurity::Plain,
+            "tls=opportunistic" => {
+                return Err(
+                    "tls=opportunistic is not supported: STARTTLS that an attacker \
+                            can strip would send passwords in the clear; smtp:// requires it"
+                        .into(),
+                )
+            }
+            _ => {
+                // The name only: a value could be a secret.
+                let name = pair.split('=').next().unwrap_or_default();
+                return Err(format!(
+                    "the SMTP URL's parameter {name:?} (or its value) is not supported \
+                     (smtp:// takes tls=none for a loopback relay, or tls=required, the \
+                     default; smtps:// takes none)"
+                ));
+            }
+        }
+    }
+    if security == SmtpSecurity::Plain && !is_loopback_host(host) {
+        return Err(format!(
+            "refusing to send e-mail (which carries passwords) without TLS to {host}, \
+             which is not a loopback address: plain SMTP (tls=none) is only allowed to \
+             127.0.0.0/8, ::1 or localhost; {FORMS}"
+        ));
+    }
+    Ok(SmtpUrl {
+        security,
+        host: host.to_owned(),
+        port,
+    })
+}
+
+/// `localhost`, or an address in 127.0.0.0/8 or `::1` (an IPv4-mapped one
+/// too). Names are not resolved: `mail.internal` is not loopback even if it
+/// points there.
+pub fn is_loopback_host(host: &str) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.to_canonical().is_loopback())
+}
+
+/// A comma-separated list of mail domains, lowercased, for `what`.
+fn domain_list(what: &str, value: &str) -> Result<Vec<String>, String> {
+    let mut domains = Vec::new();
+    for entry in value.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+        let domain = entry
+            .strip_suffix('.')
+            .unwrap_or(entry)
+            .to_ascii_lowercase();
+        let valid_label = |label: &str| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        };
+        if domain.len() > 253 || !domain.split('.').all(valid_label) {
+            return Err(format!(
+                "{what}: {entry:?} is not a domain name such as contoso.com (no @, no \
+                 wildcard; an internationalised domain in its xn-- form)"
+            ));
+        }
+        if !domains.contains(&domain) {
+            domains.push(domain);
+        }
+    }
+    if domains.is_empty() {
+        return Err(format!(
+            "{what} needs at least one domain, such as contoso.com,fabrikam.com"
+        ));
+    }
+    Ok(domains)
 }
 
 /// Test mode only on a loopback address: its endpoints arm faults and
@@ -656,6 +867,173 @@ mod tests {
         assert!(refused.contains("loopback"), "{refused}");
         assert!(check_test_mode_addr(true, at("192.168.1.5:80")).is_err());
         assert!(check_test_mode_addr(false, at("0.0.0.0:8080")).is_ok());
+    }
+
+    #[test]
+    fn smtp_urls_use_tls_unless_the_relay_is_on_this_machine() {
+        let url = |security, host: &str, port| SmtpUrl {
+            security,
+            host: host.to_owned(),
+            port,
+        };
+        use SmtpSecurity::*;
+        for (text, expected) in [
+            (
+                "smtps://mail.contoso.com",
+                url(ImplicitTls, "mail.contoso.com", 465),
+            ),
+            (
+                "smtps://mail.contoso.com:2465/",
+                url(ImplicitTls, "mail.contoso.com", 2465),
+            ),
+            (
+                "smtp://mail.contoso.com",
+                url(StartTls, "mail.contoso.com", 587),
+            ),
+            (
+                "smtp://mail.contoso.com:25",
+                url(StartTls, "mail.contoso.com", 25),
+            ),
+            (
+                "smtp://mail.contoso.com:587?tls=required",
+                url(StartTls, "mail.contoso.com", 587),
+            ),
+            (
+                "smtp://127.0.0.1:2525?tls=none",
+                url(Plain, "127.0.0.1", 2525),
+            ),
+            ("smtp://127.8.9.10?tls=none", url(Plain, "127.8.9.10", 587)),
+            ("smtp://localhost:25?tls=none", url(Plain, "localhost", 25)),
+            (
+                "smtp://LocalHost.:25?tls=none",
+                url(Plain, "LocalHost.", 25),
+            ),
+            ("smtp://[::1]:2525?tls=none", url(Plain, "::1", 2525)),
+            (
+                "smtp://[::ffff:127.0.0.1]?tls=none",
+                url(Plain, "::ffff:127.0.0.1", 587),
+            ),
+            (
+                "smtp://[2001:db8::5]:587",
+                url(StartTls, "2001:db8::5", 587),
+            ),
+        ] {
+            assert_eq!(parse_smtp_url(text), Ok(expected), "{text}");
+        }
+        // Plain SMTP anywhere else is refused, whatever the port.
+        for text in [
+            "smtp://mail.contoso.com:25?tls=none",
+            "smtp://192.168.1.5:25?tls=none",
+            "smtp://0.0.0.0:25?tls=none",
+            "smtp://[::]:25?tls=none",
+            "smtp://localhost.contoso.com?tls=none",
+            "smtp://127.0.0.1.nip.io?tls=none",
+        ] {
+            let refused = parse_smtp_url(text).unwrap_err();
+            assert!(refused.contains("without TLS"), "{text}: {refused}");
+            assert!(refused.contains("loopback"), "{text}: {refused}");
+        }
+        for text in [
+            "smtp://mail.contoso.com?tls=opportunistic",
+            "smtps://localhost?tls=none",
+            "smtp://mail.contoso.com?tls=sometimes",
+            "http://mail.contoso.com",
+            "mail.contoso.com:25",
+            "smtp://",
+            "smtp://:25",
+            "smtp://mail.contoso.com:0",
+            "smtp://mail.contoso.com:99999",
+            "smtp://::1:25?tls=none",
+            "smtp://[::1?tls=none",
+            "smtp://mail.contoso.com/relay",
+        ] {
+            assert!(parse_smtp_url(text).is_err(), "{text}");
+        }
+        // Credentials are refused, and never repeated.
+        for text in [
+            "smtps://it:Hunter2-Secret@mail.contoso.com",
+            "smtp://mail.contoso.com?password=Hunter2-Secret",
+        ] {
+            let refused = parse_smtp_url(text).unwrap_err();
+            assert!(!refused.contains("Hunter2"), "{refused}");
+        }
+    }
+
+    #[test]
+    fn a_plain_smtp_url_to_another_host_stops_the_start() {
+        let refused =
+            parse(&["--smtp-url", "smtp://mail.contoso.com:25?tls=none"], &[]).unwrap_err();
+        assert!(
+            refused.starts_with("--smtp-url (SMTP_URL): refusing"),
+            "{refused}"
+        );
+        let env = [("SMTP_URL", "smtp://10.0.0.25?tls=none")];
+        assert!(parse(&[], &env)
+            .unwrap_err()
+            .contains("not a loopback address"));
+        // The flag wins over the variable, and is checked as it.
+        let config = run(&["--smtp-url=smtp://127.0.0.1:2525?tls=none"], &env);
+        assert_eq!(
+            config.smtp_url.as_deref(),
+            Some("smtp://127.0.0.1:2525?tls=none")
+        );
+        let config = run(
+            &[
+                "--smtp-ca-file",
+                "/etc/ca.pem",
+                "--smtp-from",
+                "IT <it@contoso.com>",
+            ],
+            &[("SMTP_URL", "smtp://mail.contoso.com")],
+        );
+        assert_eq!(config.smtp_ca_file, Some(PathBuf::from("/etc/ca.pem")));
+        assert_eq!(config.smtp_from.as_deref(), Some("IT <it@contoso.com>"));
+        let env = [
+            ("SMTP_URL", "smtps://mail.contoso.com"),
+            ("SMTP_CA_FILE", "ca.pem"),
+        ];
+        assert_eq!(run(&[], &env).smtp_ca_file, Some(PathBuf::from("ca.pem")));
+        // A CA file without TLS (or without a mail server) is a mistake.
+        assert!(parse(&["--smtp-ca-file", "ca.pem"], &[]).is_err());
+        let plain = [
+            ("SMTP_URL", "smtp://localhost?tls=none"),
+            ("SMTP_CA_FILE", "ca.pem"),
+        ];
+        assert!(parse(&[], &plain).is_err());
+    }
+
+    #[test]
+    fn delivery_domains() {
+        assert!(
+            run(&[], &[]).delivery_domains.is_empty(),
+            "any domain by default"
+        );
+        let config = run(
+            &[
+                "--delivery-domains",
+                "Contoso.COM, fabrikam.com.,contoso.com",
+            ],
+            &[],
+        );
+        assert_eq!(config.delivery_domains, ["contoso.com", "fabrikam.com"]);
+        let env = [("DELIVERY_DOMAINS", "fabrikam.com")];
+        assert_eq!(run(&[], &env).delivery_domains, ["fabrikam.com"]);
+        assert_eq!(
+            run(&["--delivery-domains=contoso.com"], &env).delivery_domains,
+            ["contoso.com"],
+            "the flag wins"
+        );
+        for bad in [
+            "",
+            " , ",
+            "@contoso.com",
+            "*.contoso.com",
+            "contoso..com",
+            "-x.com",
+            "exämple.se",
+        ] {
+            assert!(parse(&["--delivery-domains", bad], &[]).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -54,8 +54,9 @@ CREATE TABLE IF NOT EXISTS outbox (
     to_addrs   TEXT NOT NULL,
     subject    TEXT NOT NULL,
     body       TEXT NOT NULL,
-    status     TEXT NOT NULL CHECK (status IN ('queued', 'sent', 'failed')),
-    created_at TEXT NOT NULL
+    status     TEXT NOT NULL CHECK (status IN ('queued', 'sent', 'failed', 'unknown')),
+    created_at TEXT NOT NULL,
+    via_smtp   INTEGER NOT NULL DEFAULT 0   -- 1: a mail server is to get it (SMTP_URL was set)
 );
 CREATE TABLE IF NOT EXISTS sessions (
     token_hash TEXT PRIMARY KEY,   -- SHA-256 (hex) of the cookie value, never the value
@@ -136,6 +137,7 @@ pub fn open_with_extra_users(
     add_missing_user_columns(&conn)?;
     conn.execute_batch(SCHEMA)?;
     sessions::add_missing_columns(&conn)?;
+    upgrade_outbox(&mut conn)?;
     if !seed(&mut conn, admin_password, extra_users)? && extra_users > 0 {
         tracing::warn!(
             extra_users,
@@ -174,6 +176,30 @@ fn add_missing_user_columns(conn: &Connection) -> rusqlite::Result<()> {
         }
     }
     Ok(())
+}
+
+/// A database made before the outbox had the `unknown` status and the
+/// `via_smtp` column gets both: SQLite cannot change a CHECK constraint,
+/// so the table is copied into a new one. Old rows get `via_smtp` 0 (not
+/// known to have been bound for a mail server), so none becomes `unknown`.
+fn upgrade_outbox(conn: &mut Connection) -> rusqlite::Result<()> {
+    let sql: String = conn.query_row(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'outbox'",
+        [],
+        |row| row.get(0),
+    )?;
+    if sql.contains("via_smtp") {
+        return Ok(());
+    }
+    let tx = conn.transaction()?;
+    tx.execute_batch("ALTER TABLE outbox RENAME TO outbox_before_unknown;")?;
+    tx.execute_batch(SCHEMA)?;
+    tx.execute_batch(
+        "INSERT INTO outbox (id, to_addrs, subject, body, status, created_at)
+             SELECT id, to_addrs, subject, body, status, created_at FROM outbox_before_unknown;
+         DROP TABLE outbox_before_unknown;",
+    )?;
+    tx.commit()
 }
 
 pub fn shared(conn: Connection) -> Db {
@@ -497,25 +523,52 @@ pub struct OutboxMessage {
     pub subject: String,
     /// Always masked: the outbox never holds a password.
     pub body: String,
-    /// `queued`, `sent` or `failed`.
+    /// `queued` (in the outbox: without a mail server, that is where it
+    /// stays; with one, it is being sent), `sent`, `failed`, or `unknown`
+    /// (the server stopped while it was being sent, see
+    /// [`mark_interrupted_outbox`]).
     pub status: String,
+    /// What an `unknown` status means; absent for the others.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_detail: Option<&'static str>,
     pub created_at: String,
 }
 
+/// Says what an `unknown` outbox status means (the outbox page and API).
+pub const UNKNOWN_DELIVERY: &str =
+    "The server stopped before this message's delivery was recorded: \
+     it may or may not have reached the mail server. Check with the recipient.";
+
+/// A `queued` message; `via_smtp`: a mail server is to get it (so a restart
+/// that finds it still queued marks it `unknown`).
 pub fn insert_outbox(
     conn: &Connection,
     to: &[String],
     subject: &str,
     body: &str,
+    via_smtp: bool,
 ) -> rusqlite::Result<i64> {
     conn.execute(
         &format!(
-            "INSERT INTO outbox (to_addrs, subject, body, status, created_at)
-             VALUES (?1, ?2, ?3, 'queued', {NOW})"
+            "INSERT INTO outbox (to_addrs, subject, body, status, created_at, via_smtp)
+             VALUES (?1, ?2, ?3, 'queued', {NOW}, ?4)"
         ),
-        params![to.join(","), subject, body],
+        params![to.join(","), subject, body, via_smtp],
     )?;
     Ok(conn.last_insert_rowid())
+}
+
+/// At start-up: a message still `queued` for a mail server was being sent
+/// when the last run stopped (it died between the commit and recording the
+/// server's answer), and no task of this run will send it. It becomes
+/// `unknown` rather than queued forever. Returns how many. A message
+/// written without a mail server stays `queued`: the outbox is its sink.
+/// (One server per database file is assumed, as everywhere here.)
+pub fn mark_interrupted_outbox(conn: &Connection) -> rusqlite::Result<usize> {
+    conn.execute(
+        "UPDATE outbox SET status = 'unknown' WHERE status = 'queued' AND via_smtp = 1",
+        [],
+    )
 }
 
 pub fn set_outbox_status(conn: &Connection, id: i64, status: &str) -> rusqlite::Result<()> {
@@ -533,6 +586,7 @@ pub fn list_outbox(conn: &Connection) -> rusqlite::Result<Vec<OutboxMessage>> {
     )?;
     let rows = stmt.query_map([], |row| {
         let to: String = row.get(1)?;
+        let status: String = row.get(4)?;
         Ok(OutboxMessage {
             id: row.get(0)?,
             to: to
@@ -542,7 +596,8 @@ pub fn list_outbox(conn: &Connection) -> rusqlite::Result<Vec<OutboxMessage>> {
                 .collect(),
             subject: row.get(2)?,
             body: row.get(3)?,
-            status: row.get(4)?,
+            status_detail: (status == "unknown").then_some(UNKNOWN_DELIVERY),
+            status,
             created_at: row.get(5)?,
         })
     })?;

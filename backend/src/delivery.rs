@@ -6,12 +6,15 @@
 //! password. When `SMTP_URL` is set, the real message (with the passwords)
 //! is sent after the transaction commits and only the outbox status changes.
 
+use std::path::Path;
 use std::time::Duration;
 
 use lettre::message::{header::ContentType, Mailbox};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::transport::smtp::AsyncSmtpTransport;
 use lettre::{AsyncTransport, Message, Tokio1Executor};
 
+use crate::config::{parse_smtp_url, SmtpSecurity};
 use crate::db::User;
 
 /// What stands in for a password in the outbox copy.
@@ -30,7 +33,7 @@ pub fn outbox_message(users: &[User], must_change: bool) -> (String, String) {
 /// their next sign-in. There is no password in it to mask.
 pub fn change_required_message(users: &[User]) -> (String, String) {
     let subject = match users {
-        [one] => format!("Password change required for {} ({})", one.name, one.id),
+        [one] => format!("Password change required for {}", who(one)),
         many => format!("Password change required for {} users", many.len()),
     };
     let mut body = String::from(
@@ -39,9 +42,9 @@ pub fn change_required_message(users: &[User]) -> (String, String) {
     );
     for user in users {
         body.push_str(&format!(
-            "- {} ({})
+            "- {}
 ",
-            user.name, user.id
+            who(user)
         ));
     }
     (subject, body)
@@ -56,9 +59,14 @@ pub fn smtp_message(users: &[User], passwords: &[&str], must_change: bool) -> (S
     (subject(users), body(entries, must_change))
 }
 
+/// "Name (id)", on one line whatever the name holds.
+fn who(user: &User) -> String {
+    format!("{} ({})", one_line(&user.name), one_line(&user.id))
+}
+
 fn subject(users: &[User]) -> String {
     match users {
-        [one] => format!("Password reset for {} ({})", one.name, one.id),
+        [one] => format!("Password reset for {}", who(one)),
         many => format!("Password reset for {} users", many.len()),
     }
 }
@@ -77,8 +85,8 @@ fn body<'a>(entries: impl Iterator<Item = (&'a User, String)>, must_change: bool
     let mut text = String::new();
     for (user, password) in entries {
         text.push_str(&format!(
-            "The password for {} ({}) has been reset.\n{label}: {password}\n{next_step}\n\n",
-            user.name, user.id
+            "The password for {} has been reset.\n{label}: {password}\n{next_step}\n\n",
+            who(user)
         ));
     }
     text.push_str("Give the password to the user through a trusted channel.\n");
@@ -92,9 +100,9 @@ pub fn password_changed_message(user: &User, how: &str) -> (String, String) {
     (
         "Your password was changed".to_owned(),
         format!(
-            "Your password was changed for {} ({}): it was {how}.\n\
+            "Your password was changed for {}: it was {how}.\n\
              If you did not do this, contact IT at once: someone else may know your password.\n",
-            user.name, user.id
+            who(user)
         ),
     )
 }
@@ -111,45 +119,49 @@ pub fn recovery_code_message(shown: &str, minutes: u32) -> (String, String) {
     )
 }
 
-/// Sends mail through a plain SMTP relay (`smtp://host[:port]`). TLS and
-/// credentials are out of scope for the demo: use a local relay or a mail
-/// catcher.
+/// Sends mail through the `SMTP_URL` server: over TLS (`smtps://`, or
+/// `smtp://` with STARTTLS required), or in plain text to a relay on this
+/// machine only (`smtp://…?tls=none`; see [`parse_smtp_url`]). Credentials
+/// are out of scope: use a relay that accepts this server.
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
 }
 
 impl Mailer {
-    pub fn from_url(url: &str, from: Option<&str>) -> Result<Mailer, String> {
-        let authority = url
-            .strip_prefix("smtp://")
-            .ok_or("SMTP_URL must look like smtp://host[:port] (TLS is not built in)")?
-            .trim_end_matches('/');
-        if authority.contains('@') {
-            return Err("SMTP_URL credentials are not supported without TLS".into());
-        }
-        let (host, port) = match authority.rsplit_once(':') {
-            Some((host, port)) => (
-                host,
-                port.parse()
-                    .map_err(|_| format!("bad SMTP port {port:?}"))?,
-            ),
-            None => (authority, 25),
-        };
+    /// `ca_file`: a PEM file of certificate authorities trusted (besides the
+    /// public ones) for the server's certificate, e.g. a private CA.
+    pub fn new(url: &str, ca_file: Option<&Path>, from: Option<&str>) -> Result<Mailer, String> {
+        let url = parse_smtp_url(url).map_err(|e| format!("SMTP_URL: {e}"))?;
         let from = from
             .unwrap_or(DEFAULT_FROM)
             .parse()
             .map_err(|e| format!("bad SMTP_FROM: {e}"))?;
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-            .port(port)
+        let tls = match url.security {
+            SmtpSecurity::Plain => {
+                if ca_file.is_some() {
+                    return Err("SMTP_CA_FILE is for TLS, but SMTP_URL says tls=none".into());
+                }
+                Tls::None
+            }
+            SmtpSecurity::ImplicitTls => Tls::Wrapper(tls_parameters(&url.host, ca_file)?),
+            SmtpSecurity::StartTls => Tls::Required(tls_parameters(&url.host, ca_file)?),
+        };
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&url.host)
+            .port(url.port)
+            .tls(tls)
             .timeout(Some(SMTP_TIMEOUT))
             .build();
         Ok(Mailer { transport, from })
     }
 
-    /// Sends one plain-text message to all recipients.
+    /// Sends one plain-text message to all recipients. The subject is made
+    /// one line (see [`one_line`]); lettre encodes it and the addresses are
+    /// parsed, so nothing in either can add a header or a recipient.
     pub async fn send(&self, to: &[String], subject: &str, body: String) -> Result<(), String> {
-        let mut builder = Message::builder().from(self.from.clone()).subject(subject);
+        let mut builder = Message::builder()
+            .from(self.from.clone())
+            .subject(one_line(subject));
         for address in to {
             builder = builder.to(address.parse().map_err(|e| format!("bad recipient: {e}"))?);
         }
@@ -163,6 +175,45 @@ impl Mailer {
             .map(drop)
             .map_err(|e| e.to_string())
     }
+}
+
+/// TLS for `host` with rustls: the public roots, and the certificates of
+/// `ca_file` if given. The certificate must be valid for `host`.
+fn tls_parameters(host: &str, ca_file: Option<&Path>) -> Result<TlsParameters, String> {
+    let mut builder = TlsParameters::builder(host.to_owned());
+    if let Some(path) = ca_file {
+        let shown = path.display();
+        let pem =
+            std::fs::read(path).map_err(|e| format!("cannot read SMTP_CA_FILE {shown}: {e}"))?;
+        if !pem
+            .windows(b"-----BEGIN CERTIFICATE-----".len())
+            .any(|w| w == b"-----BEGIN CERTIFICATE-----")
+        {
+            return Err(format!("SMTP_CA_FILE {shown} holds no PEM certificate"));
+        }
+        let certificate = Certificate::from_pem(&pem)
+            .map_err(|e| format!("SMTP_CA_FILE {shown} is not a PEM certificate file: {e}"))?;
+        builder = builder.add_root_certificate(certificate);
+    }
+    builder
+        .build_rustls()
+        .map_err(|e| format!("cannot set up TLS for the mail server: {e}"))
+}
+
+/// `text` on one line: every control character (CR and LF included) and
+/// Unicode line or paragraph separator becomes a space. A user's name goes
+/// through it before it is written into a message, so a name cannot start a
+/// header, or a line of the body that looks like the server's.
+pub fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -214,8 +265,42 @@ mod tests {
     }
 
     #[test]
-    fn smtp_url_must_be_plain_smtp() {
-        assert!(Mailer::from_url("smtps://mail:465", None).is_err());
-        assert!(Mailer::from_url("smtp://u:p@mail", None).is_err());
+    fn mailers_are_made_for_tls_urls_and_plain_loopback_ones_only() {
+        assert!(Mailer::new("smtps://mail.contoso.com", None, None).is_ok());
+        assert!(Mailer::new("smtp://mail.contoso.com:587", None, None).is_ok());
+        assert!(Mailer::new("smtp://127.0.0.1:2525?tls=none", None, None).is_ok());
+        let refused = Mailer::new("smtp://mail.contoso.com?tls=none", None, None).err();
+        assert!(refused.unwrap().contains("without TLS"));
+        assert!(Mailer::new("smtp://u:p@mail", None, None).is_err());
+    }
+
+    #[test]
+    fn a_ca_file_must_hold_a_certificate() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing.pem");
+        let error = Mailer::new("smtps://localhost", Some(&missing), None).err();
+        assert!(error.unwrap().starts_with("cannot read SMTP_CA_FILE"));
+        let empty = dir.path().join("empty.pem");
+        std::fs::write(&empty, "not a certificate\n").unwrap();
+        let error = Mailer::new("smtps://localhost", Some(&empty), None).err();
+        assert!(error.unwrap().contains("holds no PEM certificate"));
+    }
+
+    #[test]
+    fn names_are_written_on_one_line() {
+        let eve = user("u-6", "Eve\r\nBcc: spy@example.com\n\u{2028}X: 1");
+        let (subject, body) = outbox_message(std::slice::from_ref(&eve), true);
+        assert_eq!(
+            subject,
+            "Password reset for Eve  Bcc: spy@example.com  X: 1 (u-6)"
+        );
+        assert!(!subject.contains(['\r', '\n']));
+        assert!(body.starts_with(
+            "The password for Eve  Bcc: spy@example.com  X: 1 (u-6) has been reset.\n"
+        ));
+        let (subject, body) = change_required_message(std::slice::from_ref(&eve));
+        assert!(!subject.contains('\n') && !body.contains("\nBcc"));
+        let (_, body) = password_changed_message(&eve, "changed");
+        assert!(!body.contains("\nBcc"));
     }
 }

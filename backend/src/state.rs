@@ -20,6 +20,9 @@ pub struct AppState {
     pub faults: Arc<Faults>,
     /// `None` without `SMTP_URL`: the outbox table is then the only mail sink.
     pub mailer: Option<Arc<Mailer>>,
+    /// The only domains a reset's `deliverTo` may name (`--delivery-domains`,
+    /// lowercase); empty: any.
+    pub delivery_domains: Arc<[String]>,
     pub test_mode: bool,
     /// Failed sign-ins per user id and per client address (`rate_limit.rs`),
     /// shared by `/api/session`, `/api/sign-in` and `/api/password-changes`.
@@ -43,6 +46,8 @@ pub struct AppState {
 
 impl AppState {
     /// Opens (creating and seeding if needed) the database and the mailer.
+    /// Outbox messages a previous run left being sent (it stopped between
+    /// the commit and the mail server's answer) become `unknown`.
     pub fn from_config(config: &Config) -> Result<AppState, String> {
         let connection = db::open_with_extra_users(
             &config.db_path,
@@ -50,9 +55,18 @@ impl AppState {
             config.seed_users,
         )
         .map_err(|e| format!("cannot open the database {}: {e}", config.db_path.display()))?;
+        let interrupted = db::mark_interrupted_outbox(&connection)
+            .map_err(|e| format!("cannot read the outbox: {e}"))?;
+        if interrupted > 0 {
+            tracing::warn!(
+                messages = interrupted,
+                "outbox messages the last run did not finish sending are marked unknown"
+            );
+        }
         let mailer = match &config.smtp_url {
-            Some(url) => Some(Arc::new(Mailer::from_url(
+            Some(url) => Some(Arc::new(Mailer::new(
                 url,
+                config.smtp_ca_file.as_deref(),
                 config.smtp_from.as_deref(),
             )?)),
             None => None,
@@ -66,6 +80,7 @@ impl AppState {
             db: db::shared(connection),
             faults: Arc::new(Faults::default()),
             mailer,
+            delivery_domains: config.delivery_domains.clone().into(),
             test_mode: config.test_mode,
             sign_in_limiter: Arc::new(SignInLimiter::new(
                 config.sign_in_limit,

@@ -13,7 +13,9 @@ use crate::problem::Problem;
 use crate::routes::auth::AdminReader;
 use crate::state::AppState;
 
-/// `[{"id","to":[…],"subject","body","status","createdAt"}]`, newest first.
+/// `[{"id","to":[…],"subject","body","status","createdAt"}]`, newest first;
+/// `status` is `queued`, `sent`, `failed` or `unknown`, and an `unknown`
+/// message also has a `statusDetail` saying what that means.
 pub async fn list(
     State(state): State<AppState>,
     _admin: AdminReader,
@@ -37,10 +39,14 @@ pub async fn page(
     let signed_in = format!("Signed in as <strong>{}</strong>", escape(&session.name));
     let mut items = String::new();
     for message in &messages {
+        let status_detail = match message.status_detail {
+            Some(detail) => format!("<p class=\"message-status\">{}</p>\n", escape(detail)),
+            None => String::new(),
+        };
         items.push_str(&format!(
             "<li class=\"message\">\n\
              <p class=\"message-meta\"><span class=\"badge badge-{status}\">{status}</span> \
-             <time datetime=\"{created}\">{created}</time></p>\n\
+             <time datetime=\"{created}\">{created}</time></p>\n{status_detail}\
              <h2>{subject}</h2>\n<p class=\"message-to\">To: {to}</p>\n<pre>{body}</pre>\n</li>\n",
             status = escape(&message.status),
             created = escape(&message.created_at),

@@ -80,11 +80,13 @@ pub struct Notice {
 }
 
 /// Writes the "your password was changed" notice to the outbox, inside the
-/// caller's transaction; `None` when the user has no address.
+/// caller's transaction; `None` when the user has no address. `via_smtp`:
+/// a mail server will get it ([`send_in_background`]).
 pub fn write_notice(
     conn: &Connection,
     user_id: &str,
     how: &str,
+    via_smtp: bool,
 ) -> rusqlite::Result<Option<Notice>> {
     let to = db::addresses_of(conn, user_id)?;
     let Some(user) = db::find_user(conn, user_id)? else {
@@ -94,7 +96,7 @@ pub fn write_notice(
         return Ok(None);
     }
     let (subject, body) = delivery::password_changed_message(&user, how);
-    let outbox_id = db::insert_outbox(conn, &to, &subject, &body)?;
+    let outbox_id = db::insert_outbox(conn, &to, &subject, &body, via_smtp)?;
     Ok(Some(Notice {
         outbox_id,
         to,

@@ -157,6 +157,7 @@ async fn change(
         .unwrap_or_default();
     let outcome = {
         let (user_id, actor) = (user_id.clone(), actor.clone());
+        let smtp = state.mailer.is_some();
         db::call(&state.db, move |conn| {
             let tx = conn.transaction()?;
             match idempotency::lookup(&tx, &scoped_key, &canonical)? {
@@ -166,7 +167,7 @@ async fn change(
             }
             db::set_own_password(&tx, &user_id, &hash)?;
             db::sessions::delete_others_of(&tx, &user_id, &keep)?;
-            let notice = own_password::write_notice(&tx, &user_id, "changed")?;
+            let notice = own_password::write_notice(&tx, &user_id, "changed", smtp)?;
             actor.record(
                 &tx,
                 Action::PasswordChange,

@@ -135,7 +135,7 @@ async fn issue(state: AppState, login: String) {
                 let (subject, body) =
                     delivery::recovery_code_message(shown, recovery::CODE_MINUTES);
                 let to = vec![to.clone()];
-                let outbox_id = db::insert_outbox(&tx, &to, &subject, &body)?;
+                let outbox_id = db::insert_outbox(&tx, &to, &subject, &body, smtp)?;
                 let (subject, body) = delivery::recovery_code_message(code, recovery::CODE_MINUTES);
                 Some(Notice {
                     outbox_id,
@@ -277,6 +277,7 @@ pub async fn completions(
         .map_err(Problem::internal)?
     };
     let token = request.recovery_token.clone();
+    let smtp = state.mailer.is_some();
     let outcome = db::call(&state.db, move |conn| {
         let tx = conn.transaction()?;
         match idempotency::lookup(&tx, &scoped_key, &canonical)? {
@@ -297,7 +298,7 @@ pub async fn completions(
             audit::RESET,
             Some("with a recovery code"),
         )?;
-        let notice = own_password::write_notice(&tx, &user_id, "reset with a recovery code")?;
+        let notice = own_password::write_notice(&tx, &user_id, "reset with a recovery code", smtp)?;
         let stored = StoredResponse {
             status: 200,
             body: RESET.to_owned(),

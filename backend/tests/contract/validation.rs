@@ -234,3 +234,48 @@ async fn an_oversized_body_is_a_413() {
         .await;
     response.problem(413);
 }
+
+#[tokio::test]
+async fn with_delivery_domains_an_address_elsewhere_is_a_422_with_its_code() {
+    const STRONG: &str = "Vq8#tLm2!pZx9wRk";
+    let app = TestApp::with_config(|config| {
+        config.delivery_domains = vec!["contoso.com".into(), "fabrikam.com".into()];
+    });
+    for outside in [
+        "spy@evil.test",
+        "adele@mail.contoso.com", // a subdomain is another domain
+        "adele@contoso.com.evil.test",
+        "adele@notcontoso.com",
+    ] {
+        let mut body = reset_body(&["u-1042", "u-1043"], STRONG);
+        body["deliverTo"] = json!(["adele@contoso.com", outside]);
+        let response = app.reset(&body).await;
+        let problem = refused(&app, &response, 422).await;
+        assert!(!response.text().contains(STRONG));
+        assert_eq!(response.error_fields(), ["deliverTo"], "{outside}");
+        assert_eq!(
+            problem["errors"][0]["code"], "domainNotAllowed",
+            "{problem}"
+        );
+        assert_eq!(
+            problem["errors"][0]["detail"],
+            format!(
+                "\"{outside}\" is not in a domain passwords may be sent to (contoso.com, fabrikam.com)."
+            )
+        );
+        assert_eq!(app.resets_of("u-1043").await.0, 0, "nothing is reset");
+    }
+
+    // The listed domains, in any case, are fine.
+    let mut body = reset_body(&["u-1042"], STRONG);
+    body["deliverTo"] = json!(["Adele@CONTOSO.com", "it@fabrikam.com"]);
+    let response = app.reset(&body).await;
+    assert_eq!(response.status, 200, "{}", response.text());
+    assert_eq!(app.outbox().await.len(), 1);
+
+    // Without the setting, any domain.
+    let open = TestApp::new();
+    let mut body = reset_body(&["u-1042"], STRONG);
+    body["deliverTo"] = json!(["spy@evil.test"]);
+    assert_eq!(open.reset(&body).await.status, 200);
+}

@@ -156,6 +156,7 @@ pub(super) fn apply(
                 &request.deliver_to,
                 &subject,
                 &body,
+                smtp,
             )?);
             if smtp {
                 Delivery::new(DeliveryStatus::Queued, "Queued for the mail server.")

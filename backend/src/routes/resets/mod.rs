@@ -27,9 +27,11 @@
 //! - 413: more than [`MAX_RESETS`](crate::limits::MAX_RESETS) resets (or a body over 64 KiB);
 //! - 415: not `application/json`;
 //! - 422: `resets` empty; an empty or repeated `userId`; a bad address in
-//!   `deliverTo`; an `Idempotency-Key` reused with a different request; a
-//!   password the organisation's policy refuses (`password_policy.rs`: each
-//!   reason at `resets[i].password` with the widget's reason `code`);
+//!   `deliverTo`, or one outside `--delivery-domains` (code
+//!   `domainNotAllowed`); an `Idempotency-Key` reused with a different
+//!   request; a password the organisation's policy refuses
+//!   (`password_policy.rs`: each reason at `resets[i].password` with the
+//!   widget's reason `code`);
 //! - 404 "Unknown user": the only user of a one-reset request does not exist.
 //!   With several resets, each is applied on its own and an unknown user
 //!   gets `{"status":"failed","detail":…}` while the others succeed.
@@ -144,7 +146,7 @@ async fn process(
     let key = raw_key.as_deref().map(|k| format!("reset {admin} {k}"));
     let request: ResetRequest = json_body::parse(headers, body)?;
     named.extend(request.resets.iter().map(|entry| entry.user_id.clone()));
-    validate(&request)?;
+    validate(&request, &state.delivery_domains)?;
     let request = Arc::new(request);
     let canonical = Arc::new(idempotency::canonical(&*request));
 

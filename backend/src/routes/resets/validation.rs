@@ -10,9 +10,13 @@ use crate::json_body;
 use crate::limits::{MAX_RECIPIENTS, MAX_RESETS};
 use crate::problem::{FieldError, Problem};
 
+/// The field error code of an address outside `--delivery-domains`.
+pub const DOMAIN_NOT_ALLOWED: &str = "domainNotAllowed";
+
 /// Everything that can be checked without the database. All field errors
-/// are reported at once; none of them repeats a password.
-pub(super) fn validate(request: &ResetRequest) -> Result<(), Problem> {
+/// are reported at once; none of them repeats a password. `domains`: the
+/// only mail domains `deliverTo` may name (lowercase); empty: any.
+pub(super) fn validate(request: &ResetRequest, domains: &[String]) -> Result<(), Problem> {
     // A reset's password is a required field: its absence is a shape error (400).
     if request.password_source != PasswordSource::Unchanged {
         if let Some(index) = request.resets.iter().position(|e| e.password.is_none()) {
@@ -80,11 +84,24 @@ pub(super) fn validate(request: &ResetRequest) -> Result<(), Problem> {
         ));
     }
     for address in &request.deliver_to {
-        if address.parse::<lettre::Address>().is_err() {
-            errors.push(FieldError::new(
+        match address.parse::<lettre::Address>() {
+            Err(_) => errors.push(FieldError::new(
                 "deliverTo",
                 format!("{} is not a valid e-mail address.", quote(address)),
-            ));
+            )),
+            Ok(parsed) if !domain_allowed(parsed.domain(), domains) => {
+                let mut error = FieldError::new(
+                    "deliverTo",
+                    format!(
+                        "{} is not in a domain passwords may be sent to ({}).",
+                        quote(address),
+                        domains.join(", ")
+                    ),
+                );
+                error.code = Some(DOMAIN_NOT_ALLOWED.to_owned());
+                errors.push(error);
+            }
+            Ok(_) => {}
         }
     }
 
@@ -93,6 +110,14 @@ pub(super) fn validate(request: &ResetRequest) -> Result<(), Problem> {
     } else {
         Err(Problem::invalid_fields(errors))
     }
+}
+
+/// `domain` is one of `domains` (lowercase), compared without case and
+/// exactly: a subdomain (`mail.contoso.com` for `contoso.com`) is another
+/// domain, often another organisation's mailboxes. Empty `domains`: any.
+fn domain_allowed(domain: &str, domains: &[String]) -> bool {
+    let domain = domain.strip_suffix('.').unwrap_or(domain);
+    domains.is_empty() || domains.iter().any(|d| d.eq_ignore_ascii_case(domain))
 }
 
 /// Quotes a user-supplied address for an error message, shortened so a
@@ -113,4 +138,32 @@ pub(super) fn unknown_user(user_id: &str) -> Problem {
     );
     Problem::new(StatusCode::NOT_FOUND, "Unknown user", detail)
         .with_error("resets[0].userId", "No user with this id exists.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_listed_domains_exactly_and_without_case() {
+        let domains = ["contoso.com".to_owned(), "fabrikam.com".to_owned()];
+        for domain in [
+            "contoso.com",
+            "CONTOSO.com",
+            "fabrikam.com",
+            "Fabrikam.Com.",
+        ] {
+            assert!(domain_allowed(domain, &domains), "{domain}");
+        }
+        for domain in [
+            "mail.contoso.com",
+            "contoso.com.evil.test",
+            "notcontoso.com",
+            "contoso.co",
+            "",
+        ] {
+            assert!(!domain_allowed(domain, &domains), "{domain}");
+        }
+        assert!(domain_allowed("anything.test", &[]));
+    }
 }
