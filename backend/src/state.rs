@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::db::{self, Db};
 use crate::delivery::Mailer;
 use crate::faults::Faults;
+use crate::in_flight::InFlight;
 use crate::passwords::HashPermits;
 use crate::rate_limit::{ClientLimiter, SignInLimiter};
 use crate::sessions::{self, CookiePolicy};
@@ -36,6 +37,8 @@ pub struct AppState {
     pub recovery_limiter: Arc<ClientLimiter>,
     /// E-mail and recovery codes sent after the answer.
     pub background: Arc<Tasks>,
+    /// The Idempotency-Keys of the resets being processed right now.
+    pub in_flight: InFlight,
 }
 
 impl AppState {
@@ -77,6 +80,7 @@ impl AppState {
                 Duration::from_secs(config.recovery_client_window_secs),
             )),
             background: Arc::new(Tasks::default()),
+            in_flight: InFlight::default(),
         })
     }
 }

@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod own_password;
 pub mod password_changes;
 pub mod recovery;
+pub mod replay;
 pub mod resets;
 pub mod session;
 pub mod sign_in;

@@ -12,6 +12,7 @@ mod delivery;
 mod end_to_end;
 mod faults;
 mod idempotency;
+mod in_flight;
 mod password_changes;
 mod rate_limit;
 mod recovery;
