@@ -8,6 +8,7 @@ mod audit;
 mod authorization;
 mod bulk;
 mod change_required;
+mod crash;
 mod delivery;
 mod end_to_end;
 mod faults;
