@@ -123,3 +123,35 @@ async fn twenty_requests_with_one_key_reset_each_user_once() {
     assert_eq!(records, 1);
     assert_eq!(app.outbox().await.len(), 1, "one e-mail");
 }
+
+/// While a request holds the key, another with it is answered 409 at once:
+/// nothing applied, nothing audited; once the key is free, the same request
+/// is processed.
+#[tokio::test]
+async fn a_request_whose_key_is_held_is_told_to_come_back() {
+    let app = TestApp::new();
+    let body = reset_body(&["u-1042"], PASSWORD);
+    let held = app
+        .state
+        .in_flight
+        .claim(&format!("reset u-1001 {KEY}"))
+        .unwrap();
+    let busy = app.reset_with_key(&body, KEY).await;
+    let problem = busy.typed_problem(409, IN_PROGRESS);
+    assert_eq!(problem["title"], "Request in progress");
+    assert_eq!(busy.header("retry-after"), "1");
+    assert_eq!(app.resets_of("u-1042").await.0, 0);
+    let audited: i64 = app
+        .sqlite()
+        .query_row("SELECT COUNT(*) FROM audit", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(audited, 0, "a 409 is no refusal to audit");
+    // A request without a key is not held back.
+    assert_eq!(app.reset(&body).await.status, 200);
+
+    drop(held);
+    let applied = app.reset_with_key(&body, KEY).await;
+    assert_eq!(applied.status, 200, "{}", applied.text());
+    assert_eq!(applied.header("idempotent-replayed"), "");
+    assert_eq!(app.resets_of("u-1042").await, (2, vec![KEY.to_owned()]));
+}
