@@ -49,6 +49,12 @@ setup-bench:
 bench: setup-bench dist backend
 	RESET_BACKEND_BIN=$(BACKEND) node bench/run.mjs
 
+# The load test (README "Load test"), not part of `make test`: the release
+# backend on loopback under concurrent resets and a sign-in flood, < 2 min.
+.PHONY: loadtest
+loadtest: backend
+	cargo run --profile server -p reset-backend --example loadtest -- $(BACKEND)
+
 # Refresh the README's screenshots from the last end-to-end run.
 screenshots:
 	mkdir -p docs/screenshots && cp tests/artifacts/screenshots/*.png docs/screenshots/

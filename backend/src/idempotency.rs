@@ -8,6 +8,11 @@
 //! Only responses of requests that were actually processed (200, or 404 for
 //! an unknown user) are stored: a request rejected before processing (400,
 //! 413, 415, 422, an injected fault) can be retried with the same key.
+//!
+//! Comparing a request with a record runs Argon2 (see [`fingerprint`]), so
+//! it is never done under the database lock: a transaction only asks
+//! whether a record exists ([`find`]), and the caller compares after
+//! ([`Record::answer`]).
 
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -97,21 +102,12 @@ pub struct StoredResponse {
     pub body: String,
 }
 
+/// What a record says about a request with its key.
 pub enum Lookup {
-    /// Never seen (or expired): process the request.
-    New,
     /// Seen with the same request: answer with the stored response.
     Replay(StoredResponse),
     /// Seen with a different request: refuse.
     Mismatch,
-}
-
-/// Looks the key up (see [`find`]) and compares the request.
-pub fn lookup(conn: &Connection, key: &str, canonical: &[u8]) -> rusqlite::Result<Lookup> {
-    Ok(match find(conn, key)? {
-        None => Lookup::New,
-        Some(record) => record.answer(canonical),
-    })
 }
 
 pub fn store(
@@ -127,6 +123,22 @@ pub fn store(
 /// reports the final delivery status.
 pub fn update_body(conn: &Connection, key: &str, body: &str) -> rusqlite::Result<()> {
     db::idempotency::update_body(conn, key, body)
+}
+
+/// The `type` of [`in_progress`]: a client retries it with the same key.
+pub const IN_PROGRESS: &str = "/problems/request-in-progress";
+
+/// 409: a request with this key is still being processed (see
+/// `crate::in_flight`). Nothing was done for this one; the same request again
+/// after `Retry-After` gets the first one's answer.
+pub fn in_progress() -> Problem {
+    Problem::new(
+        StatusCode::CONFLICT,
+        "Request in progress",
+        "A request with this Idempotency-Key is still being processed. Send the same request again with the same key in a moment to get its answer.",
+    )
+    .with_type(IN_PROGRESS)
+    .with_retry_after(1)
 }
 
 pub fn key_reused() -> Problem {

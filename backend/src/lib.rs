@@ -8,8 +8,8 @@
 //! it), leaves first:
 //!
 //! 1. `limits`, `seed`, `passwords`, `problem`, `rate_limit`, `faults`,
-//!    `background`, and `json_body` (on `problem`): constants, data and
-//!    small tools;
+//!    `background`, `in_flight`, and `json_body` (on `problem`): constants,
+//!    data and small tools;
 //! 2. `config`: the command line;
 //! 3. `db`: every SQL statement, taking plain values;
 //! 4. `sessions`, `idempotency`, `delivery`, `audit` (the audit trail),
@@ -25,6 +25,7 @@ pub mod db;
 pub mod delivery;
 pub mod faults;
 pub mod idempotency;
+pub mod in_flight;
 pub mod json_body;
 pub mod limits;
 pub mod password_policy;

@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::db::{self, Db};
 use crate::delivery::Mailer;
 use crate::faults::Faults;
+use crate::in_flight::InFlight;
 use crate::password_policy::PasswordPolicy;
 use crate::passwords::HashPermits;
 use crate::rate_limit::{ClientLimiter, SignInLimiter};
@@ -42,6 +43,8 @@ pub struct AppState {
     pub background: Arc<Tasks>,
     /// What every new password must meet (`--policy-*`).
     pub password_policy: Arc<PasswordPolicy>,
+    /// The Idempotency-Keys of the resets being processed right now.
+    pub in_flight: InFlight,
 }
 
 impl AppState {
@@ -101,6 +104,7 @@ impl AppState {
             )),
             background: Arc::new(Tasks::default()),
             password_policy: Arc::new(password_policy),
+            in_flight: InFlight::default(),
         })
     }
 }

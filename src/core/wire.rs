@@ -102,8 +102,12 @@ pub struct FieldError {
 }
 
 /// An RFC 9457 problem details body.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Problem {
+    /// The problem's `type`, for the few a client must recognise (such as
+    /// [`IN_PROGRESS`]).
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
     #[serde(default)]
     pub title: Option<String>,
     #[serde(default)]
@@ -114,6 +118,11 @@ pub struct Problem {
     pub errors: Vec<FieldError>,
 }
 
+/// The `type` of a 409 that says a request with the same Idempotency-Key is
+/// still being processed: not a failure; the same request goes again, with
+/// the same key, after `Retry-After` (see `dialog::kit::submission`).
+pub const IN_PROGRESS: &str = "/problems/request-in-progress";
+
 /// Why a submission did not succeed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Failure {
@@ -121,7 +130,7 @@ pub enum Failure {
     Rejected {
         status: u16,
         problem: Option<Problem>,
-        /// `Retry-After` in seconds, when a 429 or 503 said when to come back.
+        /// `Retry-After` in seconds, when a 409, 429 or 503 said when to come back.
         retry_after: Option<u32>,
     },
     /// The answer was not the contract's shape (not JSON, HTML, missing fields).
@@ -138,8 +147,18 @@ impl Failure {
     pub fn outcome_unknown(&self) -> bool {
         match self {
             Self::Network | Self::Timeout | Self::BadResponse { .. } => true,
-            Self::Rejected { status, .. } => *status >= 500 || *status == 429,
+            Self::Rejected { status, .. } => *status >= 500 || *status == 429 || self.in_progress(),
         }
+    }
+
+    /// A 409 [`IN_PROGRESS`]: an earlier attempt with this key is still
+    /// being applied, so this one did nothing and its answer is still to come.
+    pub fn in_progress(&self) -> bool {
+        matches!(
+            self,
+            Self::Rejected { status: 409, problem: Some(p), .. }
+                if p.kind.as_deref() == Some(IN_PROGRESS)
+        )
     }
 
     /// The HTTP status for the error event (0 when nothing came back).
@@ -381,7 +400,7 @@ pub fn interpret_answer_as<T: Response>(answer: Answer<'_>) -> Result<T, Failure
         body,
         ..
     } = answer;
-    let retry_after = if status == 429 || status == 503 {
+    let retry_after = if matches!(status, 409 | 429 | 503) {
         parse_retry_after(answer.retry_after, answer.now_unix_seconds)
     } else {
         None
@@ -520,7 +539,7 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_is_read_for_429_and_503_only() {
+    fn retry_after_is_read_for_409_429_and_503_only() {
         let answer = |status, retry_after| Answer {
             status,
             content_type: Some("application/problem+json"),
@@ -559,6 +578,30 @@ mod tests {
             Some(3600),
             "capped at an hour"
         );
+    }
+
+    #[test]
+    fn a_409_request_in_progress_is_recognised_by_its_type() {
+        let answer = |body| Answer {
+            status: 409,
+            content_type: Some("application/problem+json"),
+            retry_after: Some("1"),
+            body,
+            now_unix_seconds: 0,
+        };
+        let in_progress = interpret_answer(answer(
+            r#"{"type":"/problems/request-in-progress","title":"Request in progress","status":409,"detail":"Still running."}"#,
+        ))
+        .unwrap_err();
+        assert!(in_progress.in_progress());
+        assert!(
+            in_progress.outcome_unknown(),
+            "the earlier attempt may apply"
+        );
+        assert_eq!(in_progress.retry_after(), Some(1));
+        let other = interpret_answer(answer(r#"{"title":"Conflict","status":409}"#)).unwrap_err();
+        assert!(!other.in_progress(), "another 409 is a refusal");
+        assert!(!other.outcome_unknown());
     }
 
     #[test]

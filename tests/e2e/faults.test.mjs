@@ -287,6 +287,44 @@ test('a Retry-After given as an HTTP date counts down too, and Retry sends the s
   await context.close();
 });
 
+test('a 409 "request in progress" is sent again by itself with the same key, never shown as a failure (JavaScript transport)', async () => {
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
+  await page.waitForFunction(() => customElements.get('reset-password'));
+  await page.evaluate(() => {
+    const el = document.createElement('reset-password');
+    el.id = 'in-progress-transport';
+    el.setAttribute('user-id', 'u-2003');
+    window.__keys = [];
+    window.__errors = [];
+    el.addEventListener('reset-password:error', (e) => window.__errors.push(e.detail));
+    el.transport = async (request) => {
+      window.__keys.push(request.headers['Idempotency-Key']);
+      if (window.__keys.length <= 2) {
+        // The first with Retry-After: 1, the second without (a second by default).
+        const headers = window.__keys.length === 1 ? { 'Retry-After': '1' } : {};
+        const body = { type: '/problems/request-in-progress', title: 'Request in progress', status: 409, detail: 'Still running.' };
+        return { status: 409, headers, body };
+      }
+      return { status: 200, body: { results: [{ userId: 'u-2003', status: 'reset' }], delivery: { status: 'queued' } } };
+    };
+    document.body.append(el);
+  });
+  const widget = page.locator('#in-progress-transport');
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  // Meanwhile the dialog is busy, not failed.
+  await page.waitForFunction(() => window.__keys.length >= 2);
+  assert.equal(await widget.getByRole('alert').count(), 0, 'no failure shown');
+  assert.equal(await widget.getByRole('button', { name: 'Resetting…' }).isDisabled(), true);
+  await readResultPassword(widget);
+  const keys = await page.evaluate(() => window.__keys);
+  assert.equal(keys.length, 3);
+  assert.ok(keys.every((k) => k === keys[0]), 'every attempt carries the same Idempotency-Key');
+  assert.deepEqual(await page.evaluate(() => window.__errors), [], 'no error event');
+  await context.close();
+});
+
 test('a transport set on a working dialog is used by its next request and keeps its state', async () => {
   const { page, context } = await openPage(env.browser, env.backend.url + '/');
   const { widget, password } = await toDelivery(page, 'u-1045');

@@ -20,6 +20,7 @@ pub mod own_password;
 pub mod password_changes;
 pub mod password_policy;
 pub mod recovery;
+pub mod replay;
 pub mod resets;
 pub mod session;
 pub mod sign_in;

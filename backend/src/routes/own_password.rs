@@ -1,18 +1,15 @@
 //! What a user's own new password needs, whether they changed it
 //! (`password_changes.rs`) or recovered it (`recovery.rs`): a required
-//! `Idempotency-Key` and its replay, the organisation's policy
+//! `Idempotency-Key` (its replay is `replay.rs`), the organisation's policy
 //! (`password_policy.rs`), and the notice e-mail
 //! sent after the commit.
 
-use std::sync::Arc;
-
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
 use rusqlite::Connection;
 
 use crate::db;
 use crate::delivery;
-use crate::idempotency::{self, Lookup};
+use crate::idempotency;
 use crate::problem::{FieldError, Problem};
 use crate::state::AppState;
 
@@ -25,30 +22,6 @@ pub fn required_key(headers: &HeaderMap) -> Result<String, Problem> {
         Problem::bad_request(format!("The Idempotency-Key header is missing. {detail}"))
             .with_error("Idempotency-Key", detail)
     })
-}
-
-/// The stored answer for `scoped_key` if this request was already made
-/// (replayed), a 422 if the key came with another request, else `None`.
-pub async fn replay(
-    state: &AppState,
-    scoped_key: &str,
-    canonical: Arc<Vec<u8>>,
-) -> Result<Option<Response>, Problem> {
-    let key = scoped_key.to_owned();
-    let Some(record) = db::call(&state.db, move |conn| idempotency::find(conn, &key)).await? else {
-        return Ok(None);
-    };
-    let permit = super::hash_permit(state)?;
-    let lookup = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        record.answer(&canonical)
-    })
-    .await
-    .map_err(Problem::internal)?;
-    Ok(Some(match lookup {
-        Lookup::Replay(stored) => stored.into_response(true),
-        _ => idempotency::key_reused().into_response(),
-    }))
 }
 
 /// The organisation's policy for a user's own new password (field

@@ -34,12 +34,12 @@ use serde::{Deserialize, Serialize};
 use super::own_password::{self, Notice};
 use crate::audit::{self, Action, Actor};
 use crate::db;
-use crate::idempotency::{self, Lookup, StoredResponse};
+use crate::idempotency::{self, StoredResponse};
 use crate::json_body;
 use crate::passwords;
 use crate::problem::{FieldError, Problem};
 use crate::routes::auth::{ClientAddress, SignedInWithCsrf};
-use crate::routes::{hash_permit, sign_in};
+use crate::routes::{hash_permit, replay, sign_in};
 use crate::sessions;
 use crate::state::AppState;
 
@@ -68,8 +68,8 @@ impl std::fmt::Debug for ChangeRequest {
 pub const CHANGED: &str = r#"{"status":"changed"}"#;
 
 enum Outcome {
-    Replay(StoredResponse),
-    KeyReused,
+    /// A request with this key committed meanwhile: compared after the lock.
+    Recorded(idempotency::Record),
     Changed(Option<Notice>),
 }
 
@@ -125,7 +125,7 @@ async fn change(
     let user_id = session.user_id.clone();
     let scoped_key = format!("password-change {user_id} {key}");
     let canonical = Arc::new(idempotency::canonical(&request));
-    if let Some(replayed) = own_password::replay(&state, &scoped_key, canonical.clone()).await? {
+    if let Some(replayed) = replay::recorded(&state, &scoped_key, canonical.clone()).await? {
         return Ok(replayed);
     }
 
@@ -160,10 +160,8 @@ async fn change(
         let smtp = state.mailer.is_some();
         db::call(&state.db, move |conn| {
             let tx = conn.transaction()?;
-            match idempotency::lookup(&tx, &scoped_key, &canonical)? {
-                Lookup::Replay(stored) => return Ok(Outcome::Replay(stored)),
-                Lookup::Mismatch => return Ok(Outcome::KeyReused),
-                Lookup::New => {}
+            if let Some(record) = idempotency::find(&tx, &scoped_key)? {
+                return Ok(Outcome::Recorded(record));
             }
             db::set_own_password(&tx, &user_id, &hash)?;
             db::sessions::delete_others_of(&tx, &user_id, &keep)?;
@@ -186,10 +184,7 @@ async fn change(
         .await?
     };
     Ok(match outcome {
-        Outcome::Replay(stored) => stored.into_response(true),
-        Outcome::KeyReused => {
-            axum::response::IntoResponse::into_response(idempotency::key_reused())
-        }
+        Outcome::Recorded(record) => replay::answer(&state, record, canonical).await?,
         Outcome::Changed(notice) => {
             tracing::info!(user_id = %user_id, "password changed by its user");
             if let Some(notice) = notice {

@@ -35,7 +35,7 @@ use super::own_password::{self, Notice};
 use crate::audit::{self, Action, Actor};
 use crate::db;
 use crate::delivery::{self, MASK};
-use crate::idempotency::{self, Lookup, StoredResponse};
+use crate::idempotency::{self, StoredResponse};
 use crate::json_body;
 use crate::passwords;
 use crate::problem::Problem;
@@ -215,8 +215,8 @@ fn recovery_expired() -> Problem {
 }
 
 enum Outcome {
-    Replay(StoredResponse),
-    KeyReused,
+    /// A request with this key committed meanwhile: compared after the lock.
+    Recorded(idempotency::Record),
     Expired,
     Reset(String, Option<Notice>),
 }
@@ -236,7 +236,7 @@ pub async fn completions(
     let request: CompletionRequest = json_body::parse(&headers, body)?;
     let scoped_key = format!("password-recovery {key}");
     let canonical = Arc::new(idempotency::canonical(&request));
-    if let Some(replayed) = own_password::replay(&state, &scoped_key, canonical.clone()).await? {
+    if let Some(replayed) = super::replay::recorded(&state, &scoped_key, canonical.clone()).await? {
         return Ok(replayed);
     }
     let token = request.recovery_token.clone();
@@ -280,10 +280,8 @@ pub async fn completions(
     let smtp = state.mailer.is_some();
     let outcome = db::call(&state.db, move |conn| {
         let tx = conn.transaction()?;
-        match idempotency::lookup(&tx, &scoped_key, &canonical)? {
-            Lookup::Replay(stored) => return Ok(Outcome::Replay(stored)),
-            Lookup::Mismatch => return Ok(Outcome::KeyReused),
-            Lookup::New => {}
+        if let Some(record) = idempotency::find(&tx, &scoped_key)? {
+            return Ok(Outcome::Recorded(record));
         }
         let Some(user_id) = recovery::token_user(&tx, &token)? else {
             return Ok(Outcome::Expired);
@@ -309,8 +307,7 @@ pub async fn completions(
     })
     .await?;
     Ok(match outcome {
-        Outcome::Replay(stored) => stored.into_response(true),
-        Outcome::KeyReused => idempotency::key_reused().into_response(),
+        Outcome::Recorded(record) => super::replay::answer(&state, record, canonical).await?,
         Outcome::Expired => recovery_expired().into_response(),
         Outcome::Reset(user_id, notice) => {
             tracing::info!(%user_id, "password reset through recovery");

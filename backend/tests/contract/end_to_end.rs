@@ -12,7 +12,7 @@ use crate::common::{repo_dir, reset_body, Auth, TestApp};
 
 /// A minimal HTTP/1.1 client: one request per connection. Returns the raw
 /// bytes the server sent before closing (empty if it sent nothing).
-fn http(
+pub(crate) fn http(
     addr: SocketAddr,
     method: &str,
     path: &str,
@@ -33,7 +33,7 @@ fn http(
 }
 
 /// `name=value` of the response's `Set-Cookie` header, as sent.
-fn session_cookie(response: &[u8]) -> String {
+pub(crate) fn session_cookie(response: &[u8]) -> String {
     let text = String::from_utf8_lossy(response);
     let line = text
         .lines()
@@ -48,14 +48,14 @@ fn session_cookie(response: &[u8]) -> String {
 }
 
 /// Status code, lower-cased head, body.
-fn parse(response: &[u8]) -> (u16, String, String) {
+pub(crate) fn parse(response: &[u8]) -> (u16, String, String) {
     let text = String::from_utf8_lossy(response);
     let (head, body) = text.split_once("\r\n\r\n").expect("a complete response");
     let status = head.split(' ').nth(1).unwrap().parse().unwrap();
     (status, head.to_lowercase(), body.to_owned())
 }
 
-fn reset_request(
+pub(crate) fn reset_request(
     addr: SocketAddr,
     auth: &Auth,
     key: &str,
@@ -142,7 +142,7 @@ async fn drop_response_applies_the_reset_then_closes_without_answering() {
 }
 
 /// Kills the server child process when the test ends, pass or fail.
-struct Server(Child);
+pub(crate) struct Server(pub(crate) Child);
 
 impl Drop for Server {
     fn drop(&mut self) {

@@ -193,6 +193,11 @@ async fn live_problems_match_the_problem_schema() {
         app.sign_in("u-1044", "wrong-password").await;
     }
     responses.push(app.sign_in("u-1044", "wrong-password").await);
+    // A request whose key another request holds (in flight).
+    let held = app.state.in_flight.claim("reset u-1001 held").unwrap();
+    let strong = reset_body(&["u-1042"], "Basalt-Quokka-Lantern-Tundra-58");
+    responses.push(app.reset_with_key(&strong, "held").await);
+    drop(held);
 
     let mut statuses = Vec::new();
     for response in &responses {
@@ -207,7 +212,7 @@ async fn live_problems_match_the_problem_schema() {
     }
     assert_eq!(
         statuses,
-        [400, 400, 415, 422, 422, 422, 413, 404, 401, 404, 401, 401, 403, 422, 503, 429]
+        [400, 400, 415, 422, 422, 422, 413, 404, 401, 404, 401, 401, 403, 422, 503, 429, 409]
     );
 }
 

@@ -365,8 +365,11 @@ impl BulkState {
                         s.next_or_finish(batch);
                     }
                     Err(failure) if failure.outcome_unknown() || failure.is_authorization() => {
-                        s.set_status(&ids, RowStatus::Unknown);
                         s.submission.finish(attempt, Err(failure));
+                        // Still in progress: the batch goes again by itself.
+                        if s.submission.failure().is_some() {
+                            s.set_status(&ids, RowStatus::Unknown);
+                        }
                     }
                     Err(failure) => {
                         let problem = failure.problem().cloned();
@@ -560,6 +563,33 @@ mod tests {
     }
 
     #[test]
+    fn a_batch_still_in_progress_goes_again_by_itself_with_its_key() {
+        let s = state(45, None)
+            .apply(BulkAction::Next)
+            .apply(BulkAction::Start { keys: keys("k", 2) });
+        let in_progress = Failure::Rejected {
+            status: 409,
+            problem: Some(Problem {
+                kind: Some(crate::core::wire::IN_PROGRESS.into()),
+                ..Problem::default()
+            }),
+            retry_after: Some(1),
+        };
+        let before = s.request(0);
+        let s = finish(s, Err(in_progress));
+        assert!(s.paused().is_none(), "not a failure to show");
+        assert!(s.sending().is_none(), "nothing on its way for a second");
+        assert!(s.rows[..40].iter().all(|r| r.status == RowStatus::Sending));
+        let s = s.apply(BulkAction::RetryTick);
+        assert_eq!(s.sending(), Some((0, 2)), "the same batch, a new attempt");
+        assert_eq!(s.batches[0].key, "k-0");
+        assert_eq!(s.request(0), before, "same users, same passwords");
+        let s = finish(s.clone(), answer(&s, 0, &[]));
+        assert!(s.rows[..40].iter().all(|r| r.status == RowStatus::Reset));
+        assert!(matches!(s.sending(), Some((1, _))), "then the next batch");
+    }
+
+    #[test]
     fn a_definite_refusal_fails_its_batch_and_goes_on() {
         let s = state(45, None)
             .apply(BulkAction::Next)
@@ -598,6 +628,7 @@ mod tests {
         Err(Failure::Rejected {
             status: 422,
             problem: Some(Problem {
+                kind: None,
                 title: Some("Invalid request".into()),
                 status: Some(422),
                 detail: Some("Check the fields.".into()),

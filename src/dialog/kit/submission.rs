@@ -3,7 +3,9 @@
 //! what would be sent is frozen meanwhile, the same body); a change to what
 //! would be sent makes the next attempt a new request with a new key; Retry
 //! waits for the backend's `Retry-After`; a late answer to an older attempt is
-//! dropped.
+//! dropped; a 409 saying an earlier attempt with the key is still being
+//! processed is no failure: the same request goes again, with the same key,
+//! once its `Retry-After` has passed.
 
 use crate::core::wire::Failure;
 
@@ -15,6 +17,10 @@ pub enum Phase<R> {
     InFlight {
         attempt: u32,
     },
+    /// The backend is still applying an earlier attempt with this key (409
+    /// `request-in-progress`): the same request goes again, with the same
+    /// key, when `retry_wait` runs out. Busy, like `InFlight`; not a failure.
+    Rescheduled,
     Failed(Failure),
     Succeeded(R),
 }
@@ -27,9 +33,17 @@ pub struct Submission<R> {
     /// Attempts so far; each attempt's number is new, so an effect keyed on
     /// it sends each attempt exactly once.
     pub attempts: u32,
-    /// Seconds until Retry is allowed again (the backend's `Retry-After`).
+    /// Seconds until Retry is allowed again (the backend's `Retry-After`),
+    /// or until a rescheduled attempt goes.
     pub retry_wait: u32,
+    /// "Still in progress" answers in a row since the last `start`.
+    pub rescheduled: u32,
 }
+
+/// "Still in progress" answers in a row after which the dialog stops sending
+/// by itself and shows the failure (outcome unknown, Retry keeps the key):
+/// with `Retry-After: 1`, about half a minute.
+pub const MAX_RESCHEDULED: u32 = 30;
 
 impl<R> Default for Submission<R> {
     fn default() -> Self {
@@ -38,13 +52,15 @@ impl<R> Default for Submission<R> {
             key: None,
             attempts: 0,
             retry_wait: 0,
+            rescheduled: 0,
         }
     }
 }
 
 impl<R> Submission<R> {
+    /// An attempt is on its way, or rescheduled.
     pub fn in_flight(&self) -> bool {
-        matches!(self.phase, Phase::InFlight { .. })
+        matches!(self.phase, Phase::InFlight { .. } | Phase::Rescheduled)
     }
 
     /// The attempt on its way, if one is.
@@ -74,7 +90,7 @@ impl<R> Submission<R> {
     /// password nobody knows).
     pub fn frozen(&self) -> bool {
         match &self.phase {
-            Phase::InFlight { .. } | Phase::Succeeded(_) => true,
+            Phase::InFlight { .. } | Phase::Rescheduled | Phase::Succeeded(_) => true,
             Phase::Failed(f) => f.outcome_unknown(),
             Phase::Editing => false,
         }
@@ -106,6 +122,7 @@ impl<R> Submission<R> {
             return false;
         }
         self.key.get_or_insert(fresh_key);
+        self.rescheduled = 0;
         self.attempts += 1;
         self.phase = Phase::InFlight {
             attempt: self.attempts,
@@ -121,6 +138,11 @@ impl<R> Submission<R> {
         }
         self.phase = match outcome {
             Ok(response) => Phase::Succeeded(response),
+            Err(failure) if failure.in_progress() && self.rescheduled < MAX_RESCHEDULED => {
+                self.rescheduled += 1;
+                self.retry_wait = failure.retry_after().unwrap_or(1).max(1);
+                Phase::Rescheduled
+            }
             Err(failure) => {
                 self.retry_wait = failure.retry_after().unwrap_or(0);
                 Phase::Failed(failure)
@@ -129,9 +151,17 @@ impl<R> Submission<R> {
         true
     }
 
-    /// One second of a `Retry-After` wait has passed.
+    /// One second of a `Retry-After` wait has passed; at the end of a
+    /// rescheduled attempt's wait, the attempt goes (a new number, the same
+    /// key).
     pub fn tick(&mut self) {
         self.retry_wait = self.retry_wait.saturating_sub(1);
+        if self.retry_wait == 0 && matches!(self.phase, Phase::Rescheduled) {
+            self.attempts += 1;
+            self.phase = Phase::InFlight {
+                attempt: self.attempts,
+            };
+        }
     }
 }
 
@@ -168,6 +198,59 @@ mod tests {
         assert!(s.start("k3".into()));
         assert_eq!(s.key.as_deref(), Some("k3"));
         assert_eq!(s.attempt_in_flight(), Some(3));
+    }
+
+    fn in_progress(retry_after: Option<u32>) -> Failure {
+        Failure::Rejected {
+            status: 409,
+            problem: Some(crate::core::wire::Problem {
+                kind: Some(crate::core::wire::IN_PROGRESS.into()),
+                ..Default::default()
+            }),
+            retry_after,
+        }
+    }
+
+    #[test]
+    fn a_request_in_progress_goes_again_with_its_key_and_is_no_failure() {
+        let mut s = Submission::<()>::default();
+        assert!(s.start("k1".into()));
+        assert!(s.finish(1, Err(in_progress(Some(2)))));
+        assert_eq!(s.phase, Phase::Rescheduled);
+        assert!(s.failure().is_none(), "not shown as a failure");
+        assert!(s.in_flight() && s.frozen());
+        assert_eq!(s.attempt_in_flight(), None, "nothing on its way meanwhile");
+        assert!(!s.start("k2".into()), "no second request meanwhile");
+        s.tick();
+        assert_eq!(s.attempt_in_flight(), None, "one second still to wait");
+        s.tick();
+        assert_eq!(s.attempt_in_flight(), Some(2), "sent again by itself");
+        assert_eq!(s.key.as_deref(), Some("k1"), "with the same key");
+        // Without a Retry-After, a second.
+        assert!(s.finish(2, Err(in_progress(None))));
+        assert_eq!(s.retry_wait, 1);
+        s.tick();
+        assert!(s.finish(3, Ok(())));
+        assert!(s.succeeded().is_some());
+    }
+
+    #[test]
+    fn endless_in_progress_answers_end_as_a_failure_that_keeps_the_key() {
+        let mut s = Submission::<()>::default();
+        s.start("k1".into());
+        for _ in 0..MAX_RESCHEDULED {
+            let attempt = s.attempt_in_flight().unwrap();
+            assert!(s.finish(attempt, Err(in_progress(Some(1)))));
+            s.tick();
+        }
+        let attempt = s.attempt_in_flight().unwrap();
+        assert!(s.finish(attempt, Err(in_progress(Some(1)))));
+        assert!(s.failure().is_some_and(Failure::in_progress));
+        assert!(s.frozen(), "its outcome is unknown");
+        s.tick();
+        assert!(s.start("k2".into()), "Retry, by hand");
+        assert_eq!(s.key.as_deref(), Some("k1"));
+        assert_eq!(s.rescheduled, 0);
     }
 
     #[test]

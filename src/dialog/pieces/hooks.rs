@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::core::policy::Blocklist;
 use crate::core::wire::{Failure, ResetResponse, Response, ResultStatus};
 use crate::dialog::kit::password::{Feedback, Mode, PasswordDraft};
-use crate::dialog::kit::submission::Submission;
+use crate::dialog::kit::submission::{Submission, MAX_RESCHEDULED};
 use crate::dialog::services::{OutgoingRequest, Services, WidgetEvent};
 use crate::i18n::Texts;
 
@@ -119,6 +119,9 @@ pub fn use_submission<R, T, F, D>(
 {
     {
         let services = services.clone();
+        // Whether a "still in progress" answer to this attempt ends the
+        // resending (and is shown as a failure) rather than reschedules it.
+        let last_chance = submission.rescheduled >= MAX_RESCHEDULED;
         use_effect_with(submission.attempt_in_flight(), move |attempt| {
             if let (Some(attempt), Some(request)) = (*attempt, request()) {
                 wasm_bindgen_futures::spawn_local(async move {
@@ -129,6 +132,8 @@ pub fn use_submission<R, T, F, D>(
                         .and_then(|reply| reply.interpret::<T>());
                     let event = match &outcome {
                         Ok(response) => done_event(response),
+                        // Sent again by itself (`Submission::finish`): no error.
+                        Err(failure) if failure.in_progress() && !last_chance => None,
                         Err(failure) => Some(WidgetEvent::Error {
                             status: failure.status(),
                             title: super::failure_message::title(failure, texts),

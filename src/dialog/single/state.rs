@@ -477,6 +477,7 @@ mod tests {
     #[test]
     fn a_field_error_from_the_backend_is_shown_at_its_field() {
         let problem = Problem {
+            kind: None,
             title: Some("Invalid request".into()),
             status: Some(422),
             detail: Some("Check the addresses.".into()),

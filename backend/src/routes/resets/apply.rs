@@ -12,13 +12,15 @@ use super::wire::{
 use crate::audit::{self, Action, Actor};
 use crate::db::{self, User};
 use crate::delivery;
-use crate::idempotency::{self, Lookup, StoredResponse};
+use crate::idempotency::{self, Record, StoredResponse};
 use crate::problem::Problem;
 
 /// What the transaction decided.
 pub(super) enum Outcome {
-    Replay(StoredResponse),
-    KeyReused,
+    /// The key has a record (a request with it committed since `process`
+    /// looked): nothing was written; the caller compares the request with
+    /// it, after the lock (it takes Argon2).
+    Recorded(Record),
     UnknownUser(Problem),
     Applied {
         response: ResetResponse,
@@ -38,16 +40,15 @@ pub(super) struct Keys<'a> {
 /// The whole reset in one transaction: the idempotency check, every user's
 /// new hash and reset row, the outbox message and the idempotency record
 /// commit together or not at all. `key` is the Idempotency-Key with the
-/// request's fingerprint; the check is made again here because a request
-/// with the same key may have been applied since `process` looked.
-// The transaction's inputs, each from a different step of the handler.
-#[allow(clippy::too_many_arguments)]
+/// request's fingerprint; whether it has a record is asked again here (SQL
+/// only: no Argon2 under the lock), because a request with the same key may
+/// have committed since `process` looked: the in-flight claim keeps out
+/// this process's other requests, not another process on the same file.
 pub(super) fn apply(
     conn: &mut Connection,
     request: &ResetRequest,
     hashes: &[Option<String>],
     keys: Keys<'_>,
-    canonical: &[u8],
     smtp: bool,
     temporary_hours: u32,
     actor: &Actor,
@@ -55,10 +56,8 @@ pub(super) fn apply(
     let tx = conn.transaction()?;
     let key = keys.record;
     if let Some((key, _)) = key {
-        match idempotency::lookup(&tx, key, canonical)? {
-            Lookup::Replay(stored) => return Ok(Outcome::Replay(stored)),
-            Lookup::Mismatch => return Ok(Outcome::KeyReused),
-            Lookup::New => {}
+        if let Some(record) = idempotency::find(&tx, key)? {
+            return Ok(Outcome::Recorded(record));
         }
     }
 

@@ -34,7 +34,11 @@
 //!   widget's reason `code`);
 //! - 404 "Unknown user": the only user of a one-reset request does not exist.
 //!   With several resets, each is applied on its own and an unknown user
-//!   gets `{"status":"failed","detail":…}` while the others succeed.
+//!   gets `{"status":"failed","detail":…}` while the others succeed;
+//! - 409 `/problems/request-in-progress` with `Retry-After: 1`: a request
+//!   with the same `Idempotency-Key` (from the same admin) is still being
+//!   processed (`crate::in_flight`). Nothing is done; the same request sent
+//!   again once that one has committed gets its answer (a replay).
 //!
 //! Delivery (`delivery.status`):
 //! - `queued`: a (masked) message was written to the outbox: without a mail
@@ -67,13 +71,13 @@ use self::validation::validate;
 use self::wire::{to_json, ResetRequest};
 use crate::audit::{self, Action, Actor};
 use crate::db;
-use crate::idempotency::{self, Lookup, StoredResponse};
+use crate::idempotency::{self, StoredResponse};
 use crate::json_body;
 use crate::passwords;
 use crate::problem::Problem;
 use crate::routes::auth::{AdminSession, ClientAddress};
-use crate::routes::hash_permit;
 use crate::routes::password_policy::{self, NewPassword};
+use crate::routes::{hash_permit, replay};
 use crate::state::AppState;
 
 pub use self::wire::{
@@ -147,26 +151,23 @@ async fn process(
     let request: ResetRequest = json_body::parse(headers, body)?;
     named.extend(request.resets.iter().map(|entry| entry.user_id.clone()));
     validate(&request, &state.delivery_domains)?;
+    // One request per key at a time: a second one while the first is
+    // processed is told to come back (409) at once, before any Argon2 work.
+    let claim = match &key {
+        Some(key) => match state.in_flight.claim(key) {
+            Some(claim) => Some(claim),
+            None => return Ok(idempotency::in_progress().into_response()),
+        },
+        None => None,
+    };
     let request = Arc::new(request);
     let canonical = Arc::new(idempotency::canonical(&*request));
 
     // A retry (the usual reason for a key) is answered from its record
     // before any password is hashed.
-    if let Some(key) = key.clone() {
-        if let Some(record) = db::call(&state.db, move |conn| idempotency::find(conn, &key)).await?
-        {
-            let canonical = canonical.clone();
-            let permit = hash_permit(state)?;
-            let lookup = tokio::task::spawn_blocking(move || {
-                let _permit = permit;
-                record.answer(&canonical)
-            })
-            .await
-            .expect("comparing does not panic");
-            return Ok(match lookup {
-                Lookup::Replay(stored) => stored.into_response(true),
-                _ => idempotency::key_reused().into_response(),
-            });
+    if let Some(key) = &key {
+        if let Some(answer) = replay::recorded(state, key, canonical.clone()).await? {
+            return Ok(answer);
         }
     }
 
@@ -197,21 +198,21 @@ async fn process(
         let (request, key, smtp) = (request.clone(), key.clone(), state.mailer.is_some());
         let (hours, actor, raw_key) = (state.temporary_password_hours, actor.clone(), raw_key);
         db::call(&state.db, move |conn| {
+            // Held until the transaction has ended, even if the client goes
+            // away meanwhile: from then on, a retry finds the record.
+            let _claim = claim;
             let key = key.as_deref().zip(fingerprint.as_deref());
             let keys = Keys {
                 record: key,
                 shown: raw_key.as_deref(),
             };
-            apply(
-                conn, &request, &hashes, keys, &canonical, smtp, hours, &actor,
-            )
+            apply(conn, &request, &hashes, keys, smtp, hours, &actor)
         })
         .await?
     };
 
     Ok(match outcome {
-        Outcome::Replay(stored) => stored.into_response(true),
-        Outcome::KeyReused => idempotency::key_reused().into_response(),
+        Outcome::Recorded(record) => replay::answer(state, record, canonical).await?,
         Outcome::UnknownUser(problem) => problem.into_response(),
         Outcome::Applied {
             mut response,
