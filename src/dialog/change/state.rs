@@ -277,6 +277,7 @@ mod tests {
         let wrong = Failure::Rejected {
             status: 422,
             problem: Some(Problem {
+                kind: None,
                 title: Some("Invalid request".into()),
                 status: Some(422),
                 detail: None,

@@ -88,6 +88,7 @@ mod tests {
         form.edit_recipients("b@contoso.com".into());
         assert_eq!(form.recipients_error, None);
         let problem = Problem {
+            kind: None,
             title: None,
             status: Some(422),
             detail: None,

@@ -355,6 +355,7 @@ mod tests {
         Failure::Rejected {
             status,
             problem: Some(Problem {
+                kind: None,
                 title: None,
                 status: Some(status),
                 detail: Some(detail.into()),
@@ -455,6 +456,7 @@ mod tests {
             outcome: Err(Failure::Rejected {
                 status: 410,
                 problem: Some(Problem {
+                    kind: None,
                     title: Some("Start again".into()),
                     status: Some(410),
                     detail: Some("This recovery has expired.".into()),
