@@ -108,3 +108,44 @@ fn the_change_the_widget_sends_and_the_answer_it_reads_match_their_schemas() {
         interpret_as(200, Some("application/json"), &ok.to_string()).unwrap();
     assert_eq!(read.status, "changed");
 }
+
+#[test]
+fn the_step_up_the_widget_sends_and_the_answers_it_reads_match_their_schemas() {
+    use password_reset_widget::core::wire::{interpret_as, StatusResponse, StepUpRequest};
+    let (schemas, index) = schema("step-up-request.schema.json");
+    let request = StepUpRequest {
+        password: Secret::new("Contoso-Admin-Demo-2026"),
+    };
+    let value = serde_json::to_value(&request).unwrap();
+    if let Err(e) = schemas.validate(&value, index) {
+        panic!("{e:#}");
+    }
+    let empty = serde_json::to_value(StepUpRequest {
+        password: Secret::new(""),
+    })
+    .unwrap();
+    assert!(schemas.validate(&empty, index).is_err());
+
+    let (answers, answer) = schema("step-up-response.schema.json");
+    let ok = json!({"status": "confirmed", "expiresInSeconds": 300});
+    answers.validate(&ok, answer).unwrap();
+    let read: StatusResponse =
+        interpret_as(200, Some("application/json"), &ok.to_string()).unwrap();
+    assert_eq!(read.status, "confirmed");
+
+    let (problems, problem) = schema("problem.schema.json");
+    let required = json!({
+        "type": "/problems/step-up-required", "title": "Confirm your password", "status": 403,
+        "detail": "Resetting an administrator's password needs your own password. Nothing was changed."
+    });
+    problems.validate(&required, problem).unwrap();
+    let failure =
+        interpret(403, Some("application/problem+json"), &required.to_string()).unwrap_err();
+    assert!(failure.is_step_up_required());
+    let wrong = json!({
+        "type": "about:blank", "title": "Invalid request", "status": 422,
+        "detail": "password: The password is wrong.",
+        "errors": [{"field": "password", "detail": "The password is wrong."}]
+    });
+    problems.validate(&wrong, problem).unwrap();
+}

@@ -10,10 +10,15 @@ if (session.status === 401) location.href = `/sign-in.html?next=${encodeURICompo
 const { csrfToken } = await session.json();
 
 widget.transport = async (request) => {
-  // request: { endpoint, method, headers, idempotencyKey, body }. body holds the
+  // request: { kind, endpoint, method, headers, idempotencyKey, body }. body holds a
   // password: it goes to our backend and nowhere else (not to this log).
-  log.textContent = `Sending ${request.body.resets.length} reset(s) through the page's transport…`;
-  const response = await fetch('/api/password-resets', {
+  // kind "stepUp": the admin confirms their own password before an
+  // administrator's reset, then the widget sends that reset again.
+  const stepUp = request.kind === 'stepUp';
+  log.textContent = stepUp
+    ? 'Confirming your password through the page\'s transport…'
+    : `Sending ${request.body.resets.length} reset(s) through the page's transport…`;
+  const response = await fetch(stepUp ? '/api/session/step-up' : '/api/password-resets', {
     method: 'POST',
     credentials: 'same-origin',
     headers: {

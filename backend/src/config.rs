@@ -11,7 +11,7 @@ use password_reset_widget::core::config::PolicySettings;
 
 use crate::limits::{
     DEFAULT_RECOVERY_CLIENT_LIMIT, DEFAULT_RECOVERY_CLIENT_WINDOW_SECS,
-    DEFAULT_SESSION_IDLE_MINUTES, DEFAULT_TEMPORARY_PASSWORD_HOURS,
+    DEFAULT_SESSION_IDLE_MINUTES, DEFAULT_STEP_UP_MINUTES, DEFAULT_TEMPORARY_PASSWORD_HOURS,
 };
 
 /// The demo administrator's password on a fresh database, unless
@@ -53,6 +53,10 @@ Options (each but --test-mode also read from the environment variable in bracket
   --session-idle-minutes M
                      a session ends after M minutes without a request, as well as
                      8 hours after sign-in [SESSION_IDLE_MINUTES] (default 30)
+  --step-up-minutes M
+                     resetting an administrator's password needs the acting admin's
+                     own password confirmed (POST /api/session/step-up) within the
+                     last M minutes [STEP_UP_MINUTES] (default 5)
   --temporary-password-hours H
                      a temporary password (an admin reset that requires a change
                      at next sign-in) expires after H hours [TEMPORARY_PASSWORD_HOURS]
@@ -131,6 +135,9 @@ pub struct Config {
     pub hash_permits: usize,
     /// Minutes without a request after which a session ends.
     pub session_idle_minutes: u32,
+    /// Minutes a confirmed password (step-up) lets a session reset an
+    /// administrator's password.
+    pub step_up_minutes: u32,
     /// Always add `Secure` to the session cookie.
     pub secure_cookies: bool,
     /// Hours until a temporary password expires.
@@ -166,6 +173,7 @@ impl std::fmt::Debug for Config {
             .field("sign_in_client_limit", &self.sign_in_client_limit)
             .field("hash_permits", &self.hash_permits)
             .field("session_idle_minutes", &self.session_idle_minutes)
+            .field("step_up_minutes", &self.step_up_minutes)
             .field("secure_cookies", &self.secure_cookies)
             .field("temporary_password_hours", &self.temporary_password_hours)
             .field("allow_admin_recovery", &self.allow_admin_recovery)
@@ -211,6 +219,7 @@ impl Config {
             sign_in_client_limit: crate::rate_limit::DEFAULT_CLIENT_LIMIT,
             hash_permits: crate::passwords::default_hash_permits(),
             session_idle_minutes: DEFAULT_SESSION_IDLE_MINUTES,
+            step_up_minutes: DEFAULT_STEP_UP_MINUTES,
             secure_cookies: false,
             temporary_password_hours: DEFAULT_TEMPORARY_PASSWORD_HOURS,
             allow_admin_recovery: false,
@@ -280,6 +289,10 @@ impl Config {
             session_idle_minutes: match non_empty("SESSION_IDLE_MINUTES") {
                 Some(value) => positive("SESSION_IDLE_MINUTES", &value)?,
                 None => DEFAULT_SESSION_IDLE_MINUTES,
+            },
+            step_up_minutes: match non_empty("STEP_UP_MINUTES") {
+                Some(value) => positive("STEP_UP_MINUTES", &value)?,
+                None => DEFAULT_STEP_UP_MINUTES,
             },
             secure_cookies: yes("SECURE_COOKIES"),
             temporary_password_hours: match non_empty("TEMPORARY_PASSWORD_HOURS") {
@@ -372,6 +385,7 @@ impl Config {
                 }
                 "--policy-context-words" => config.policy_context_words = words(&value()?),
                 "--policy-blocklist" => config.policy_blocklist = Some(value()?.into()),
+                "--step-up-minutes" => config.step_up_minutes = positive(&flag, &value()?)?,
                 "-h" | "--help" => return Ok(Command::Help),
                 // Never the value: a mistyped `--admin-pasword=…` or a stray
                 // word of a password split by the shell would land on stderr.
@@ -789,6 +803,14 @@ mod tests {
         assert!(config.allow_admin_recovery);
         assert!(parse(&["--temporary-password-hours", "0"], &[]).is_err());
         assert!(parse(&["--recovery-client-limit", "none"], &[]).is_err());
+    }
+
+    #[test]
+    fn step_up_minutes() {
+        assert_eq!(run(&[], &[]).step_up_minutes, 5);
+        assert_eq!(run(&["--step-up-minutes", "2"], &[]).step_up_minutes, 2);
+        assert_eq!(run(&[], &[("STEP_UP_MINUTES", "15")]).step_up_minutes, 15);
+        assert!(parse(&["--step-up-minutes", "0"], &[]).is_err());
     }
 
     #[test]

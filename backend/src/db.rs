@@ -64,7 +64,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     csrf_token TEXT NOT NULL,
     created_at TEXT NOT NULL,
     expires_at TEXT NOT NULL,
-    last_seen_at TEXT NULL         -- the last request (at most a minute old), for the idle timeout
+    last_seen_at TEXT NULL,        -- the last request (at most a minute old), for the idle timeout
+    stepped_up_at TEXT NULL        -- when its user last confirmed their own password (step-up)
 );
 CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions(user_id);
 CREATE TABLE IF NOT EXISTS recovery_codes (
@@ -317,6 +318,18 @@ pub fn find_user(conn: &Connection, id: &str) -> rusqlite::Result<Option<User>> 
         },
     )
     .optional()
+}
+
+/// Whether any of these user ids is an administrator's.
+pub fn any_admin(conn: &Connection, ids: &[String]) -> rusqlite::Result<bool> {
+    let mut stmt = conn.prepare("SELECT is_admin FROM users WHERE id = ?1")?;
+    for id in ids {
+        let admin: Option<bool> = stmt.query_row([id], |row| row.get(0)).optional()?;
+        if admin == Some(true) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// What sign-in needs: the stored hash (if any), the must-change flag and

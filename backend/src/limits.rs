@@ -18,3 +18,7 @@ pub const DEFAULT_RECOVERY_CLIENT_WINDOW_SECS: u64 = 10 * 60;
 /// Minutes without a request after which a session ends (besides its
 /// absolute lifetime), unless `--session-idle-minutes` says otherwise.
 pub const DEFAULT_SESSION_IDLE_MINUTES: u32 = 30;
+/// Minutes after an administrator confirms their own password
+/// (`POST /api/session/step-up`) during which their session may reset
+/// another administrator's password, unless `--step-up-minutes` says otherwise.
+pub const DEFAULT_STEP_UP_MINUTES: u32 = 5;

@@ -117,6 +117,18 @@ pub fn find_and_touch(
     Ok(session)
 }
 
+/// The session of this cookie value has just confirmed its user's password
+/// (a step-up, `routes::step_up`).
+pub fn mark_stepped_up(conn: &Connection, token: &str) -> rusqlite::Result<()> {
+    db::sessions::mark_stepped_up(conn, &token_hash(token))
+}
+
+/// Whether the session of this cookie value confirmed its user's password
+/// within the last `minutes` minutes.
+pub fn stepped_up_within(conn: &Connection, token: &str, minutes: u32) -> rusqlite::Result<bool> {
+    db::sessions::stepped_up_within(conn, &token_hash(token), minutes)
+}
+
 /// Ends the session of this cookie value (nothing if there is none).
 pub fn delete(conn: &Connection, token: &str) -> rusqlite::Result<()> {
     db::sessions::delete(conn, &token_hash(token))

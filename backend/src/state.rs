@@ -33,6 +33,9 @@ pub struct AppState {
     /// The session cookie's name and attributes, and the idle timeout
     /// (see `sessions.rs`).
     pub cookies: CookiePolicy,
+    /// Minutes a confirmed password lets a session reset an administrator's
+    /// password (`--step-up-minutes`; `routes::step_up`).
+    pub step_up_minutes: u32,
     /// Hours until a temporary password expires (`--temporary-password-hours`).
     pub temporary_password_hours: u32,
     /// Administrators may recover by e-mail code (`--allow-admin-recovery`).
@@ -96,6 +99,7 @@ impl AppState {
                 loopback: sessions::is_loopback_addr(&config.addr),
                 idle_minutes: config.session_idle_minutes,
             },
+            step_up_minutes: config.step_up_minutes,
             temporary_password_hours: config.temporary_password_hours,
             allow_admin_recovery: config.allow_admin_recovery,
             recovery_limiter: Arc::new(ClientLimiter::new(

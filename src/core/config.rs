@@ -21,6 +21,10 @@ pub struct Config {
     /// The dialog's language tag (`lang` of the element or its closest ancestor).
     pub lang: String,
     pub endpoint: String,
+    /// Where the admin confirms their own password when a reset of an
+    /// administrator asks for it (attribute `step-up-endpoint`; by default
+    /// `session/step-up` next to `endpoint`, see [`default_step_up_endpoint`]).
+    pub step_up_endpoint: String,
     /// Whose password is reset: one user, or many.
     pub subject: Subject,
     /// The organisation's own words (attribute `context-words`).
@@ -265,6 +269,26 @@ impl TransportOptions {
     /// signed in again without the dialog losing its state.
     pub fn from_attributes(attr: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         transport_options(&Attributes(attr))
+    }
+}
+
+/// The step-up endpoint when the page names none: `session/step-up`
+/// resolved against the reset endpoint as a relative URL would be, so
+/// `/api/password-resets` gives `/api/session/step-up` (the reference
+/// backend's) and `https://api.contoso.com/v1/resets?x=1` gives
+/// `https://api.contoso.com/v1/session/step-up`.
+pub fn default_step_up_endpoint(endpoint: &str) -> String {
+    const STEP_UP: &str = "session/step-up";
+    let path_end = endpoint.find(['?', '#']).unwrap_or(endpoint.len());
+    let base = &endpoint[..path_end];
+    // An absolute URL's last `/` must come after its host.
+    let path_start = base.find("://").map_or(0, |i| {
+        base[i + 3..].find('/').map_or(base.len(), |j| i + 3 + j)
+    });
+    match base[path_start..].rfind('/') {
+        Some(i) => format!("{}{STEP_UP}", &base[..path_start + i + 1]),
+        None if path_start > 0 => format!("{base}/{STEP_UP}"),
+        None => STEP_UP.to_string(),
     }
 }
 
@@ -551,6 +575,9 @@ impl Config {
                 ))
             }
         };
+        let step_up_endpoint = a
+            .text("step-up-endpoint")
+            .unwrap_or_else(|| default_step_up_endpoint(&endpoint));
         let transport = transport_options(&a)?;
         let context_words: Vec<String> = a
             .text("context-words")
@@ -597,6 +624,7 @@ impl Config {
                 .or_else(|| around.inherited_lang.clone())
                 .unwrap_or_else(|| "en".into()),
             endpoint,
+            step_up_endpoint,
             subject,
             context_words,
             // A boolean attribute, as HTML's: present (`temporary`, or any value but "off").
@@ -828,6 +856,38 @@ mod tests {
                 .lang,
             "en"
         );
+    }
+
+    #[test]
+    fn the_step_up_endpoint_sits_next_to_the_reset_endpoint_unless_named() {
+        for (endpoint, expected) in [
+            ("/api/password-resets", "/api/session/step-up"),
+            (
+                "/api/password-resets/",
+                "/api/password-resets/session/step-up",
+            ),
+            (
+                "https://api.contoso.com/v1/resets?x=1#y",
+                "https://api.contoso.com/v1/session/step-up",
+            ),
+            (
+                "https://api.contoso.com",
+                "https://api.contoso.com/session/step-up",
+            ),
+            ("resets", "session/step-up"),
+            ("", "session/step-up"),
+        ] {
+            assert_eq!(default_step_up_endpoint(endpoint), expected, "{endpoint}");
+        }
+        let c = read(&[("endpoint", "/api/password-resets"), ("user-id", "u")]).unwrap();
+        assert_eq!(c.step_up_endpoint, "/api/session/step-up");
+        let c = read(&[
+            ("endpoint", "/api/password-resets"),
+            ("user-id", "u"),
+            ("step-up-endpoint", "/auth/sudo"),
+        ])
+        .unwrap();
+        assert_eq!(c.step_up_endpoint, "/auth/sudo");
     }
 
     #[test]

@@ -105,8 +105,8 @@ pub struct FieldError {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Problem {
     /// The problem's `type`, for the few a client must recognise (such as
-    /// [`IN_PROGRESS`]).
-    #[serde(default, rename = "type")]
+    /// [`IN_PROGRESS`] and [`STEP_UP_REQUIRED`]).
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     #[serde(default)]
     pub title: Option<String>,
@@ -195,7 +195,35 @@ impl Failure {
             _ => None,
         }
     }
+
+    /// A 403 whose problem is of type [`STEP_UP_REQUIRED`] (relative, as the
+    /// reference backend sends it, or absolute on any host): the admin must
+    /// confirm their own password, then the same request may be sent again.
+    pub fn is_step_up_required(&self) -> bool {
+        matches!(self, Self::Rejected { status: 403, .. })
+            && self
+                .problem()
+                .and_then(|p| p.kind.as_deref())
+                .is_some_and(|kind| kind.ends_with(STEP_UP_REQUIRED))
+    }
 }
+
+/// The problem `type` of a reset that needs the acting administrator to
+/// confirm their own password first (step-up, "sudo mode"): a reset of
+/// another administrator's password.
+pub const STEP_UP_REQUIRED: &str = "/problems/step-up-required";
+
+/// The step-up request: the signed-in administrator's own password, sent
+/// when a reset was refused with [`STEP_UP_REQUIRED`]. A 2xx answer is a
+/// [`StatusResponse`] (`{"status": "confirmed"}`); a wrong password a
+/// problem with a field error on [`STEP_UP_PASSWORD_FIELD`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepUpRequest {
+    pub password: Secret,
+}
+
+/// The wire contract's field of the step-up's password.
+pub const STEP_UP_PASSWORD_FIELD: &str = "password";
 
 pub type Outcome = Result<ResetResponse, Failure>;
 
@@ -662,6 +690,43 @@ mod tests {
         ] {
             assert_eq!(parse_retry_after(Some(bad), now), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_step_up_is_recognised_by_its_problem_type() {
+        let body = |kind: &str| {
+            format!(
+                r#"{{"type":"{kind}","title":"Confirm your password","status":403,"detail":"x"}}"#
+            )
+        };
+        let step_up = interpret(
+            403,
+            Some("application/problem+json"),
+            &body(STEP_UP_REQUIRED),
+        )
+        .unwrap_err();
+        assert!(step_up.is_step_up_required());
+        assert!(step_up.is_authorization() && !step_up.outcome_unknown());
+        let absolute = body("https://api.contoso.com/problems/step-up-required");
+        assert!(interpret(403, Some("application/problem+json"), &absolute)
+            .unwrap_err()
+            .is_step_up_required());
+        for (status, kind) in [(403, "about:blank"), (401, STEP_UP_REQUIRED)] {
+            assert!(
+                !interpret(status, Some("application/problem+json"), &body(kind))
+                    .unwrap_err()
+                    .is_step_up_required(),
+                "{status} {kind}"
+            );
+        }
+        let request = StepUpRequest {
+            password: Secret::new("my-own-secret-1"),
+        };
+        assert_eq!(
+            serde_json::to_value(&request).unwrap(),
+            serde_json::json!({ "password": "my-own-secret-1" })
+        );
+        assert!(!format!("{request:?}").contains("my-own-secret-1"));
     }
 
     #[test]

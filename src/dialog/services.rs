@@ -28,9 +28,42 @@ pub trait Estimator {
     fn prepare(&self) {}
 }
 
-/// One POST of the wire contract. `body` is the JSON request; it holds the
-/// password, so implementations must not log it or put it anywhere else.
+/// Which request of the wire contract a POST is: a page's JavaScript
+/// transport reads it as `request.kind` to choose its own call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestKind {
+    /// `<reset-password>`: the reset (`endpoint`).
+    Reset,
+    /// `<reset-password>`: the admin confirms their own password before a
+    /// reset of an administrator's (`step-up-endpoint`).
+    StepUp,
+    /// `<change-password>`: a user's own change.
+    PasswordChange,
+    /// `<recover-password>`: the three steps.
+    RecoveryCode,
+    RecoveryVerification,
+    RecoveryCompletion,
+}
+
+impl RequestKind {
+    /// The name a JavaScript transport sees.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Reset => "reset",
+            Self::StepUp => "stepUp",
+            Self::PasswordChange => "passwordChange",
+            Self::RecoveryCode => "recoveryCode",
+            Self::RecoveryVerification => "recoveryVerification",
+            Self::RecoveryCompletion => "recoveryCompletion",
+        }
+    }
+}
+
+/// One POST of the wire contract. `body` is the JSON request; it holds a
+/// password (a new one, or the admin's own for a step-up), so
+/// implementations must not log it or put it anywhere else.
 pub struct OutgoingRequest {
+    pub kind: RequestKind,
     pub endpoint: String,
     pub idempotency_key: String,
     pub body: String,

@@ -44,8 +44,10 @@ fn get(target: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// The request object a page's transport receives. Its `body` holds the
-/// password: the transport is the page's own code, chosen to carry it.
+/// The request object a page's transport receives: `kind` says which
+/// request it is (`reset`, `stepUp`, `passwordChange`, `recoveryCode`, …).
+/// Its `body` holds a password (a new one, or the admin's own for
+/// `stepUp`): the transport is the page's own code, chosen to carry it.
 fn request_object(
     request: &OutgoingRequest,
     options: &TransportOptions,
@@ -56,6 +58,7 @@ fn request_object(
     }
     let body = js_sys::JSON::parse(&request.body).map_err(|_| Failure::Network)?;
     let object = js_sys::Object::new();
+    set(&object, "kind", &request.kind.as_str().into());
     set(&object, "endpoint", &request.endpoint.as_str().into());
     set(&object, "method", &"POST".into());
     set(

@@ -154,6 +154,12 @@ pub fn mount(
     let checked = Config::read(|name| host.get_attribute(name), &around).and_then(|config| {
         if !around.has_transport {
             check_endpoint(&config.endpoint)?;
+            check_endpoint(&config.step_up_endpoint).map_err(|e| {
+                crate::core::config::ConfigError {
+                    attribute: "step-up-endpoint",
+                    ..e
+                }
+            })?;
         }
         Ok(config)
     });

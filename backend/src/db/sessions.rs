@@ -118,7 +118,33 @@ pub fn touch(conn: &Connection, token_hash: &str, every_secs: u32) -> rusqlite::
     Ok(())
 }
 
-/// A database made before sessions had an idle timeout gets the column.
+/// Records that the user of the session stored under this hash has just
+/// confirmed their own password (a step-up).
+pub fn mark_stepped_up(conn: &Connection, token_hash: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        &format!("UPDATE sessions SET stepped_up_at = {NOW} WHERE token_hash = ?1"),
+        [token_hash],
+    )?;
+    Ok(())
+}
+
+/// Whether the session stored under this hash confirmed its user's password
+/// within the last `minutes` minutes.
+pub fn stepped_up_within(
+    conn: &Connection,
+    token_hash: &str,
+    minutes: u32,
+) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sessions WHERE token_hash = ?1
+             AND stepped_up_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?2))",
+        params![token_hash, format!("-{minutes} minutes")],
+        |row| row.get(0),
+    )
+}
+
+/// A database made before sessions had an idle timeout or a step-up gets
+/// the columns.
 pub fn add_missing_columns(conn: &Connection) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('sessions')")?;
     let columns: Vec<String> = stmt
@@ -126,6 +152,12 @@ pub fn add_missing_columns(conn: &Connection) -> rusqlite::Result<()> {
         .collect::<rusqlite::Result<_>>()?;
     if !columns.iter().any(|c| c == "last_seen_at") {
         conn.execute("ALTER TABLE sessions ADD COLUMN last_seen_at TEXT NULL", [])?;
+    }
+    if !columns.iter().any(|c| c == "stepped_up_at") {
+        conn.execute(
+            "ALTER TABLE sessions ADD COLUMN stepped_up_at TEXT NULL",
+            [],
+        )?;
     }
     Ok(())
 }

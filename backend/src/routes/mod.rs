@@ -2,8 +2,10 @@
 //! built widget under `/static/reset-widget/` and the sample intranet page
 //! (with its sign-in page) for everything else.
 //!
-//! `POST /api/password-resets` and the test-mode `/api/test/*` endpoints
-//! require an administrator's session with the CSRF token,
+//! `POST /api/password-resets`, `POST /api/session/step-up` and the
+//! test-mode `/api/test/*` endpoints require an administrator's session
+//! with the CSRF token (a reset of an administrator also a recent step-up,
+//! see `step_up.rs`),
 //! `POST /api/password-changes` any session with its CSRF token; the
 //! outbox (`/outbox`, `GET /api/outbox`) and the audit trail (`/audit`,
 //! `GET /api/audit`) an administrator's session, the
@@ -24,6 +26,7 @@ pub mod replay;
 pub mod resets;
 pub mod session;
 pub mod sign_in;
+pub mod step_up;
 pub mod test_support;
 pub mod users;
 
@@ -71,6 +74,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
                 .get(session::read)
                 .delete(session::delete),
         )
+        .route("/session/step-up", post(step_up::create))
         .route("/sign-in", post(sign_in::sign_in))
         .route("/password-changes", post(password_changes::create))
         .route("/password-recovery/codes", post(recovery::codes))

@@ -129,7 +129,14 @@ async fn change(
         return Ok(replayed);
     }
 
-    check_current_password(&state, &user_id, request.current_password.clone(), client).await?;
+    check_own_password(
+        &state,
+        &user_id,
+        request.current_password.clone(),
+        client,
+        ("currentPassword", "The current password is wrong."),
+    )
+    .await?;
     own_password::check_policy(&state, &user_id, &request.new_password).await?;
     if request.new_password == request.current_password {
         return Err(own_password::new_password_refused(
@@ -199,20 +206,22 @@ async fn change(
     })
 }
 
-/// The current password, under the sign-in rate limits (shared with
-/// sign-in): 429 when blocked, 503 when no Argon2 permit is free, 422 on
-/// `currentPassword` when wrong.
-async fn check_current_password(
+/// A signed-in user's own password, under the sign-in rate limits (shared
+/// with sign-in): 429 when blocked, 503 when no Argon2 permit is free, 422
+/// on `field` (`currentPassword` here, `password` for a step-up) with
+/// `detail` when wrong.
+pub(crate) async fn check_own_password(
     state: &AppState,
     user_id: &str,
     password: String,
     client: Option<std::net::IpAddr>,
+    (field, detail): (&str, &str),
 ) -> Result<(), Problem> {
     let id = user_id.to_owned();
     let credentials = db::call(&state.db, move |conn| db::find_credentials(conn, &id)).await?;
     let known = credentials.is_some();
     if let Err(refusal) = state.sign_in_limiter.begin(user_id, known, client) {
-        tracing::warn!("password change refused: too many wrong passwords");
+        tracing::warn!(field, "refused: too many wrong passwords");
         return Err(sign_in::limited(refusal));
     }
     let permit = hash_permit(state).inspect_err(|_| {
@@ -234,10 +243,9 @@ async fn check_current_password(
             Ok(())
         }
         _ => {
-            tracing::info!("password change refused: wrong current password");
+            tracing::info!(field, "refused: the user's own password is wrong");
             Err(Problem::invalid_fields(vec![FieldError::new(
-                "currentPassword",
-                "The current password is wrong.",
+                field, detail,
             )]))
         }
     }

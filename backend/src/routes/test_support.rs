@@ -66,18 +66,26 @@ pub async fn resets(
 /// The body of `POST /api/test/users`. Every field is optional to the
 /// parser so that a missing one is a 422 naming it, like an empty one.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, expecting = "an object with id, name and email")]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "camelCase",
+    expecting = "an object with id, name and email (and isAdmin)"
+)]
 pub struct NewUser {
     pub id: Option<String>,
     pub name: Option<String>,
     pub email: Option<String>,
+    /// An administrator (whose reset needs a step-up); false by default.
+    #[serde(default)]
+    pub is_admin: bool,
 }
 
 /// Longest accepted user id and name, in characters.
 const MAX_FIELD_CHARS: usize = 200;
 
-/// `POST /api/test/users` with `{"id","name","email"}`: adds a user who is
-/// not an administrator and has no usable password (the hash of a random
+/// `POST /api/test/users` with `{"id","name","email"}` (and optionally
+/// `"isAdmin": true`): adds a user, not an administrator unless asked, who
+/// has no usable password (the hash of a random
 /// secret nobody keeps, as the seeded users have). 201 with the user as
 /// `GET /api/users` lists it; 409 when the id exists; 422 when a field is
 /// missing, empty or (the address) not an e-mail address; 400/415 for a body
@@ -95,7 +103,14 @@ pub async fn create_user(
     let created = {
         let user = user.clone();
         db::call(&state.db, move |conn| {
-            db::insert_user(conn, &user.id, &user.name, &user.email, &hash, false)
+            db::insert_user(
+                conn,
+                &user.id,
+                &user.name,
+                &user.email,
+                &hash,
+                user.is_admin,
+            )
         })
         .await?
     };
@@ -125,6 +140,7 @@ fn validate_new_user(request: NewUser) -> Result<User, Problem> {
         }
         value
     };
+    let is_admin = request.is_admin;
     let id = required("id", request.id);
     let name = required("name", request.name);
     let email = required("email", request.email);
@@ -136,7 +152,7 @@ fn validate_new_user(request: NewUser) -> Result<User, Problem> {
             id,
             name,
             email,
-            is_admin: false,
+            is_admin,
         })
     } else {
         Err(Problem::invalid_fields(errors))

@@ -26,4 +26,5 @@ mod sessions_idle;
 mod sign_in;
 mod sign_in_protection;
 mod site;
+mod step_up;
 mod validation;

@@ -224,7 +224,7 @@ async fn test_users_validates_the_body() {
     app.post_json_as(
         &app.admin,
         "/api/test/users",
-        &json!({ "id": "u-5001", "name": "X Y", "email": "x@contoso.com", "isAdmin": true }),
+        &json!({ "id": "u-5001", "name": "X Y", "email": "x@contoso.com", "role": "admin" }),
     )
     .await
     .problem(400);

@@ -13,6 +13,7 @@ use crate::core::wire::{
     Delivery, Failure, Outcome, PasswordSource, Problem, ResetEntry, ResetRequest, ResultStatus,
 };
 use crate::dialog::kit::delivery::DeliveryForm;
+use crate::dialog::kit::step_up::{StepUp, StepUpAction, StepUpEvent};
 use crate::dialog::kit::submission::Submission;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +97,9 @@ pub struct BulkState {
     /// The current batch's request.
     pub submission: Submission<()>,
     pub deliveries: Vec<Delivery>,
+    /// "Confirm it's you": open when a batch naming an administrator was
+    /// refused until the admin confirms their own password.
+    pub step_up: StepUp,
 }
 
 #[derive(Debug, Clone)]
@@ -125,6 +129,9 @@ pub enum BulkAction {
     },
     ToggleShown(String),
     RetryTick,
+    /// The step-up prompt; once confirmed, the paused batch is sent again
+    /// with its key.
+    StepUp(StepUpAction),
 }
 
 /// How many keys `Start` or `RetryFailed` needs for `users` users.
@@ -160,6 +167,7 @@ impl BulkState {
             run: Run::Idle,
             submission: Submission::default(),
             deliveries: Vec::new(),
+            step_up: StepUp::default(),
         }
     }
 
@@ -364,6 +372,13 @@ impl BulkState {
                         s.deliveries.push(response.delivery);
                         s.next_or_finish(batch);
                     }
+                    // Nobody in this batch was reset: it waits for the
+                    // admin's own password, then goes again with its key.
+                    Err(failure) if failure.is_step_up_required() => {
+                        s.set_status(&ids, RowStatus::Ready);
+                        s.submission.finish(attempt, Err(failure));
+                        s.step_up.open();
+                    }
                     Err(failure) if failure.outcome_unknown() || failure.is_authorization() => {
                         s.submission.finish(attempt, Err(failure));
                         // Still in progress: the batch goes again by itself.
@@ -378,7 +393,7 @@ impl BulkState {
                     }
                 }
             }
-            BulkAction::Resume if s.paused().is_some() => {
+            BulkAction::Resume if s.paused().is_some() && !s.step_up.open => {
                 let Some((batch, _)) = s.paused() else {
                     return self;
                 };
@@ -401,6 +416,19 @@ impl BulkState {
                 }
             }
             BulkAction::RetryTick => s.submission.tick(),
+            BulkAction::StepUp(action) => match s.step_up.apply(action) {
+                StepUpEvent::Ignored => return self,
+                // Cancelled: the batch stays paused; Retry asks again.
+                StepUpEvent::Changed | StepUpEvent::Cancelled => {}
+                StepUpEvent::Confirmed => {
+                    if let Some((batch, _)) = s.paused() {
+                        if s.submission.start(String::new()) {
+                            let ids = s.batches[batch].user_ids.clone();
+                            s.set_status(&ids, RowStatus::Sending);
+                        }
+                    }
+                }
+            },
             _ => return self,
         }
         Rc::new(s)
@@ -587,6 +615,62 @@ mod tests {
         let s = finish(s.clone(), answer(&s, 0, &[]));
         assert!(s.rows[..40].iter().all(|r| r.status == RowStatus::Reset));
         assert!(matches!(s.sending(), Some((1, _))), "then the next batch");
+    }
+
+    #[test]
+    fn a_batch_with_an_administrator_waits_for_the_step_up_then_goes_with_its_key() {
+        use crate::core::secret::Secret;
+        use crate::dialog::kit::step_up::StepUpAction;
+        let s = state(45, None)
+            .apply(BulkAction::Next)
+            .apply(BulkAction::Start { keys: keys("k", 2) });
+        let s = finish(s.clone(), answer(&s, 0, &[]));
+        let before = s.request(1);
+        let refused = Failure::Rejected {
+            status: 403,
+            problem: Some(Problem {
+                kind: Some("/problems/step-up-required".into()),
+                title: Some("Confirm your password".into()),
+                status: Some(403),
+                detail: None,
+                errors: vec![],
+            }),
+            retry_after: None,
+        };
+        let s = finish(s, Err(refused));
+        assert!(s.step_up.open);
+        assert!(matches!(s.paused(), Some((1, _))));
+        assert!(s.rows[40..].iter().all(|r| r.status == RowStatus::Ready));
+        assert!(s.rows[..40].iter().all(|r| r.status == RowStatus::Reset));
+        let same = s.clone().apply(BulkAction::Resume);
+        assert!(Rc::ptr_eq(&same, &s), "the prompt first");
+
+        // Cancel keeps the batch paused; Retry sends it and the prompt comes back.
+        let cancelled = s.clone().apply(BulkAction::StepUp(StepUpAction::Cancel));
+        assert!(!cancelled.step_up.open);
+        assert!(matches!(cancelled.paused(), Some((1, _))));
+
+        let s = s
+            .apply(BulkAction::StepUp(StepUpAction::Edited(Secret::new(
+                "own-password",
+            ))))
+            .apply(BulkAction::StepUp(StepUpAction::Submit {
+                fresh_key: "step".into(),
+            }));
+        let attempt = s.step_up.submission.attempt_in_flight().unwrap();
+        let s = s.apply(BulkAction::StepUp(StepUpAction::Finished {
+            attempt,
+            outcome: Ok(crate::core::wire::StatusResponse {
+                status: "confirmed".into(),
+            }),
+        }));
+        assert!(!s.step_up.open);
+        assert!(matches!(s.sending(), Some((1, _))));
+        assert_eq!(s.batches[1].key, "k-1", "the same key");
+        assert_eq!(s.request(1), before, "the same users and passwords");
+        assert!(s.rows[40..].iter().all(|r| r.status == RowStatus::Sending));
+        let s = finish(s.clone(), answer(&s, 1, &[]));
+        assert_eq!(s.run, Run::Finished);
     }
 
     #[test]

@@ -15,12 +15,14 @@ use crate::core::generator::generate_for;
 use crate::core::idempotency::new_key;
 use crate::core::random::OsRandom;
 use crate::core::secret::Secret;
+use crate::dialog::kit::step_up::StepUpAction;
 use crate::dialog::pieces::delivery_form::DeliveryFormView;
 use crate::dialog::pieces::hooks::{
-    dispatch_with, outgoing, reset_done, use_focus_on_change, use_submission,
+    dispatch_with, outgoing, reset_done, use_focus_on_change, use_step_up, use_submission,
 };
 use crate::dialog::pieces::step_frame::StepFrame;
-use crate::dialog::services::{Services, WidgetEvent};
+use crate::dialog::pieces::step_up_form::{step_up_footer, StepUpForm};
+use crate::dialog::services::{RequestKind, Services, WidgetEvent};
 use crate::i18n::texts_for;
 
 #[derive(Properties, PartialEq, Clone)]
@@ -82,6 +84,7 @@ pub fn bulk_dialog(props: &BulkDialogProps) -> Html {
                 let batch = batch?;
                 let key = state.batches[batch].key.clone();
                 Some(outgoing(
+                    RequestKind::Reset,
                     &state.config.endpoint,
                     key,
                     &state.request(batch)?,
@@ -96,8 +99,30 @@ pub fn bulk_dialog(props: &BulkDialogProps) -> Html {
             dispatch_with(&d, |()| BulkAction::RetryTick),
         );
     }
-    // Each step moves focus to its heading.
-    use_focus_on_change(&heading, state.step);
+    let on_step_up = dispatch_with(&d, BulkAction::StepUp);
+    use_step_up(
+        services,
+        t,
+        state.config.step_up_endpoint.clone(),
+        &state.step_up,
+        on_step_up.clone(),
+    );
+    // Each step (and the step-up prompt) moves focus to its heading.
+    use_focus_on_change(&heading, (state.step, state.step_up.open));
+
+    if state.step_up.open {
+        let fresh_key = || new_key(&mut OsRandom);
+        let footer = step_up_footer(t, &state.step_up, &on_step_up, fresh_key);
+        return html! {
+            <StepFrame class="bulk" title={t.bulk_title} current={state.step.number()}
+                names={&t.bulk_step_names[..]} step_title={t.step_up_heading} {heading} texts={t} {footer}>
+                <StepUpForm step_up={state.step_up.clone()} texts={t}
+                    on_edit={on_step_up.reform(StepUpAction::Edited)}
+                    on_toggle={on_step_up.reform(|()| StepUpAction::ToggleShown)}
+                    on_submit={on_step_up.reform(move |()| StepUpAction::Submit { fresh_key: fresh_key() })} />
+            </StepFrame>
+        };
+    }
 
     let body = match state.step {
         BulkStep::Users => html! {

@@ -20,7 +20,7 @@ use crate::dialog::pieces::hooks::{
 use crate::dialog::pieces::new_password_form::NewPasswordForm;
 use crate::dialog::pieces::policy_status::POLICY_STATUS_ID;
 use crate::dialog::pieces::secret_field::SecretField;
-use crate::dialog::services::{Services, WidgetEvent};
+use crate::dialog::services::{RequestKind, Services, WidgetEvent};
 use crate::i18n::texts_for;
 
 #[derive(Properties, PartialEq, Clone)]
@@ -63,7 +63,12 @@ pub fn change_form(props: &ChangeFormProps) -> Html {
             &state.submission.clone(),
             move || {
                 let key = state.submission.key.clone()?;
-                Some(outgoing(&state.config.endpoint, key, &state.request()))
+                Some(outgoing(
+                    RequestKind::PasswordChange,
+                    &state.config.endpoint,
+                    key,
+                    &state.request(),
+                ))
             },
             move |_: &StatusResponse| Some(WidgetEvent::Changed { user_id }),
             dispatch_with(&d, |(attempt, outcome)| Action::Finished {

@@ -24,6 +24,10 @@ pub fn title(failure: &Failure, t: &Texts) -> String {
 /// What the failure means for the user: may it have happened, and what now.
 fn consequence(failure: &Failure, t: &Texts, flow: Flow) -> &'static str {
     match (failure, flow) {
+        (Failure::Rejected { status: 401, .. }, Flow::StepUp) => t.failure_session,
+        (_, Flow::StepUp) => t.step_up_failed,
+        // Cancelled "Confirm it's you": Retry asks for the password again.
+        (f, Flow::Reset) if f.is_step_up_required() => t.step_up_text,
         (f, Flow::Reset) if f.outcome_unknown() => t.failure_unknown_outcome,
         (f, Flow::Change | Flow::Recover) if f.outcome_unknown() => {
             t.failure_change_unknown_outcome
@@ -37,13 +41,14 @@ fn consequence(failure: &Failure, t: &Texts, flow: Flow) -> &'static str {
 }
 
 /// Whose words say what a failure means: an administrator's reset, a user's
-/// own change, or a recovery.
+/// own change, a recovery, or the admin's step-up before a reset.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Flow {
     #[default]
     Reset,
     Change,
     Recover,
+    StepUp,
 }
 
 #[derive(Properties, PartialEq)]

@@ -6,10 +6,11 @@ use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use crate::core::policy::Blocklist;
-use crate::core::wire::{Failure, ResetResponse, Response, ResultStatus};
+use crate::core::wire::{Failure, ResetResponse, Response, ResultStatus, StatusResponse};
 use crate::dialog::kit::password::{Feedback, Mode, PasswordDraft};
+use crate::dialog::kit::step_up::{StepUp, StepUpAction};
 use crate::dialog::kit::submission::{Submission, MAX_RESCHEDULED};
-use crate::dialog::services::{OutgoingRequest, Services, WidgetEvent};
+use crate::dialog::services::{OutgoingRequest, RequestKind, Services, WidgetEvent};
 use crate::i18n::Texts;
 
 /// A callback that dispatches the action `make` builds from its argument.
@@ -150,6 +151,32 @@ pub fn use_submission<R, T, F, D>(
     use_countdown(submission.attempts, submission.retry_wait, on_tick);
 }
 
+/// Sends each attempt of the step-up prompt's password to `endpoint` (a
+/// request of kind `stepUp`, through the same transport as the reset) and
+/// reports the answer (and each second of a `Retry-After` wait) as
+/// [`StepUpAction`]s. The page hears of a failure as of any other (status
+/// and title, never the password), and of nothing on success.
+#[hook]
+pub fn use_step_up(
+    services: &Services,
+    texts: &'static Texts,
+    endpoint: String,
+    step_up: &StepUp,
+    on_action: Callback<StepUpAction>,
+) {
+    let key = step_up.submission.key.clone();
+    let request = step_up.request();
+    use_submission(
+        services,
+        texts,
+        &step_up.submission,
+        move || Some(outgoing(RequestKind::StepUp, &endpoint, key?, &request)),
+        |_: &StatusResponse| None,
+        on_action.reform(|(attempt, outcome)| StepUpAction::Finished { attempt, outcome }),
+        on_action.reform(|()| StepUpAction::Tick),
+    );
+}
+
 /// Calls `on_tick` once a second, `seconds` times, whenever a wait starts
 /// (`wait` names it: a new value is a new wait).
 #[hook]
@@ -182,8 +209,14 @@ pub fn reset_done(response: &ResetResponse) -> Option<WidgetEvent> {
 }
 
 /// The body of a request, as the transport takes it.
-pub fn outgoing(endpoint: &str, key: String, body: &impl serde::Serialize) -> OutgoingRequest {
+pub fn outgoing(
+    kind: RequestKind,
+    endpoint: &str,
+    key: String,
+    body: &impl serde::Serialize,
+) -> OutgoingRequest {
     OutgoingRequest {
+        kind,
         endpoint: endpoint.to_string(),
         idempotency_key: key,
         body: crate::core::json::to_string(body).expect("the request serialises"),

@@ -11,4 +11,5 @@ pub mod policy_status;
 pub mod secret_field;
 pub mod step_frame;
 pub mod step_indicator;
+pub mod step_up_form;
 pub mod strength_meter;

@@ -19,6 +19,9 @@ pub struct StepFrameProps {
     /// 1-based.
     pub current: usize,
     pub names: &'static [&'static str],
+    /// A heading instead of the current step's name (the step-up prompt's).
+    #[prop_or_default]
+    pub step_title: Option<&'static str>,
     /// The step heading, which the flow focuses when the step changes.
     pub heading: NodeRef,
     pub texts: &'static Texts,
@@ -38,7 +41,7 @@ pub fn step_frame(props: &StepFrameProps) -> Html {
                 <StepIndicator current={props.current} names={props.names} texts={props.texts} />
             </header>
             <div class="body" part="body">
-                <h3 class="step-heading" tabindex="-1" ref={props.heading.clone()}>{ props.names[props.current - 1] }</h3>
+                <h3 class="step-heading" tabindex="-1" ref={props.heading.clone()}>{ props.step_title.unwrap_or(props.names[props.current - 1]) }</h3>
                 { props.children.clone() }
             </div>
             <footer class="footer" part="footer">{ props.footer.clone() }</footer>

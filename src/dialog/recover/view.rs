@@ -22,7 +22,7 @@ use crate::dialog::pieces::hooks::{
 use crate::dialog::pieces::new_password_form::NewPasswordForm;
 use crate::dialog::pieces::policy_status::POLICY_STATUS_ID;
 use crate::dialog::pieces::step_frame::StepFrame;
-use crate::dialog::services::{Services, WidgetEvent};
+use crate::dialog::services::{RequestKind, Services, WidgetEvent};
 use crate::i18n::texts_for;
 
 #[derive(Properties, PartialEq, Clone)]
@@ -69,6 +69,7 @@ pub fn recover_form(props: &RecoverFormProps) -> Html {
             &state.codes.clone(),
             move || {
                 Some(outgoing(
+                    RequestKind::RecoveryCode,
                     &under(&endpoint, "codes"),
                     state.codes.key.clone()?,
                     &state.code_request(),
@@ -91,6 +92,7 @@ pub fn recover_form(props: &RecoverFormProps) -> Html {
             move || {
                 let key = state.verification.key.clone()?;
                 Some(outgoing(
+                    RequestKind::RecoveryVerification,
                     &under(&endpoint, "verifications"),
                     key,
                     &state.verification_request(),
@@ -113,6 +115,7 @@ pub fn recover_form(props: &RecoverFormProps) -> Html {
             move || {
                 let key = state.completion.key.clone()?;
                 Some(outgoing(
+                    RequestKind::RecoveryCompletion,
                     &under(&endpoint, "completions"),
                     key,
                     &state.completion_request()?,

@@ -14,6 +14,7 @@ use crate::core::strength::Strength;
 use crate::core::wire::{Outcome, PasswordSource, ResetEntry, ResetRequest, ResetResponse};
 use crate::dialog::kit::delivery::DeliveryForm;
 use crate::dialog::kit::password::{Feedback, Mode, PasswordDraft, Refusal};
+use crate::dialog::kit::step_up::{StepUp, StepUpAction, StepUpEvent};
 use crate::dialog::kit::submission::Submission;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +45,9 @@ pub struct State {
     pub draft: PasswordDraft,
     pub delivery: DeliveryForm,
     pub submission: Submission<ResetResponse>,
+    /// "Confirm it's you": open when the backend asked for the admin's own
+    /// password before resetting an administrator's.
+    pub step_up: StepUp,
 }
 
 #[derive(Debug, Clone)]
@@ -68,6 +72,8 @@ pub enum Action {
     },
     /// One second of a `Retry-After` wait has passed.
     RetryTick,
+    /// The step-up prompt; once confirmed, the reset is sent again with its key.
+    StepUp(StepUpAction),
 }
 
 impl State {
@@ -79,6 +85,7 @@ impl State {
             step: Step::Password,
             draft: PasswordDraft::new(Mode::Generated, generated),
             submission: Submission::default(),
+            step_up: StepUp::default(),
         }
     }
 
@@ -106,7 +113,8 @@ impl State {
     }
 
     pub fn can_submit(&self) -> bool {
-        self.step == Step::Delivery
+        !self.step_up.open
+            && self.step == Step::Delivery
             && self.submission.can_send()
             && self.violations().is_empty()
             && self.delivery.recipients().is_some()
@@ -134,8 +142,9 @@ impl State {
     /// changes nothing (so Yew skips the re-render).
     pub fn apply(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
-        // Everything that would be sent stays as it is while the submission is frozen.
-        let editable = !s.submission.frozen();
+        // Everything that would be sent stays as it is while the submission
+        // is frozen, or while the step-up prompt stands in front of the form.
+        let editable = !s.submission.frozen() && !s.step_up.open;
         match action {
             Action::ChooseMode(mode) if editable => {
                 if !s.draft.choose(mode) {
@@ -157,13 +166,13 @@ impl State {
                 }
             }
             Action::ToggleShowPassword => s.draft.toggle_shown(),
-            Action::Next if s.can_go_next() => {
+            Action::Next if s.can_go_next() && !s.step_up.open => {
                 s.step = match s.step {
                     Step::Password => Step::Strength,
                     Step::Strength | Step::Delivery => Step::Delivery,
                 };
             }
-            Action::Back if !s.submission.in_flight() => {
+            Action::Back if !s.submission.in_flight() && !s.step_up.open => {
                 s.step = match s.step {
                     Step::Password | Step::Strength => Step::Password,
                     Step::Delivery => Step::Strength,
@@ -189,6 +198,14 @@ impl State {
                     // The result view shows the password hidden until revealed again.
                     s.draft.shown = false;
                 }
+                // An administrator's password: the admin confirms their own
+                // first; the reset keeps its key for after.
+                if s.submission
+                    .failure()
+                    .is_some_and(|f| f.is_step_up_required())
+                {
+                    s.step_up.open();
+                }
                 // A field error from the backend goes next to its field.
                 if let Some(problem) = s.submission.failure().and_then(|f| f.problem()).cloned() {
                     s.delivery.show_field_errors(&problem);
@@ -204,6 +221,19 @@ impl State {
                     }
                 }
             }
+            Action::StepUp(action) => match s.step_up.apply(action) {
+                StepUpEvent::Ignored => return self,
+                StepUpEvent::Changed => {}
+                // The refused reset again, under the key it was refused with.
+                StepUpEvent::Confirmed => {
+                    if s.submission.key.is_some() {
+                        s.submission.start(String::new());
+                    }
+                }
+                // Back to the form as it was; nothing was reset, so the next
+                // Reset password is a new request.
+                StepUpEvent::Cancelled => s.submission.changed(),
+            },
             _ => return self,
         }
         Rc::new(s)
@@ -524,9 +554,141 @@ mod tests {
         assert_eq!(s.submission.key.as_deref(), Some("key-2"));
     }
 
+    fn step_up_required() -> Failure {
+        Failure::Rejected {
+            status: 403,
+            problem: Some(Problem {
+                kind: Some("/problems/step-up-required".into()),
+                title: Some("Confirm your password".into()),
+                status: Some(403),
+                detail: Some("Nothing was changed.".into()),
+                errors: vec![],
+            }),
+            retry_after: None,
+        }
+    }
+
+    fn step_up(action: StepUpAction) -> Action {
+        Action::StepUp(action)
+    }
+
+    #[test]
+    fn an_administrators_reset_asks_for_the_admins_password_then_retries_with_the_same_key() {
+        let s = run(
+            fresh(),
+            [
+                Action::Next,
+                Action::Next,
+                submit(),
+                Action::Finished {
+                    attempt: 1,
+                    outcome: Err(step_up_required()),
+                },
+            ],
+        );
+        assert!(s.step_up.open, "Confirm it's you");
+        assert!(!s.can_submit(), "the prompt stands in front of the form");
+        let password = s.password().clone();
+        let s = run(
+            s,
+            [
+                Action::RecipientsEdited("someone-else@contoso.com".into()),
+                Action::Back,
+                step_up(StepUpAction::Edited(Secret::new("wrong-own-password"))),
+                step_up(StepUpAction::Submit {
+                    fresh_key: "step-1".into(),
+                }),
+            ],
+        );
+        assert_eq!(s.step, Step::Delivery, "no going back meanwhile");
+        assert_eq!(
+            s.delivery.recipients_text, "admin@contoso.com",
+            "nor editing"
+        );
+        assert_eq!(s.step_up.submission.attempt_in_flight(), Some(1));
+        assert!(!s.submission.in_flight(), "the reset waits");
+        let wrong = Failure::Rejected {
+            status: 422,
+            problem: Some(Problem {
+                kind: None,
+                title: Some("Invalid request".into()),
+                status: Some(422),
+                detail: None,
+                errors: vec![FieldError {
+                    field: "password".into(),
+                    detail: "The password is wrong.".into(),
+                    code: None,
+                    limit: None,
+                }],
+            }),
+            retry_after: None,
+        };
+        let s = run(
+            s,
+            [
+                step_up(StepUpAction::Finished {
+                    attempt: 1,
+                    outcome: Err(wrong),
+                }),
+                step_up(StepUpAction::Edited(Secret::new("right-own-password"))),
+                step_up(StepUpAction::Submit {
+                    fresh_key: "step-2".into(),
+                }),
+                step_up(StepUpAction::Finished {
+                    attempt: 2,
+                    outcome: Ok(crate::core::wire::StatusResponse {
+                        status: "confirmed".into(),
+                    }),
+                }),
+            ],
+        );
+        assert!(!s.step_up.open);
+        assert_eq!(s.submission.phase, Phase::InFlight { attempt: 2 });
+        assert_eq!(s.submission.key.as_deref(), Some("key-1"), "the same key");
+        assert_eq!(s.password(), &password, "the same password");
+        let s = s.apply(Action::Finished {
+            attempt: 2,
+            outcome: success(),
+        });
+        assert!(s.submission.succeeded().is_some());
+    }
+
+    #[test]
+    fn cancelling_the_step_up_goes_back_to_the_form_as_it_was() {
+        let s = run(
+            fresh(),
+            [
+                Action::Next,
+                Action::Next,
+                Action::RecipientsEdited("it@contoso.com".into()),
+                submit(),
+                Action::Finished {
+                    attempt: 1,
+                    outcome: Err(step_up_required()),
+                },
+                step_up(StepUpAction::Edited(Secret::new("half-typed"))),
+                step_up(StepUpAction::Cancel),
+            ],
+        );
+        assert!(!s.step_up.open);
+        assert!(
+            s.step_up.password.is_empty(),
+            "the typed password is dropped"
+        );
+        assert_eq!(s.step, Step::Delivery);
+        assert_eq!(s.delivery.recipients_text, "it@contoso.com");
+        assert_eq!(s.submission.phase, Phase::Editing, "no failure shown");
+        assert!(s.can_submit());
+        let s = s.apply(Action::Submit {
+            fresh_key: "key-2".into(),
+        });
+        assert_eq!(s.submission.key.as_deref(), Some("key-2"));
+    }
+
     #[test]
     fn the_policys_refusal_is_shown_at_the_password_in_the_dialogs_words() {
         let problem = Problem {
+            kind: None,
             title: Some("Invalid request".into()),
             status: Some(422),
             detail: None,

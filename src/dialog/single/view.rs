@@ -14,15 +14,18 @@ use crate::core::idempotency::new_key;
 use crate::core::policy::UserWords;
 use crate::core::random::OsRandom;
 use crate::dialog::kit::password::Mode;
+use crate::dialog::kit::step_up::StepUpAction;
 use crate::dialog::pieces::delivery_form::DeliveryFormView;
 use crate::dialog::pieces::failure_message::FailureMessage;
 use crate::dialog::pieces::hooks::{
-    dispatch_with, outgoing, reset_done, use_focus_on_change, use_password_feedback, use_submission,
+    dispatch_with, outgoing, reset_done, use_focus_on_change, use_password_feedback, use_step_up,
+    use_submission,
 };
 use crate::dialog::pieces::new_password::NewPassword;
 use crate::dialog::pieces::policy_status::POLICY_STATUS_ID;
 use crate::dialog::pieces::step_frame::StepFrame;
-use crate::dialog::services::{Services, WidgetEvent};
+use crate::dialog::pieces::step_up_form::{step_up_footer, StepUpForm};
+use crate::dialog::services::{RequestKind, Services, WidgetEvent};
 use crate::i18n::texts_for;
 
 #[derive(Properties, PartialEq, Clone)]
@@ -64,7 +67,12 @@ pub fn dialog(props: &DialogProps) -> Html {
             &state.submission.clone(),
             move || {
                 let key = state.submission.key.clone()?;
-                Some(outgoing(&state.config.endpoint, key, &state.request()?))
+                Some(outgoing(
+                    RequestKind::Reset,
+                    &state.config.endpoint,
+                    key,
+                    &state.request()?,
+                ))
             },
             reset_done,
             dispatch_with(&d, |(attempt, outcome)| Action::Finished {
@@ -74,10 +82,22 @@ pub fn dialog(props: &DialogProps) -> Html {
             dispatch_with(&d, |()| Action::RetryTick),
         );
     }
-    // Each new step (and the result view) moves focus to its heading.
+    let on_step_up = dispatch_with(&d, Action::StepUp);
+    use_step_up(
+        services,
+        t,
+        state.config.step_up_endpoint.clone(),
+        &state.step_up,
+        on_step_up.clone(),
+    );
+    // Each new step (the step-up prompt, the result view) moves focus to its heading.
     use_focus_on_change(
         &heading,
-        (state.step, state.submission.succeeded().is_some()),
+        (
+            state.step,
+            state.step_up.open,
+            state.submission.succeeded().is_some(),
+        ),
     );
 
     let on_toggle_shown = dispatch_with(&d, |()| Action::ToggleShowPassword);
@@ -88,6 +108,21 @@ pub fn dialog(props: &DialogProps) -> Html {
                     shown={state.draft.shown} texts={t} heading={heading} {on_toggle_shown}
                     on_close={services.on_event.reform(|()| WidgetEvent::Close)} />
             </section>
+        };
+    }
+
+    let who = AttrValue::from(state.user.display_name().to_string());
+    if state.step_up.open {
+        let fresh_key = || new_key(&mut OsRandom);
+        let footer = step_up_footer(t, &state.step_up, &on_step_up, fresh_key);
+        return html! {
+            <StepFrame title={t.dialog_title} {who} current={state.step.number()} names={&t.step_names[..]}
+                step_title={t.step_up_heading} {heading} texts={t} {footer}>
+                <StepUpForm step_up={state.step_up.clone()} texts={t}
+                    on_edit={on_step_up.reform(StepUpAction::Edited)}
+                    on_toggle={on_step_up.reform(|()| StepUpAction::ToggleShown)}
+                    on_submit={on_step_up.reform(move |()| StepUpAction::Submit { fresh_key: fresh_key() })} />
+            </StepFrame>
         };
     }
 
@@ -164,7 +199,7 @@ pub fn dialog(props: &DialogProps) -> Html {
         </>
     };
     html! {
-        <StepFrame title={t.dialog_title} who={AttrValue::from(state.user.display_name().to_string())}
+        <StepFrame title={t.dialog_title} {who}
             current={state.step.number()} names={&t.step_names[..]} {heading} texts={t} {footer}>
             { step_body }
         </StepFrame>

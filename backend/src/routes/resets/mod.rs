@@ -21,6 +21,11 @@
 //! - 403 "CSRF token missing or wrong": no `X-CSRF-Token` header equal to
 //!   the session's CSRF token.
 //!
+//! After validation (and a replay of the same key), a request naming an
+//! administrator needs a recent step-up of the session: else 403
+//! `/problems/step-up-required`, nothing applied or stored
+//! (`routes/step_up.rs`).
+//!
 //! Then:
 //! - 400: not JSON, or not the shape above (unknown fields included), or an
 //!   `Idempotency-Key` header that is not 1-255 visible ASCII characters;
@@ -77,7 +82,7 @@ use crate::passwords;
 use crate::problem::Problem;
 use crate::routes::auth::{AdminSession, ClientAddress};
 use crate::routes::password_policy::{self, NewPassword};
-use crate::routes::{hash_permit, replay};
+use crate::routes::{hash_permit, replay, step_up};
 use crate::state::AppState;
 
 pub use self::wire::{
@@ -174,6 +179,11 @@ async fn process(
     // The policy, as the dialog checks it; after the replay, so that a
     // retry of an applied request is answered even if the policy changed.
     password_policy::check(state, new_passwords(&request)).await?;
+
+    // An administrator's password needs the acting admin's own, confirmed
+    // lately (`step_up.rs`). Refused here, nothing is applied or stored: the
+    // same key goes through after the step-up.
+    step_up::require_for(state, headers, named.clone()).await?;
 
     // Hash before taking the database lock: Argon2 is slow on purpose.
     let (hashes, fingerprint) = {
