@@ -2,6 +2,8 @@
 //! from its entropy) or typed (its strength from the estimator, which answers
 //! later), and what the organisation's policy says of it.
 
+use std::rc::Rc;
+
 use crate::core::generator::Generated;
 use crate::core::policy::{Blocklist, Policy, UserWords, Violation};
 use crate::core::secret::Secret;
@@ -29,7 +31,10 @@ pub enum Estimation {
 pub struct PasswordDraft {
     pub mode: Mode,
     pub generated: Generated,
-    pub custom: Secret,
+    /// `Rc`, as every password a dialog's state holds: Yew's reducer clones
+    /// the state on each action, and this shares the password instead of
+    /// copying it (the one buffer is zeroed when the last owner drops it).
+    pub custom: Rc<Secret>,
     /// Counts edits of the typed password, so a late estimate of an older
     /// text is recognised and dropped.
     pub revision: u32,
@@ -57,7 +62,7 @@ impl PasswordDraft {
         Self {
             mode,
             generated,
-            custom: Secret::default(),
+            custom: Rc::default(),
             revision: 0,
             estimation: Estimation::Idle,
             previous_estimate: None,
@@ -68,7 +73,7 @@ impl PasswordDraft {
     }
 
     /// The password that would be sent.
-    pub fn password(&self) -> &Secret {
+    pub fn password(&self) -> &Rc<Secret> {
         match self.mode {
             Mode::Generated => &self.generated.password,
             Mode::Custom => &self.custom,
@@ -142,7 +147,7 @@ impl PasswordDraft {
         } else {
             Estimation::Checking
         };
-        self.custom = text;
+        self.custom = Rc::new(text);
         self.revision += 1;
     }
 
@@ -191,13 +196,14 @@ impl PasswordDraft {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewPassword {
     pub draft: PasswordDraft,
-    pub confirm: Secret,
+    /// Shared, as [`PasswordDraft::custom`].
+    pub confirm: Rc<Secret>,
     /// The backend refused it (its words, at the field).
     pub error: Option<String>,
 }
 
 /// What the user does to a [`NewPassword`].
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum NewPasswordEdit {
     Typed(Secret),
     /// "Suggest a password": a freshly generated one.
@@ -211,12 +217,12 @@ impl NewPassword {
     pub fn new(generated: Generated) -> Self {
         Self {
             draft: PasswordDraft::new(Mode::Custom, generated),
-            confirm: Secret::default(),
+            confirm: Rc::default(),
             error: None,
         }
     }
 
-    pub fn password(&self) -> &Secret {
+    pub fn password(&self) -> &Rc<Secret> {
         self.draft.password()
     }
 
@@ -248,7 +254,7 @@ impl NewPassword {
                 self.draft.toggle_shown();
                 return false;
             }
-            NewPasswordEdit::Confirmed(text) => self.confirm = text,
+            NewPasswordEdit::Confirmed(text) => self.confirm = Rc::new(text),
         }
         true
     }

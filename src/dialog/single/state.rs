@@ -46,7 +46,7 @@ pub struct State {
     pub submission: Submission<ResetResponse>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Action {
     ChooseMode(Mode),
     Regenerated(Generated),
@@ -83,7 +83,7 @@ impl State {
     }
 
     /// The password that would be sent.
-    pub fn password(&self) -> &Secret {
+    pub fn password(&self) -> &Rc<Secret> {
         self.draft.password()
     }
 
