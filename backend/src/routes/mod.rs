@@ -25,6 +25,9 @@ pub mod sign_in;
 pub mod test_support;
 pub mod users;
 
+#[cfg(test)]
+mod redaction_tests;
+
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, Request};

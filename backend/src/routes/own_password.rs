@@ -36,7 +36,7 @@ pub fn required_key(headers: &HeaderMap) -> Result<String, Problem> {
 pub async fn replay(
     state: &AppState,
     scoped_key: &str,
-    canonical: Arc<Vec<u8>>,
+    canonical: Arc<idempotency::Canonical>,
 ) -> Result<Option<Response>, Problem> {
     let key = scoped_key.to_owned();
     let Some(record) = db::call(&state.db, move |conn| idempotency::find(conn, &key)).await? else {
@@ -143,7 +143,7 @@ pub fn send_in_background(state: &AppState, notice: Notice) {
     };
     let db = state.db.clone();
     state.background.spawn(async move {
-        let status = match mailer.send(&notice.to, &notice.subject, notice.body).await {
+        let status = match mailer.send(&notice.to, &notice.subject, &notice.body).await {
             Ok(()) => "sent",
             Err(error) => {
                 tracing::warn!(%error, "e-mail delivery failed");

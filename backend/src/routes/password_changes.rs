@@ -36,7 +36,7 @@ use crate::audit::{self, Action, Actor};
 use crate::db;
 use crate::idempotency::{self, Lookup, StoredResponse};
 use crate::json_body;
-use crate::passwords;
+use crate::passwords::{self, Password};
 use crate::problem::{FieldError, Problem};
 use crate::routes::auth::{ClientAddress, SignedInWithCsrf};
 use crate::routes::{hash_permit, sign_in};
@@ -51,8 +51,8 @@ use crate::state::AppState;
 )]
 pub struct ChangeRequest {
     pub user_id: String,
-    pub current_password: String,
-    pub new_password: String,
+    pub current_password: Password,
+    pub new_password: Password,
 }
 
 /// Never print a password, even in a debug log.
@@ -209,7 +209,7 @@ async fn change(
 async fn check_current_password(
     state: &AppState,
     user_id: &str,
-    password: String,
+    password: Password,
     client: Option<std::net::IpAddr>,
 ) -> Result<(), Problem> {
     let id = user_id.to_owned();
