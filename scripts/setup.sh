@@ -3,6 +3,7 @@
 #   scripts/setup.sh build   the wasm target, Trunk, wasm-bindgen-cli, wasm-opt
 #   scripts/setup.sh test    the same, plus Chromium, ChromeDriver, Playwright and
 #                            the openssl CLI (the SMTP TLS test's certificates)
+#                            LibreOffice Calc (headless, for the bulk CSV's tests)
 #   scripts/setup.sh bench   the same as test, plus the benchmark's npm packages
 #                            (zxcvbn, @zxcvbn-ts/*, esbuild) and Debian's brotli
 # Versions are pinned where the offline machines need them (see TOOLCHAIN notes
@@ -55,6 +56,14 @@ if [ "$what" = "test" ] && ! command -v openssl >/dev/null 2>&1; then
   log "installing openssl"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null
+fi
+
+# The bulk CSV opened in a real spreadsheet (tests/csv_in_libreoffice.rs and
+# the bulk end-to-end test): LibreOffice Calc without its GUI, about 30 s.
+if [ "$what" = "test" ] && ! command -v soffice >/dev/null 2>&1; then
+  log "installing LibreOffice Calc (headless)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null
 fi
 
 if [ "$what" = "bench" ] && ! command -v brotli >/dev/null 2>&1; then

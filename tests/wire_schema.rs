@@ -26,7 +26,7 @@ fn request(n: usize, source: PasswordSource, deliver_to: &[&str]) -> ResetReques
         resets: (0..n)
             .map(|i| ResetEntry {
                 user_id: format!("u-{i}"),
-                password: Some(Secret::new(format!("Quokka-Tundra-{i:03}"))),
+                password: Some(Secret::new(format!("Quokka-Tundra-{i:03}")).into()),
             })
             .collect(),
         password_source: source,
@@ -90,8 +90,8 @@ fn the_change_the_widget_sends_and_the_answer_it_reads_match_their_schemas() {
     let (schemas, index) = schema("password-change-request.schema.json");
     let change = ChangeRequest {
         user_id: "u-1042".into(),
-        current_password: Secret::new("Temp-Quokka-1"),
-        new_password: Secret::new("Quokka-Marmalade-Tundra-48"),
+        current_password: Secret::new("Temp-Quokka-1").into(),
+        new_password: Secret::new("Quokka-Marmalade-Tundra-48").into(),
     };
     let value = serde_json::to_value(&change).unwrap();
     if let Err(e) = schemas.validate(&value, index) {
@@ -114,14 +114,14 @@ fn the_step_up_the_widget_sends_and_the_answers_it_reads_match_their_schemas() {
     use password_reset_widget::core::wire::{interpret_as, StatusResponse, StepUpRequest};
     let (schemas, index) = schema("step-up-request.schema.json");
     let request = StepUpRequest {
-        password: Secret::new("Contoso-Admin-Demo-2026"),
+        password: Secret::new("Contoso-Admin-Demo-2026").into(),
     };
     let value = serde_json::to_value(&request).unwrap();
     if let Err(e) = schemas.validate(&value, index) {
         panic!("{e:#}");
     }
     let empty = serde_json::to_value(StepUpRequest {
-        password: Secret::new(""),
+        password: Secret::new("").into(),
     })
     .unwrap();
     assert!(schemas.validate(&empty, index).is_err());

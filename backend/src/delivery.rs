@@ -6,6 +6,7 @@
 //! password. When `SMTP_URL` is set, the real message (with the passwords)
 //! is sent after the transaction commits and only the outbox status changes.
 
+use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Duration;
 
@@ -16,6 +17,7 @@ use lettre::{AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::{parse_smtp_url, SmtpSecurity};
 use crate::db::User;
+use zeroize::Zeroizing;
 
 /// What stands in for a password in the outbox copy.
 pub const MASK: &str = "••••••••";
@@ -25,8 +27,13 @@ const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
 /// Subject and masked body for the outbox copy.
 pub fn outbox_message(users: &[User], must_change: bool) -> (String, String) {
     let masked = format!("{MASK} (omitted from the demo outbox)");
-    let entries = users.iter().map(|user| (user, masked.clone()));
-    (subject(users), body(entries, must_change))
+    let mut text = String::new();
+    body(
+        &mut text,
+        users.iter().map(|user| (user, masked.as_str())),
+        must_change,
+    );
+    (subject(users), text)
 }
 
 /// The notice of an `unchanged` request: who must change their password at
@@ -51,12 +58,21 @@ pub fn change_required_message(users: &[User]) -> (String, String) {
 }
 
 /// Subject and body of the real e-mail; `passwords[i]` belongs to `users[i]`.
-pub fn smtp_message(users: &[User], passwords: &[&str], must_change: bool) -> (String, String) {
-    let entries = users
-        .iter()
-        .zip(passwords)
-        .map(|(user, password)| (user, password.to_string()));
-    (subject(users), body(entries, must_change))
+/// The body holds the passwords, so it is zeroed when dropped (the copy
+/// `lettre` makes to send it is beyond reach).
+pub fn smtp_message(
+    users: &[User],
+    passwords: &[&str],
+    must_change: bool,
+) -> (String, Zeroizing<String>) {
+    // Room for every entry up front: a buffer that grows leaves copies behind.
+    let mut text = Zeroizing::new(String::with_capacity(256 * (users.len() + 1)));
+    body(
+        &mut text,
+        users.iter().zip(passwords.iter().copied()),
+        must_change,
+    );
+    (subject(users), text)
 }
 
 /// "Name (id)", on one line whatever the name holds.
@@ -71,7 +87,12 @@ fn subject(users: &[User]) -> String {
     }
 }
 
-fn body<'a>(entries: impl Iterator<Item = (&'a User, String)>, must_change: bool) -> String {
+/// Writes the body into `text` directly, with no temporary string holding a password.
+fn body<'a>(
+    text: &mut String,
+    entries: impl Iterator<Item = (&'a User, &'a str)>,
+    must_change: bool,
+) {
     let label = if must_change {
         "Temporary password"
     } else {
@@ -82,15 +103,14 @@ fn body<'a>(entries: impl Iterator<Item = (&'a User, String)>, must_change: bool
     } else {
         "They are not required to change it at next sign-in."
     };
-    let mut text = String::new();
     for (user, password) in entries {
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             "The password for {} has been reset.\n{label}: {password}\n{next_step}\n\n",
             who(user)
-        ));
+        );
     }
     text.push_str("Give the password to the user through a trusted channel.\n");
-    text
 }
 
 /// The notice a user gets when their own password was changed (`how`:
@@ -158,7 +178,7 @@ impl Mailer {
     /// Sends one plain-text message to all recipients. The subject is made
     /// one line (see [`one_line`]); lettre encodes it and the addresses are
     /// parsed, so nothing in either can add a header or a recipient.
-    pub async fn send(&self, to: &[String], subject: &str, body: String) -> Result<(), String> {
+    pub async fn send(&self, to: &[String], subject: &str, body: &str) -> Result<(), String> {
         let mut builder = Message::builder()
             .from(self.from.clone())
             .subject(one_line(subject));
@@ -167,7 +187,7 @@ impl Mailer {
         }
         let message = builder
             .header(ContentType::TEXT_PLAIN)
-            .body(body)
+            .body(body.to_owned())
             .map_err(|e| format!("cannot build the message: {e}"))?;
         self.transport
             .send(message)

@@ -18,6 +18,7 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rusqlite::Connection;
 use serde::Serialize;
+use zeroize::Zeroizing;
 
 use crate::db;
 use crate::passwords;
@@ -47,11 +48,19 @@ pub fn key_from_headers(headers: &HeaderMap) -> Result<Option<String>, Problem> 
     }
 }
 
+/// A request's canonical form: it holds the passwords, so its buffer is
+/// zeroed when dropped.
+pub type Canonical = Zeroizing<Vec<u8>>;
+
 /// The request re-serialized in a fixed field order, so whitespace and key
 /// order do not matter. It holds the passwords (a retry must resend the same
 /// ones), so it stays in memory: only its [`fingerprint`] is kept.
-pub fn canonical(request: &impl Serialize) -> Vec<u8> {
-    serde_json::to_vec(request).expect("requests always serialize")
+pub fn canonical(request: &impl Serialize) -> Canonical {
+    // Room for a full bulk request up front: a buffer that grows leaves
+    // copies of what it held behind, unwiped.
+    let mut out = Zeroizing::new(Vec::with_capacity(16 * 1024));
+    serde_json::to_writer(&mut *out, request).expect("requests always serialize");
+    out
 }
 
 /// What is kept to recognise a retry: an Argon2id hash of the canonical

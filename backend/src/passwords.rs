@@ -6,8 +6,67 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
 use password_reset_widget::core::unicode::nfkc;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::sync::Arc;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use zeroize::Zeroizing;
+
+/// A password read from a request (or a recovery code or token, which stand
+/// for one). Its buffer is overwritten with zeros when it is dropped, its
+/// `Debug` prints `<redacted>`, and it has no `Display`. It reads as a `&str`
+/// (`Deref`) for the hash, the policy and the e-mail. (Copies it does not
+/// own, such as the request body's bytes or what `lettre` builds, are not
+/// wiped.)
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Password(Zeroizing<String>);
+
+impl Password {
+    pub fn new(text: impl Into<String>) -> Password {
+        Password(Zeroizing::new(text.into()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Password {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl<'de> Deserialize<'de> for Password {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Password, D::Error> {
+        String::deserialize(deserializer).map(Password::new)
+    }
+}
+
+/// `Password` has no `Display`: were it given one, the two impls below would
+/// both apply and this would not compile (the `assert_not_impl_any` trick).
+const _: fn() = || {
+    trait AmbiguousIfDisplay<A> {
+        fn check() {}
+    }
+    impl<T: ?Sized> AmbiguousIfDisplay<()> for T {}
+    impl<T: ?Sized + std::fmt::Display> AmbiguousIfDisplay<u8> for T {}
+    <Password as AmbiguousIfDisplay<_>>::check();
+};
+
+/// For the idempotency record's canonical form of a request (`idempotency::canonical`).
+impl Serialize for Password {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self)
+    }
+}
 
 /// Hashes `password`, in NFKC, with a fresh random salt. Normalised on set
 /// and on verify (NIST SP 800-63B): the same password typed on another

@@ -9,6 +9,8 @@
 //! the required classes and makes the entropy hard to state. Options for which
 //! rejection would be slow (fewer than 1 in 10,000 draws valid) are refused.
 
+use std::rc::Rc;
+
 use super::random::{uniform_below, RandomSource};
 use super::secret::Secret;
 
@@ -149,9 +151,11 @@ impl std::fmt::Display for GeneratorError {
 impl std::error::Error for GeneratorError {}
 
 /// A generated password and the exact entropy of the space it was drawn from.
+/// Cloning it shares the password (`Rc`), never copies it: a dialog keeps
+/// the generated password in its state, which Yew's reducer clones on each action.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Generated {
-    pub password: Secret,
+    pub password: Rc<Secret>,
     pub entropy_bits: f64,
 }
 
@@ -254,7 +258,7 @@ pub fn generate_characters(
             .all(|(alphabet, min)| chars.iter().filter(|c| alphabet.contains(c)).count() >= *min);
         if meets_minimums {
             return Ok(Generated {
-                password: Secret::new(chars.iter().collect::<String>()),
+                password: Rc::new(Secret::new(chars.iter().collect::<String>())),
                 entropy_bits: plan.entropy_bits,
             });
         }
@@ -423,7 +427,7 @@ pub fn generate_passphrase(
         words.last_mut().expect("at least four words").push(digit);
     }
     Ok(Generated {
-        password: Secret::new(words.join(&options.separator)),
+        password: Rc::new(Secret::new(words.join(&options.separator))),
         entropy_bits,
     })
 }

@@ -8,6 +8,8 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use std::rc::Rc;
+
 use super::secret::Secret;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,8 +26,10 @@ pub enum PasswordSource {
 pub struct ResetEntry {
     pub user_id: String,
     /// None when the user keeps their password (`PasswordSource::Unchanged`).
+    /// Shared with the dialog's state (`Rc`), not copied: a request is made
+    /// from the state for each send, and serialised at once.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub password: Option<Secret>,
+    pub password: Option<Rc<Secret>>,
 }
 
 /// The request body. The password travels here and nowhere else.
@@ -219,7 +223,7 @@ pub const STEP_UP_REQUIRED: &str = "/problems/step-up-required";
 /// problem with a field error on [`STEP_UP_PASSWORD_FIELD`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StepUpRequest {
-    pub password: Secret,
+    pub password: Rc<Secret>,
 }
 
 /// The wire contract's field of the step-up's password.
@@ -246,8 +250,9 @@ impl Response for ResetResponse {
 #[serde(rename_all = "camelCase")]
 pub struct ChangeRequest {
     pub user_id: String,
-    pub current_password: Secret,
-    pub new_password: Secret,
+    /// Shared with the dialog's state (`Rc`), as [`ResetEntry::password`].
+    pub current_password: Rc<Secret>,
+    pub new_password: Rc<Secret>,
 }
 
 /// The wire contract's fields of a change, for the backend's field errors.
@@ -277,14 +282,16 @@ pub struct CodeRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VerificationRequest {
     pub login: String,
-    pub code: Secret,
+    /// Shared with the dialog's state (`Rc`), as [`ResetEntry::password`].
+    pub code: Rc<Secret>,
 }
 
 /// The answer to a verification: what lets the user set a new password.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VerificationResponse {
-    pub recovery_token: Secret,
+    /// Read once, then shared with the dialog's state (`Rc`).
+    pub recovery_token: Rc<Secret>,
     pub expires_in_seconds: u32,
 }
 
@@ -298,8 +305,9 @@ impl Response for VerificationResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CompletionRequest {
-    pub recovery_token: Secret,
-    pub new_password: Secret,
+    /// Shared with the dialog's state (`Rc`), as [`ResetEntry::password`].
+    pub recovery_token: Rc<Secret>,
+    pub new_password: Rc<Secret>,
 }
 
 /// The field of a verification's error.
@@ -492,7 +500,7 @@ mod tests {
         ResetRequest {
             resets: vec![ResetEntry {
                 user_id: "u-1042".into(),
-                password: Some(Secret::new("pw-1")),
+                password: Some(Rc::new(Secret::new("pw-1"))),
             }],
             password_source: PasswordSource::Generated,
             force_change_password_next_sign_in: true,
@@ -720,7 +728,7 @@ mod tests {
             );
         }
         let request = StepUpRequest {
-            password: Secret::new("my-own-secret-1"),
+            password: std::rc::Rc::new(Secret::new("my-own-secret-1")),
         };
         assert_eq!(
             serde_json::to_value(&request).unwrap(),

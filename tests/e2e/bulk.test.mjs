@@ -4,7 +4,9 @@
 // demo users that makes 94, plus one id the backend does not know.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { adminSession, openPage, sessionHeaders, useBackendAndBrowser } from './harness.mjs';
 
@@ -48,7 +50,7 @@ async function axe(page) {
 }
 
 function parseCsv(text) {
-  const lines = text.trim().split('\r\n').map((line) => {
+  const lines = text.trim().split(/\r?\n/).map((line) => {
     const fields = [];
     let i = 0;
     while (i <= line.length) {
@@ -71,6 +73,34 @@ function parseCsv(text) {
     return fields;
   });
   return { header: lines[0], rows: lines.slice(1) };
+}
+
+/** A password cell, `="…"` (text constants joined by `&`), as a spreadsheet shows it. */
+function formulaText(field) {
+  const m = /^=("(?:[^"]|"")*"(?:&"(?:[^"]|"")*")*)$/.exec(field);
+  assert.ok(m, `a password cell is a text formula, not ${JSON.stringify(field)}`);
+  return m[1].split(/"&"/).map((piece) => piece.replace(/^"|"$/g, '').replaceAll('""', '"')).join('');
+}
+
+/**
+ * The CSV opened in LibreOffice Calc (formulas evaluated, as opening it does)
+ * and saved again with each cell as shown: what an admin sees and copies.
+ */
+function asShownByLibreOffice(csvPath) {
+  const dir = mkdtempSync(join(tmpdir(), 'bulk-csv-'));
+  try {
+    copyFileSync(csvPath, join(dir, 'passwords.csv'));
+    execFileSync('soffice', [
+      `-env:UserInstallation=file://${dir}/profile`, '--headless', '--norestore',
+      '--infilter=CSV:44,34,76,1',
+      // Quote all text cells, save cell contents as shown.
+      '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,true,true,true',
+      '--outdir', join(dir, 'shown'), join(dir, 'passwords.csv'),
+    ], { stdio: 'pipe', timeout: 120_000 });
+    return parseCsv(readFileSync(join(dir, 'shown', 'passwords.csv'), 'utf8'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 test('95 users: three requests of 40, 40 and 15, one failure retried alone, CSV matches, sign-in works', async () => {
@@ -106,8 +136,16 @@ test('95 users: three requests of 40, 40 and 15, one failure retried alone, CSV 
 
   const download = page.waitForEvent('download');
   await widget.getByRole('button', { name: 'Download CSV' }).click();
-  const csv = parseCsv(readFileSync(await (await download).path(), 'utf8'));
+  const csvPath = await (await download).path();
+  const csv = parseCsv(readFileSync(csvPath, 'utf8'));
   assert.deepEqual(csv.header, ['user id', 'name', 'password']);
+  // Each password is written as `="…"`, so a spreadsheet shows it as text.
+  csv.rows = csv.rows.map(([id, name, password]) => [id, name, formulaText(password)]);
+  // LibreOffice Calc shows every password exactly as issued (none evaluated,
+  // none read as a number or a date), and the names as they are.
+  const shown = asShownByLibreOffice(csvPath);
+  assert.deepEqual(shown.header, csv.header);
+  assert.deepEqual(shown.rows, csv.rows);
   assert.equal(csv.rows.length, 94);
   assert.equal(new Set(csv.rows.map((r) => r[2])).size, 94, 'unique passwords');
   // Copy all puts the same users and passwords on the clipboard, one per line.

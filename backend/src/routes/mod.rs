@@ -30,6 +30,9 @@ pub mod step_up;
 pub mod test_support;
 pub mod users;
 
+#[cfg(test)]
+mod redaction_tests;
+
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, Request};

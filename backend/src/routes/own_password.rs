@@ -86,7 +86,7 @@ pub fn send_in_background(state: &AppState, notice: Notice) {
     };
     let db = state.db.clone();
     state.background.spawn(async move {
-        let status = match mailer.send(&notice.to, &notice.subject, notice.body).await {
+        let status = match mailer.send(&notice.to, &notice.subject, &notice.body).await {
             Ok(()) => "sent",
             Err(error) => {
                 tracing::warn!(%error, "e-mail delivery failed");

@@ -36,7 +36,7 @@ use crate::audit::{self, Action, Actor};
 use crate::db;
 use crate::idempotency::{self, StoredResponse};
 use crate::json_body;
-use crate::passwords;
+use crate::passwords::{self, Password};
 use crate::problem::{FieldError, Problem};
 use crate::routes::auth::{ClientAddress, SignedInWithCsrf};
 use crate::routes::{hash_permit, replay, sign_in};
@@ -51,8 +51,8 @@ use crate::state::AppState;
 )]
 pub struct ChangeRequest {
     pub user_id: String,
-    pub current_password: String,
-    pub new_password: String,
+    pub current_password: Password,
+    pub new_password: Password,
 }
 
 /// Never print a password, even in a debug log.
@@ -213,7 +213,7 @@ async fn change(
 pub(crate) async fn check_own_password(
     state: &AppState,
     user_id: &str,
-    password: String,
+    password: Password,
     client: Option<std::net::IpAddr>,
     (field, detail): (&str, &str),
 ) -> Result<(), Problem> {

@@ -37,7 +37,7 @@ use crate::db;
 use crate::delivery::{self, MASK};
 use crate::idempotency::{self, StoredResponse};
 use crate::json_body;
-use crate::passwords;
+use crate::passwords::{self, Password};
 use crate::problem::Problem;
 use crate::rate_limit::retry_after_secs;
 use crate::recovery::{self, Issued};
@@ -55,7 +55,8 @@ pub struct CodeRequest {
     pub login: String,
 }
 
-#[derive(Deserialize)]
+/// `Debug` is safe: a [`Password`] prints `<redacted>`.
+#[derive(Debug, Deserialize)]
 #[serde(
     rename_all = "camelCase",
     deny_unknown_fields,
@@ -63,25 +64,25 @@ pub struct CodeRequest {
 )]
 pub struct VerificationRequest {
     pub login: String,
-    pub code: String,
+    pub code: Password,
 }
 
 #[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct VerificationResponse {
-    pub recovery_token: String,
+    pub recovery_token: Password,
     pub expires_in_seconds: u32,
 }
 
-#[derive(Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(
     rename_all = "camelCase",
     deny_unknown_fields,
     expecting = "an object with recoveryToken and newPassword"
 )]
 pub struct CompletionRequest {
-    pub recovery_token: String,
-    pub new_password: String,
+    pub recovery_token: Password,
+    pub new_password: Password,
 }
 
 /// The body of the 202 answer to `/codes`, whatever the login.
@@ -190,7 +191,7 @@ pub async fn verifications(
         Some(recovery_token) => {
             tracing::info!("recovery code verified");
             Ok(Json(VerificationResponse {
-                recovery_token,
+                recovery_token: Password::new(recovery_token),
                 expires_in_seconds: recovery::TOKEN_SECONDS,
             }))
         }

@@ -17,7 +17,7 @@ use crate::state::AppState;
 pub async fn recorded(
     state: &AppState,
     scoped_key: &str,
-    canonical: Arc<Vec<u8>>,
+    canonical: Arc<idempotency::Canonical>,
 ) -> Result<Option<Response>, Problem> {
     let key = scoped_key.to_owned();
     let record = db::call(&state.db, move |conn| idempotency::find(conn, &key)).await?;
@@ -31,7 +31,7 @@ pub async fn recorded(
 pub async fn answer(
     state: &AppState,
     record: Record,
-    canonical: Arc<Vec<u8>>,
+    canonical: Arc<idempotency::Canonical>,
 ) -> Result<Response, Problem> {
     let permit = super::hash_permit(state)?;
     let lookup = tokio::task::spawn_blocking(move || {

@@ -15,12 +15,14 @@ use std::net::IpAddr;
 use super::auth::ClientAddress;
 use super::hash_permit;
 use crate::db::{self, Credentials};
+use crate::json_body;
+use crate::passwords::{self, Password};
 use crate::problem::Problem;
 use crate::rate_limit::{retry_after_secs, Refusal};
 use crate::state::AppState;
-use crate::{json_body, passwords};
 
-#[derive(Deserialize)]
+/// `Debug` is safe: a [`Password`] prints `<redacted>`.
+#[derive(Debug, Deserialize)]
 #[serde(
     rename_all = "camelCase",
     deny_unknown_fields,
@@ -28,7 +30,7 @@ use crate::{json_body, passwords};
 )]
 pub struct SignInRequest {
     pub user_id: String,
-    pub password: String,
+    pub password: Password,
 }
 
 #[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -64,7 +66,7 @@ pub async fn sign_in(
 pub async fn verify_credentials(
     state: &AppState,
     user_id: &str,
-    password: String,
+    password: Password,
     client: Option<IpAddr>,
 ) -> Result<Credentials, Problem> {
     let id = user_id.to_owned();

@@ -34,6 +34,7 @@ use super::auth::{AdminSession, ClientAddress};
 use super::password_changes::check_own_password;
 use crate::db;
 use crate::json_body;
+use crate::passwords::Password;
 use crate::problem::Problem;
 use crate::sessions;
 use crate::state::AppState;
@@ -51,15 +52,10 @@ pub const PASSWORD_FIELD: &str = "password";
     deny_unknown_fields,
     expecting = "an object with password"
 )]
+#[derive(Debug)]
 pub struct StepUpRequest {
-    pub password: String,
-}
-
-/// Never print the password, even in a debug log.
-impl std::fmt::Debug for StepUpRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StepUpRequest").finish_non_exhaustive()
-    }
+    /// Zeroised when dropped; its `Debug` prints no password.
+    pub password: Password,
 }
 
 #[derive(Debug, Serialize)]

@@ -55,7 +55,8 @@ pub enum RowStatus {
 pub struct Row {
     pub user: BulkUser,
     pub selected: bool,
-    pub password: Secret,
+    /// Shared, not copied, when the rows are cloned (`kit::password` says why).
+    pub password: Rc<Secret>,
     pub status: RowStatus,
     pub shown: bool,
 }
@@ -141,7 +142,7 @@ pub fn keys_needed(users: usize) -> usize {
 
 impl BulkState {
     /// `passwords` holds one generated password per user, in order.
-    pub fn new(config: Rc<Config>, users: &BulkUsers, passwords: Vec<Secret>) -> Self {
+    pub fn new(config: Rc<Config>, users: &BulkUsers, passwords: Vec<Rc<Secret>>) -> Self {
         let rows: Vec<Row> = users
             .users
             .iter()
@@ -468,7 +469,7 @@ mod tests {
             panic!("bulk mode")
         };
         let passwords = (0..users.users.len())
-            .map(|i| Secret::new(format!("password-{i}-xxxxxxxx")))
+            .map(|i| Rc::new(Secret::new(format!("password-{i}-xxxxxxxx"))))
             .collect();
         Rc::new(BulkState::new(Rc::new(config), &users, passwords))
     }
@@ -651,8 +652,8 @@ mod tests {
         assert!(matches!(cancelled.paused(), Some((1, _))));
 
         let s = s
-            .apply(BulkAction::StepUp(StepUpAction::Edited(Secret::new(
-                "own-password",
+            .apply(BulkAction::StepUp(StepUpAction::Edited(std::rc::Rc::new(
+                Secret::new("own-password"),
             ))))
             .apply(BulkAction::StepUp(StepUpAction::Submit {
                 fresh_key: "step".into(),

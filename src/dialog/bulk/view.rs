@@ -34,7 +34,7 @@ pub struct BulkDialogProps {
 }
 
 /// One unique generated password per user, each passing the policy for that user.
-fn passwords_for(config: &Config, users: &BulkUsers) -> Vec<Secret> {
+fn passwords_for(config: &Config, users: &BulkUsers) -> Vec<Rc<Secret>> {
     let mut seen = HashSet::new();
     users
         .users
@@ -44,7 +44,7 @@ fn passwords_for(config: &Config, users: &BulkUsers) -> Vec<Secret> {
             loop {
                 let g = generate_for(&config.generator, &config.policy, &words, &mut OsRandom)
                     .expect("checked generator options");
-                if seen.insert(g.password.expose().to_string()) {
+                if seen.insert(g.password.clone()) {
                     return g.password;
                 }
             }

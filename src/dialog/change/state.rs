@@ -19,7 +19,8 @@ use crate::dialog::kit::submission::Submission;
 pub struct State {
     pub config: Rc<Config>,
     pub user: Rc<UserWords>,
-    pub current: Secret,
+    /// Shared, not copied, when the reducer clones the state (`kit::password`).
+    pub current: Rc<Secret>,
     pub current_shown: bool,
     /// The backend said the current password is wrong (its words).
     pub current_error: Option<String>,
@@ -28,7 +29,7 @@ pub struct State {
     pub submission: Submission<StatusResponse>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Action {
     CurrentEdited(Secret),
     ToggleShowCurrent,
@@ -51,7 +52,7 @@ impl State {
         Self {
             config,
             user,
-            current: Secret::default(),
+            current: Rc::default(),
             current_shown: false,
             current_error: None,
             new: NewPassword::new(generated),
@@ -59,7 +60,7 @@ impl State {
         }
     }
 
-    pub fn new_password(&self) -> &Secret {
+    pub fn new_password(&self) -> &Rc<Secret> {
         self.new.draft.password()
     }
 
@@ -94,7 +95,7 @@ impl State {
         let editable = !s.submission.frozen();
         match action {
             Action::CurrentEdited(text) if editable => {
-                s.current = text;
+                s.current = Rc::new(text);
                 s.current_error = None;
                 s.submission.changed();
             }
@@ -123,7 +124,7 @@ impl State {
                 for e in problem.iter().flat_map(|p| &p.errors) {
                     if e.field == CURRENT_PASSWORD_FIELD {
                         // A wrong current password is typed again; the new one is kept.
-                        s.current = Secret::default();
+                        s.current = Rc::default();
                         s.current_error = Some(e.detail.clone());
                     } else if e.field == NEW_PASSWORD_FIELD {
                         s.new.draft.refused = Some(Refusal::of(e));

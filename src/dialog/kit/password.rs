@@ -2,6 +2,8 @@
 //! from its entropy) or typed (its strength from the estimator, which answers
 //! later), and what the organisation's policy says of it.
 
+use std::rc::Rc;
+
 use crate::core::generator::Generated;
 use crate::core::policy::{Blocklist, Policy, UserWords, Violation};
 use crate::core::secret::Secret;
@@ -57,7 +59,10 @@ pub enum Estimation {
 pub struct PasswordDraft {
     pub mode: Mode,
     pub generated: Generated,
-    pub custom: Secret,
+    /// `Rc`, as every password a dialog's state holds: Yew's reducer clones
+    /// the state on each action, and this shares the password instead of
+    /// copying it (the one buffer is zeroed when the last owner drops it).
+    pub custom: Rc<Secret>,
     /// Counts edits of the typed password, so a late estimate of an older
     /// text is recognised and dropped.
     pub revision: u32,
@@ -87,7 +92,7 @@ impl PasswordDraft {
         Self {
             mode,
             generated,
-            custom: Secret::default(),
+            custom: Rc::default(),
             revision: 0,
             estimation: Estimation::Idle,
             previous_estimate: None,
@@ -99,7 +104,7 @@ impl PasswordDraft {
     }
 
     /// The password that would be sent.
-    pub fn password(&self) -> &Secret {
+    pub fn password(&self) -> &Rc<Secret> {
         match self.mode {
             Mode::Generated => &self.generated.password,
             Mode::Custom => &self.custom,
@@ -175,7 +180,7 @@ impl PasswordDraft {
         } else {
             Estimation::Checking
         };
-        self.custom = text;
+        self.custom = Rc::new(text);
         self.revision += 1;
         self.refused = None;
     }
@@ -225,11 +230,12 @@ impl PasswordDraft {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewPassword {
     pub draft: PasswordDraft,
-    pub confirm: Secret,
+    /// Shared, as [`PasswordDraft::custom`].
+    pub confirm: Rc<Secret>,
 }
 
 /// What the user does to a [`NewPassword`].
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum NewPasswordEdit {
     Typed(Secret),
     /// "Suggest a password": a freshly generated one.
@@ -243,11 +249,11 @@ impl NewPassword {
     pub fn new(generated: Generated) -> Self {
         Self {
             draft: PasswordDraft::new(Mode::Custom, generated),
-            confirm: Secret::default(),
+            confirm: Rc::default(),
         }
     }
 
-    pub fn password(&self) -> &Secret {
+    pub fn password(&self) -> &Rc<Secret> {
         self.draft.password()
     }
 
@@ -277,7 +283,7 @@ impl NewPassword {
                 self.draft.toggle_shown();
                 return false;
             }
-            NewPasswordEdit::Confirmed(text) => self.confirm = text,
+            NewPasswordEdit::Confirmed(text) => self.confirm = Rc::new(text),
         }
         true
     }

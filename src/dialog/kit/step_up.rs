@@ -9,6 +9,8 @@
 //! The password typed here is a [`Secret`]: dropped as soon as the prompt
 //! closes, cleared when the backend says it is wrong, and never in an event.
 
+use std::rc::Rc;
+
 use crate::core::secret::Secret;
 use crate::core::wire::{Failure, StatusResponse, StepUpRequest, STEP_UP_PASSWORD_FIELD};
 use crate::dialog::kit::submission::Submission;
@@ -17,7 +19,8 @@ use crate::dialog::kit::submission::Submission;
 pub struct StepUp {
     /// The prompt is showing: the backend asked for it.
     pub open: bool,
-    pub password: Secret,
+    /// Shared, not copied, as the flows' state is on every action.
+    pub password: Rc<Secret>,
     pub shown: bool,
     /// The backend's words on the password (wrong), shown at the field.
     pub error: Option<String>,
@@ -26,7 +29,7 @@ pub struct StepUp {
 
 #[derive(Debug, Clone)]
 pub enum StepUpAction {
-    Edited(Secret),
+    Edited(Rc<Secret>),
     ToggleShown,
     /// Send the password. `fresh_key` is the request's Idempotency-Key (the
     /// step-up endpoint needs none; transports send one with every request).
@@ -108,7 +111,7 @@ impl StepUp {
                     .map(|e| e.detail.clone());
                 if let Some(detail) = wrong {
                     // Typed again from scratch; the field says why.
-                    self.password = Secret::default();
+                    self.password = Rc::default();
                     self.error = Some(detail);
                 }
             }
@@ -163,7 +166,7 @@ mod tests {
     fn a_closed_prompt_does_nothing() {
         let mut s = StepUp::default();
         assert_eq!(
-            s.apply(StepUpAction::Edited(Secret::new("x"))),
+            s.apply(StepUpAction::Edited(std::rc::Rc::new(Secret::new("x")))),
             StepUpEvent::Ignored
         );
         assert_eq!(s.apply(StepUpAction::Cancel), StepUpEvent::Ignored);
@@ -175,11 +178,15 @@ mod tests {
         let mut s = StepUp::default();
         s.open();
         assert!(!s.can_send(), "nothing typed");
-        s.apply(StepUpAction::Edited(Secret::new("not-my-password")));
+        s.apply(StepUpAction::Edited(std::rc::Rc::new(Secret::new(
+            "not-my-password",
+        ))));
         submit(&mut s, "k1");
         assert_eq!(s.submission.attempt_in_flight(), Some(1));
         assert_eq!(
-            s.apply(StepUpAction::Edited(Secret::new("changed meanwhile"))),
+            s.apply(StepUpAction::Edited(std::rc::Rc::new(Secret::new(
+                "changed meanwhile"
+            )))),
             StepUpEvent::Ignored,
             "the field is frozen while the password is checked"
         );
@@ -196,7 +203,9 @@ mod tests {
         assert!(s.password.is_empty(), "typed again");
         assert_eq!(s.error.as_deref(), Some("The password is wrong."));
         assert_eq!(s.failure(), None, "the field says it all");
-        s.apply(StepUpAction::Edited(Secret::new("Contoso-Admin-Demo-2026")));
+        s.apply(StepUpAction::Edited(std::rc::Rc::new(Secret::new(
+            "Contoso-Admin-Demo-2026",
+        ))));
         assert_eq!(s.error, None);
         assert_eq!(s.request().password.expose(), "Contoso-Admin-Demo-2026");
         submit(&mut s, "k2");
@@ -213,7 +222,9 @@ mod tests {
     fn a_busy_backend_is_waited_for_and_cancel_forgets_the_password() {
         let mut s = StepUp::default();
         s.open();
-        s.apply(StepUpAction::Edited(Secret::new("my-password")));
+        s.apply(StepUpAction::Edited(std::rc::Rc::new(Secret::new(
+            "my-password",
+        ))));
         submit(&mut s, "k1");
         let limited = Failure::Rejected {
             status: 429,

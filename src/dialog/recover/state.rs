@@ -55,12 +55,13 @@ pub struct State {
     pub resend_wait: u32,
     /// Counts codes asked for, so each starts its own resend countdown.
     pub codes_sent: u32,
-    pub code: Secret,
+    /// Shared, not copied, when the reducer clones the state (`kit::password`).
+    pub code: Rc<Secret>,
     /// The backend said the code is wrong or has expired (its words).
     pub code_error: Option<String>,
     pub verification: Submission<VerificationResponse>,
     /// Proof of the verified code, for the completion only.
-    pub token: Option<Secret>,
+    pub token: Option<Rc<Secret>>,
     /// The new password and its confirmation.
     pub new: NewPassword,
     pub completion: Submission<StatusResponse>,
@@ -68,7 +69,7 @@ pub struct State {
     pub restarted: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Action {
     LoginEdited(String),
     /// Send code, or Send a new code.
@@ -111,7 +112,7 @@ impl State {
             codes: Submission::default(),
             resend_wait: 0,
             codes_sent: 0,
-            code: Secret::default(),
+            code: Rc::default(),
             code_error: None,
             verification: Submission::default(),
             token: None,
@@ -141,7 +142,7 @@ impl State {
         }
     }
 
-    pub fn new_password(&self) -> &Secret {
+    pub fn new_password(&self) -> &Rc<Secret> {
         self.new.draft.password()
     }
 
@@ -181,7 +182,7 @@ impl State {
     pub fn verification_request(&self) -> VerificationRequest {
         VerificationRequest {
             login: self.login().to_string(),
-            code: Secret::new(self.code.expose().trim()),
+            code: Rc::new(Secret::new(self.code.expose().trim())),
         }
     }
 
@@ -234,7 +235,7 @@ impl State {
             }
             Action::ResendTick => s.resend_wait = s.resend_wait.saturating_sub(1),
             Action::CodeEdited(code) if !s.verification.frozen() => {
-                s.code = code;
+                s.code = Rc::new(code);
                 s.code_error = None;
                 s.verification.changed();
             }
@@ -247,7 +248,7 @@ impl State {
                 }
                 if let Some(answer) = s.verification.succeeded() {
                     s.token = Some(answer.recovery_token.clone());
-                    s.code = Secret::default();
+                    s.code = Rc::default();
                     s.step = Step::Password;
                 }
                 let problem = s.verification.failure().and_then(|f| f.problem()).cloned();
@@ -387,7 +388,7 @@ mod tests {
         s.apply(Action::Verified {
             attempt,
             outcome: Ok(VerificationResponse {
-                recovery_token: Secret::new("token-1"),
+                recovery_token: Rc::new(Secret::new("token-1")),
                 expires_in_seconds: 600,
             }),
         })
@@ -439,7 +440,7 @@ mod tests {
         );
         let s = verified(s);
         assert_eq!(s.step, Step::Password);
-        assert_eq!(s.token.as_ref().map(Secret::expose), Some("token-1"));
+        assert_eq!(s.token.as_ref().map(|t| t.expose()), Some("token-1"));
         assert!(s.code.is_empty(), "the code is used up");
     }
 

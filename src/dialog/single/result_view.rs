@@ -14,7 +14,8 @@ use crate::i18n::Texts;
 pub struct ResultViewProps {
     pub user: std::rc::Rc<UserWords>,
     pub response: ResetResponse,
-    pub password: Secret,
+    /// Yew's props must be `Clone`: shared with the dialog's state, not copied.
+    pub password: std::rc::Rc<Secret>,
     pub shown: bool,
     pub texts: &'static Texts,
     pub heading: NodeRef,

@@ -50,7 +50,7 @@ pub struct State {
     pub step_up: StepUp,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Action {
     ChooseMode(Mode),
     Regenerated(Generated),
@@ -90,7 +90,7 @@ impl State {
     }
 
     /// The password that would be sent.
-    pub fn password(&self) -> &Secret {
+    pub fn password(&self) -> &Rc<Secret> {
         self.draft.password()
     }
 
@@ -594,7 +594,9 @@ mod tests {
             [
                 Action::RecipientsEdited("someone-else@contoso.com".into()),
                 Action::Back,
-                step_up(StepUpAction::Edited(Secret::new("wrong-own-password"))),
+                step_up(StepUpAction::Edited(std::rc::Rc::new(Secret::new(
+                    "wrong-own-password",
+                )))),
                 step_up(StepUpAction::Submit {
                     fresh_key: "step-1".into(),
                 }),
@@ -630,7 +632,9 @@ mod tests {
                     attempt: 1,
                     outcome: Err(wrong),
                 }),
-                step_up(StepUpAction::Edited(Secret::new("right-own-password"))),
+                step_up(StepUpAction::Edited(std::rc::Rc::new(Secret::new(
+                    "right-own-password",
+                )))),
                 step_up(StepUpAction::Submit {
                     fresh_key: "step-2".into(),
                 }),
@@ -666,7 +670,9 @@ mod tests {
                     attempt: 1,
                     outcome: Err(step_up_required()),
                 },
-                step_up(StepUpAction::Edited(Secret::new("half-typed"))),
+                step_up(StepUpAction::Edited(std::rc::Rc::new(Secret::new(
+                    "half-typed",
+                )))),
                 step_up(StepUpAction::Cancel),
             ],
         );

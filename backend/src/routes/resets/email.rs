@@ -26,9 +26,12 @@ pub(super) async fn send_mail(
             &passwords,
             request.force_change_password_next_sign_in,
         ),
-        None => delivery::change_required_message(&users),
+        None => {
+            let (subject, body) = delivery::change_required_message(&users);
+            (subject, body.into())
+        }
     };
-    match mailer.send(&request.deliver_to, &subject, body).await {
+    match mailer.send(&request.deliver_to, &subject, &body).await {
         Ok(()) => Delivery::new(
             DeliveryStatus::Sent,
             format!("Sent to {}.", request.deliver_to.join(", ")),

@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::passwords::Password;
+
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(
     rename_all = "camelCase",
@@ -29,7 +31,7 @@ pub struct ResetEntry {
     pub user_id: String,
     /// Absent when `passwordSource` is `unchanged` (only a change is required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
+    pub password: Option<Password>,
 }
 
 /// Never print a password, even in a debug log.
