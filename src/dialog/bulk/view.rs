@@ -117,7 +117,7 @@ pub fn bulk_dialog(props: &BulkDialogProps) -> Html {
             <StepFrame class="bulk" title={t.bulk_title} current={state.step.number()}
                 names={&t.bulk_step_names[..]} step_title={t.step_up_heading} {heading} texts={t} {footer}>
                 <StepUpForm step_up={state.step_up.clone()} texts={t}
-                    on_edit={on_step_up.reform(StepUpAction::Edited)}
+                    on_edit={on_step_up.reform(|password| StepUpAction::Edited(std::rc::Rc::new(password)))}
                     on_toggle={on_step_up.reform(|()| StepUpAction::ToggleShown)}
                     on_submit={on_step_up.reform(move |()| StepUpAction::Submit { fresh_key: fresh_key() })} />
             </StepFrame>
