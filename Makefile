@@ -14,10 +14,13 @@ setup:
 setup-test:
 	@scripts/setup.sh test
 
-# The embeddable bundle: dist/ holds exactly what a host page needs.
+# The embeddable bundle: dist/ holds exactly what a host page needs. Trunk
+# builds it; finish-dist bundles its scripts and writes their hashes
+# (dist/integrity.json, and reset-widget.js's into the README's script tags).
 dist: setup
 	trunk build --release --offline
 	rm -f dist/index.html
+	node scripts/finish-dist.mjs dist
 
 backend:
 	cargo build --profile server -p reset-backend

@@ -15,6 +15,12 @@
 // worker builds them: the page's instance starts from a copy of the worker's
 // memory taken right after (estimator-worker.js), a few milliseconds of
 // copying. Until it has taken over, the worker answers everything.
+// Its files are fetched with their integrity hashes (integrity.js): the
+// module, and the worker's script before the worker is started. A file that
+// is not the one built is refused for good: one console error, and every
+// request fails (the dialog says the strength checker could not be loaded).
+import { fetchVerified, IntegrityError } from './integrity.js';
+
 const LOCAL_MAX_CHARS = 64;
 let compiled = null; // Promise<WebAssembly.Module>
 let worker = null;
@@ -22,14 +28,22 @@ let ready = null; // Promise<Worker>, resolved on its "ready" message
 let local = null; // the page's instance, once it has the worker's memory
 let nextId = 1;
 const pending = new Map();
+let refused = null; // the IntegrityError, once a file was refused
+
+const FAILED = 'The strength estimator could not be loaded.';
 
 function estimatorModule() {
-  compiled ??= WebAssembly.compileStreaming(fetch(new URL('./reset-estimator_bg.wasm', import.meta.url)));
+  compiled ??= WebAssembly.compileStreaming(fetchVerified('reset-estimator_bg.wasm'));
   return compiled;
 }
 
-function failAll(message) {
-  for (const waiting of pending.values()) waiting.reject(new Error(message));
+function failAll(error) {
+  if (error instanceof IntegrityError && !refused) {
+    refused = new Error(`The strength estimator was refused: ${error.message}.`);
+    console.error(`<reset-password> refused its strength estimator: ${error.message}. The bundle on the server is not the one built.`);
+  }
+  const reason = refused ?? new Error(FAILED);
+  for (const waiting of pending.values()) waiting.reject(reason);
   pending.clear();
   worker?.terminate();
   worker = null; // the next request starts again
@@ -39,18 +53,34 @@ function failAll(message) {
   if (!localInstantiated) localStarted = false;
 }
 
+// The worker's script is fetched with its hash first, and only then started:
+// a Worker cannot be given a hash, so this is the check (the browser's cache
+// usually answers the Worker's own request with the bytes checked).
 function estimatorWorker() {
   if (ready) return ready;
+  const attempt = fetchVerified('estimator-worker.js').then((response) => {
+    if (!response.ok) throw new Error(`estimator-worker.js: HTTP ${response.status}`);
+    if (ready !== attempt) return new Promise(() => {}); // failed meanwhile
+    return startWorker();
+  });
+  ready = attempt;
+  attempt.catch((error) => {
+    if (ready === attempt) failAll(error);
+  });
+  return attempt;
+}
+
+function startWorker() {
   worker = new Worker(new URL('./estimator-worker.js', import.meta.url), { type: 'module' });
   const starting = worker;
   let memoryArrived;
   const warmMemory = new Promise((resolve) => (memoryArrived = resolve));
-  ready = new Promise((resolve) => {
+  const started = new Promise((resolve) => {
     starting.onmessage = (event) => {
       if (typeof event.data !== 'string') return memoryArrived(event.data);
       const reply = JSON.parse(event.data);
       if (reply.ready) return resolve(starting);
-      if (reply.failed) return failAll('The strength estimator could not be loaded.');
+      if (reply.failed) return failAll(new Error(reply.failed));
       const waiting = pending.get(reply.id);
       if (!waiting) return;
       pending.delete(reply.id);
@@ -59,7 +89,7 @@ function estimatorWorker() {
   });
   starting.onerror = (event) => {
     event.preventDefault();
-    failAll('The strength estimator could not be loaded.');
+    failAll(new Error('the worker did not start'));
   };
   estimatorModule()
     .then((module) => {
@@ -67,8 +97,8 @@ function estimatorWorker() {
       starting.postMessage(module);
       startLocalEstimator(module, warmMemory);
     })
-    .catch(() => failAll('The strength estimator could not be loaded.'));
-  return ready;
+    .catch((error) => failAll(error));
+  return started;
 }
 
 // The page's instance takes over the worker's memory: the module's whole state
@@ -109,16 +139,17 @@ function startLocalEstimator(module, warmMemory) {
 }
 
 function askWorker(id, message) {
+  if (refused) return Promise.reject(refused);
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
-    estimatorWorker().then((w) => w.postMessage(message));
+    estimatorWorker().then((w) => w.postMessage(message), () => {});
   });
 }
 
 // The admin chose to type a password: start the worker (and so the module's
 // download and the page's copy) before the first key.
 export function prepareEstimator() {
-  estimatorWorker();
+  if (!refused) estimatorWorker().catch(() => {});
 }
 
 // zxcvbn's time is not only a matter of length: 64 characters of l33t

@@ -3,29 +3,78 @@
 //   <script type="module" src="/static/reset-widget/reset-widget.js"></script>
 //   <reset-password endpoint="/api/password-resets" user-id="u-1042"></reset-password>
 //
-// It loads the widget's WebAssembly (found next to this file, so the folder
-// can live at any path), defines <reset-password>, and re-exports the
-// JavaScript API. The strength estimator is a module of its own, fetched only
-// when a custom password (or a call to estimateStrength) needs it.
+// It defines <reset-password>, <change-password> and <recover-password> at
+// once, when the script runs, then loads the widget's WebAssembly (found next
+// to this file, so the folder can live at any path) and mounts every element
+// on the page. Properties (`transport`, `users`) and attributes set before the
+// WebAssembly is there are kept and used when it is. It re-exports the
+// JavaScript API. `make dist` bundles this file with the JavaScript it imports
+// (scripts/finish-dist.mjs); what it still fetches is checked against the
+// hashes in integrity.js. The strength estimator is fetched only when a custom
+// password (or a call to estimateStrength) needs it.
 
 import init, { mount, stylesheet, generatePasswordJson, checkPolicyJson, crackTimeDisplay } from './password-reset-widget.js';
 import { estimateJson, prepareEstimator } from './estimator-client.js';
-
-// If the WebAssembly cannot load (a policy without 'wasm-unsafe-eval', a
-// missing file), each element says so instead of staying empty, and the
-// page hears one console error: nothing is thrown into the page.
-let loaded = true;
-try {
-  await init();
-} catch (error) {
-  loaded = false;
-  console.error("<reset-password> could not load its WebAssembly (the page's Content-Security-Policy must allow 'wasm-unsafe-eval'):", error);
-}
+import { fetchVerified, IntegrityError } from './integrity.js';
 
 // One constructable stylesheet shared by every element: no inline <style>,
-// so the widget runs under `style-src 'self'`.
+// so the widget runs under `style-src 'self'`. Filled once the module is there.
 const sheet = new CSSStyleSheet();
-if (loaded) sheet.replaceSync(stylesheet());
+
+// The element's text when it could not load (the WebAssembly holds the
+// widget's other texts: src/i18n), in the language around the element.
+const MESSAGES = {
+  en: {
+    failed: 'The password reset widget could not be loaded.',
+    refused: "The password reset widget was not loaded: one of its files is not the one published (integrity check failed).",
+  },
+  sv: {
+    failed: 'Lösenordswidgeten kunde inte läsas in.',
+    refused: 'Lösenordswidgeten lästes inte in: en av dess filer är inte den publicerade (integritetskontrollen misslyckades).',
+  },
+};
+
+function messagesFor(element) {
+  const lang = element.closest('[lang]')?.getAttribute('lang') ?? '';
+  return MESSAGES[lang.toLowerCase().split(/[-_]/)[0]] ?? MESSAGES.en;
+}
+
+// 'loading', then 'ready', or 'refused' (a file that is not the one built)
+// or 'failed' (the WebAssembly could not load: a policy without
+// 'wasm-unsafe-eval', a missing file).
+let status = 'loading';
+// Elements connected while loading: mounted once it is done.
+const waiting = new Set();
+
+// If the WebAssembly cannot load, each element says so instead of staying
+// empty, and the page hears one console error: nothing is thrown into the page.
+async function load() {
+  try {
+    await init({ module_or_path: fetchVerified('password-reset-widget_bg.wasm') });
+    sheet.replaceSync(stylesheet());
+    status = 'ready';
+  } catch (error) {
+    if (error instanceof IntegrityError) {
+      status = 'refused';
+      console.error(`<reset-password>, <change-password>, <recover-password> refused to load: ${error.message}. The bundle on the server is not the one built.`);
+    } else {
+      status = 'failed';
+      console.error("<reset-password> could not load its WebAssembly (the page's Content-Security-Policy must allow 'wasm-unsafe-eval'):", error);
+    }
+  }
+  for (const element of waiting) if (element.isConnected) element._render();
+  waiting.clear();
+  if (status !== 'ready') throw new Error(MESSAGES.en[status]);
+}
+
+/**
+ * Resolves once the widget's WebAssembly has loaded (elements mount, and
+ * `generatePassword` works, from then on); rejects if it could not load.
+ * @type {Promise<void>}
+ */
+export const ready = load();
+ready.catch(() => {}); // a page that never awaits it hears the console error only
+
 
 /**
  * Scores a password with zxcvbn (the estimator module, fetched on first use).
@@ -37,6 +86,7 @@ if (loaded) sheet.replaceSync(stylesheet());
  *   suggestions:string[], crackTimeSeconds:number, crackTimeDisplay:string}>}
  */
 export async function estimateStrength(password, userInputs = [], { lang = 'en' } = {}) {
+  await ready;
   const { id, truncated, ...estimate } = JSON.parse(await estimateJson(String(password), userInputs));
   return { ...estimate, crackTimeDisplay: crackTimeDisplay(estimate.crackTimeSeconds, lang) };
 }
@@ -46,9 +96,16 @@ export async function estimateStrength(password, userInputs = [], { lang = 'en' 
  * @param {object} [options] `{ kind: "characters"|"passphrase", length, lowercase, uppercase,
  *   digits, symbols (true, false or a minimum count), avoidLookAlikes, words, separator,
  *   capitalize, appendDigit }`
+ * Synchronous: it throws until the WebAssembly has loaded (`await ready` first
+ * where it may run before that, as in code that runs while the page loads).
  * @returns {{password: string, entropyBits: number}}
  */
 export function generatePassword(options = {}) {
+  if (status !== 'ready') {
+    throw new Error(status === 'loading'
+      ? "generatePassword: the widget's WebAssembly has not loaded yet; `await ready` (exported by reset-widget.js) first"
+      : `generatePassword: ${MESSAGES.en[status]}`);
+  }
   return JSON.parse(generatePasswordJson(JSON.stringify(options)));
 }
 
@@ -60,6 +117,7 @@ export function generatePassword(options = {}) {
  * @returns {Promise<{ok: boolean, reasons: {code: string, message: string}[]}>}
  */
 export async function checkPolicy(password, policy = {}, user = {}) {
+  await ready;
   const inputs = [user.userId, user.userName, user.userEmail, ...(user.contextWords ?? [])].filter(Boolean);
   // Scored as the server hashes it: in NFKC (see src/core/unicode.rs).
   const estimate = await estimateJson(String(password).normalize('NFKC'), inputs);
@@ -106,10 +164,20 @@ class WidgetElement extends HTMLElement {
 
   connectedCallback() {
     if (this._handle) return; // moved within the page: keep the dialog as it is
+    // A property set on the element before this class was defined (the page's
+    // own script ran first) is an own property that hides the setter: pass it on.
+    for (const name of ['transport', 'users']) {
+      if (Object.prototype.hasOwnProperty.call(this, name)) {
+        const value = this[name];
+        delete this[name];
+        this[name] = value;
+      }
+    }
     this._render();
   }
 
   disconnectedCallback() {
+    waiting.delete(this);
     // Removing and re-adding in the same task (a move) keeps the state.
     queueMicrotask(() => {
       if (!this.isConnected) this._unmount();
@@ -127,10 +195,16 @@ class WidgetElement extends HTMLElement {
     this._unmount();
     const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
     root.adoptedStyleSheets = [sheet];
-    if (!loaded) {
+    if (status === 'loading') {
+      // Nothing to show yet: mounted with what is set by then once loaded.
+      root.replaceChildren();
+      waiting.add(this);
+      return;
+    }
+    if (status !== 'ready') {
       const message = document.createElement('p');
       message.setAttribute('role', 'alert');
-      message.textContent = 'The password reset widget could not be loaded.';
+      message.textContent = messagesFor(this)[status];
       root.replaceChildren(message);
       return;
     }
