@@ -5,6 +5,7 @@
 // instance never has to build them (a 50-90 ms task a key would wait for),
 // then starts answering and says it is ready (the page queues requests until
 // then). The copy is taken before any request is read: it holds no password.
+// `make dist` bundles it with the glue and zxcvbn-clock.js: it imports nothing.
 import init, { startWorker, warmUp } from './reset-estimator.js';
 
 self.onmessage = (event) => {

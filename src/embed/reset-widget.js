@@ -75,7 +75,6 @@ async function load() {
 export const ready = load();
 ready.catch(() => {}); // a page that never awaits it hears the console error only
 
-
 /**
  * Scores a password with zxcvbn (the estimator module, fetched on first use).
  * Only the first 100 characters are analysed (zxcvbn's own cap).
