@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, skipping what is already there.
-#   scripts/setup.sh build   the wasm target, Trunk, wasm-bindgen-cli, wasm-opt
+#   scripts/setup.sh build   the wasm target, Trunk, wasm-bindgen-cli, wasm-opt,
+#                            esbuild (make dist bundles the scripts with it)
 #   scripts/setup.sh test    the same, plus Chromium, ChromeDriver, Playwright and
 #                            the openssl CLI (the SMTP TLS test's certificates)
 #                            LibreOffice Calc (headless, for the bulk CSV's tests)
@@ -30,8 +31,8 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " ${bindgen_version}$"; then
   cargo install wasm-bindgen-cli --version "${bindgen_version}" --force
 fi
 
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
-  log "installing npm packages (wasm-opt from binaryen, playwright-core, axe-core)"
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/esbuild ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
+  log "installing npm packages (wasm-opt from binaryen, esbuild for make dist, playwright-core, axe-core)"
   npm ci --no-audit --no-fund
 fi
 
