@@ -64,6 +64,7 @@ fmt:
 
 lint:
 	scripts/check-layers.sh
+	node scripts/api.mjs --check
 	cargo clippy --workspace --all-targets
 	cargo clippy --target wasm32-unknown-unknown -p password-reset-widget --all-targets
 	cargo clippy --target wasm32-unknown-unknown -p reset-estimator --features worker
