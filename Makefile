@@ -6,7 +6,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 ADDR ?= 127.0.0.1:8080
 BACKEND := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/server/reset-backend
 
-.PHONY: demo test dist setup setup-test backend test-native test-components test-e2e screenshots fmt lint
+.PHONY: demo test dist package setup setup-test backend test-native test-components test-e2e screenshots fmt lint
 
 setup:
 	@scripts/setup.sh build
@@ -18,6 +18,13 @@ setup-test:
 dist: setup
 	trunk build --release --offline
 	rm -f dist/index.html
+
+# The npm package (README "Install"): dist/ with package.json, the types, the
+# Custom Elements Manifest, the schemas, README and licences, in
+# target/package/, and `npm pack`'s tarball of it in target/.
+package: dist
+	node scripts/package.mjs
+	cd target/package && npm pack --pack-destination .. --silent
 
 backend:
 	cargo build --profile server -p reset-backend
