@@ -16,6 +16,8 @@ import { buildReactExample } from '../../examples/react/build.mjs';
 const ROOT = resolve(import.meta.dirname, '../..');
 const PACKAGE = '@contoso/password-reset-widget';
 const env = {};
+/** `npm pack`'s file name for a package. */
+const packedName = (pkg) => `${pkg.name.replace(/^@/, '').replace('/', '-')}-${pkg.version}.tgz`;
 
 before(async () => {
   env.tmp = mkdtempSync(join(tmpdir(), 'reset-package-'));
@@ -23,6 +25,7 @@ before(async () => {
   const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', env.tmp],
     { cwd: join(ROOT, 'target/package'), encoding: 'utf8' }));
   env.tarball = join(env.tmp, packed[0].filename);
+  assert.equal(packed[0].filename, packedName(packed[0]));
   env.files = packed[0].files.map((f) => f.path);
   env.app = join(env.tmp, 'app');
   execFileSync('mkdir', ['-p', env.app]);
@@ -44,6 +47,10 @@ test('the tarball holds the package a developer expects', () => {
   assert.equal(pkg.type, 'module');
   assert.deepEqual(pkg.exports['.'], { types: './reset-widget.d.ts', default: './dist/reset-widget.js' });
   assert.equal(pkg.customElements, 'custom-elements.json');
+  // The README's versioned paths name this release.
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  assert.ok(readme.includes(`/static/reset-widget/${pkg.version}/reset-widget.js`), 'the README shows the versioned script path');
+  assert.ok(readme.includes(`target/${packedName(pkg)}`), 'the README names the tarball');
   assert.deepEqual(pkg.sideEffects, ['./dist/reset-widget.js']);
   for (const f of ['package.json', 'README.md', 'LICENSE-MIT', 'LICENSE-APACHE', 'reset-widget.d.ts', 'custom-elements.json',
     'dist/reset-widget.js', 'dist/password-reset-widget_bg.wasm', 'dist/estimator-worker.js', 'dist/reset-estimator_bg.wasm',
