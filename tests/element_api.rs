@@ -200,3 +200,72 @@ fn reset_widget_js_observes_every_described_attribute() {
         "LIVE_ATTRIBUTES in reset-widget.js: the transport group"
     );
 }
+
+/// The defaults the description states (and the README, the `.d.ts` and the
+/// manifest repeat) are those the parser applies when an attribute is absent.
+#[test]
+fn the_described_defaults_are_the_parsers() {
+    use password_reset_widget::core::config::Credentials;
+    use password_reset_widget::core::generator::GeneratorOptions;
+    let on = |b: bool| if b { "on" } else { "off" }.to_string();
+    let read = |generator: Option<&str>| {
+        Config::read(
+            |n| match n {
+                "endpoint" => Some("/x".into()),
+                "user-id" => Some("u".into()),
+                "generator" => generator.map(String::from),
+                _ => None,
+            },
+            &Surroundings::default(),
+        )
+        .unwrap()
+    };
+    let c = read(None);
+    let GeneratorOptions::Characters(chars) = &c.generator else {
+        panic!("characters by default")
+    };
+    let GeneratorOptions::Passphrase(phrase) = read(Some("passphrase")).generator else {
+        panic!("a passphrase")
+    };
+    let actual: BTreeMap<&str, String> = [
+        ("min-length", c.policy.min_length.to_string()),
+        ("max-length", c.policy.max_length.to_string()),
+        ("min-score", c.policy.min_score.to_string()),
+        ("require-classes", c.policy.require_classes.to_string()),
+        ("generator", "characters".into()),
+        ("length", chars.length.to_string()),
+        ("lowercase", on(chars.lowercase.enabled)),
+        ("uppercase", on(chars.uppercase.enabled)),
+        ("digits", on(chars.digits.enabled)),
+        ("symbols", on(chars.symbols.enabled)),
+        ("avoid-look-alikes", on(chars.avoid_look_alikes)),
+        ("words", phrase.words.to_string()),
+        ("separator", phrase.separator.clone()),
+        ("capitalize", on(phrase.capitalize)),
+        ("append-digit", on(phrase.append_digit)),
+        ("timeout-ms", c.transport.timeout_ms.to_string()),
+        (
+            "credentials",
+            match c.transport.credentials {
+                Credentials::SameOrigin => "same-origin",
+                Credentials::Include => "include",
+                Credentials::Omit => "omit",
+            }
+            .into(),
+        ),
+    ]
+    .into_iter()
+    .collect();
+    let described: BTreeMap<String, String> = description()["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| Some((a["names"].clone(), a["default"].as_str()?.to_string())))
+        .flat_map(|(list, d)| names(&list).into_iter().map(move |n| (n, d.clone())))
+        .collect();
+    let described: BTreeMap<&str, String> = described
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
+    assert_eq!(described, actual, "defaults in src/embed/elements.json");
+}
