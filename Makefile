@@ -6,7 +6,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 ADDR ?= 127.0.0.1:8080
 BACKEND := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/server/reset-backend
 
-.PHONY: demo test dist setup setup-test backend test-native test-components test-e2e screenshots fmt lint
+.PHONY: demo test dist package setup setup-test backend test-native test-components test-e2e screenshots fmt lint
 
 setup:
 	@scripts/setup.sh build
@@ -21,6 +21,13 @@ dist: setup
 	trunk build --release --offline
 	rm -f dist/index.html
 	node scripts/finish-dist.mjs dist
+
+# The npm package (README "Install"): dist/ with package.json, the types, the
+# Custom Elements Manifest, the schemas, README and licences, in
+# target/package/, and `npm pack`'s tarball of it in target/.
+package: dist
+	node scripts/package.mjs
+	cd target/package && npm pack --pack-destination .. --silent
 
 backend:
 	cargo build --profile server -p reset-backend
@@ -67,6 +74,7 @@ fmt:
 
 lint:
 	scripts/check-layers.sh
+	node scripts/api.mjs --check
 	cargo clippy --workspace --all-targets
 	cargo clippy --target wasm32-unknown-unknown -p password-reset-widget --all-targets
 	cargo clippy --target wasm32-unknown-unknown -p reset-estimator --features worker

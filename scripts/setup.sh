@@ -31,8 +31,9 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " ${bindgen_version}$"; then
   cargo install wasm-bindgen-cli --version "${bindgen_version}" --force
 fi
 
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/esbuild ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
-  log "installing npm packages (wasm-opt from binaryen, esbuild for make dist, playwright-core, axe-core)"
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] \
+  || [ ! -d node_modules/typescript ] || [ ! -d node_modules/react-dom ] || [ ! -d node_modules/esbuild ]; then
+  log "installing npm packages (wasm-opt from binaryen, playwright-core, axe-core; esbuild for make dist and the examples; typescript, react for the examples)"
   npm ci --no-audit --no-fund
 fi
 

@@ -575,8 +575,13 @@ impl Config {
                 ))
             }
         };
-        let step_up_endpoint = a
-            .text("step-up-endpoint")
+        // Step-up, delivery and bulk mode are an administrator's: the other
+        // elements do not read those attributes (src/embed/elements.json
+        // lists what each element reads; tests/element_api.rs checks it).
+        let admin = around.element == Element::ResetPassword;
+        let step_up_endpoint = admin
+            .then(|| a.text("step-up-endpoint"))
+            .flatten()
             .unwrap_or_else(|| default_step_up_endpoint(&endpoint));
         let transport = transport_options(&a)?;
         let context_words: Vec<String> = a
@@ -607,9 +612,12 @@ impl Config {
                 context: context_words.clone(),
             }),
         };
-        let deliver_to = parse_recipients(&a.text("deliver-to").unwrap_or_default()).map_err(
-            |BadAddress(x)| error("deliver-to", format!("\"{x}\" is not an e-mail address")),
-        )?;
+        let deliver_to = match admin.then(|| a.text("deliver-to")).flatten() {
+            Some(text) => parse_recipients(&text).map_err(|BadAddress(x)| {
+                error("deliver-to", format!("\"{x}\" is not an e-mail address"))
+            })?,
+            None => Vec::new(),
+        };
         let policy = policy_options(&a)?;
         // A user's own password is one to remember: they are offered passphrases.
         let default_generator = match around.element {

@@ -125,7 +125,7 @@ export async function checkPolicy(password, policy = {}, user = {}) {
 
 // --- The custom element ----------------------------------------------------
 const ATTRIBUTES = [
-  'endpoint', 'user-id', 'user-name', 'user-email', 'deliver-to', 'lang',
+  'endpoint', 'step-up-endpoint', 'user-id', 'user-name', 'user-email', 'deliver-to', 'lang',
   'headers', 'credentials', 'timeout-ms', 'users', 'current-user-id',
   'min-length', 'max-length', 'min-score', 'require-classes', 'context-words', 'blocklist-url', 'policy-url',
   'generator', 'length', 'lowercase', 'uppercase', 'digits', 'symbols', 'avoid-look-alikes',
