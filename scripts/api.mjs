@@ -50,6 +50,9 @@ function dts() {
       out += '}\n\n';
     }
   }
+  for (const v of api.variables ?? []) {
+    out += doc(v.description) + `export declare const ${v.name}: ${v.type};\n\n`;
+  }
   for (const f of api.functions) {
     const params = f.parameters.map(([name, type, optional]) => `${name}${optional ? '?' : ''}: ${type}`).join(', ');
     out += doc(f.description) + `export declare function ${f.name}(${params}): ${f.return};\n\n`;
@@ -120,6 +123,10 @@ function manifest() {
       cssProperties: api.cssProperties.map(([name, dflt, description]) => ({ name, description, ...(dflt ? { default: dflt } : {}) })),
     });
     exports.push({ kind: 'custom-element-definition', name: el.tag, declaration: { name: el.className, module } });
+  }
+  for (const v of api.variables ?? []) {
+    declarations.push({ kind: 'variable', name: v.name, type: { text: v.type }, description: v.description });
+    exports.push({ kind: 'js', name: v.name, declaration: { name: v.name, module } });
   }
   for (const f of api.functions) {
     declarations.push({

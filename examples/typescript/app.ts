@@ -4,6 +4,7 @@ import {
   checkPolicy,
   estimateStrength,
   generatePassword,
+  ready,
   type ResetDoneDetail,
   type Transport,
   type TransportAnswer,
@@ -48,6 +49,8 @@ document.querySelector('recover-password')?.addEventListener('recover-password:e
 const change = document.createElement('change-password');
 change.transport = null;
 
+// The elements exist at once; the generator needs the module loaded.
+await ready;
 const { password, entropyBits } = generatePassword({ kind: 'passphrase', words: 6, separator: ' ', digits: 2 });
 console.log(password.length, entropyBits.toFixed(1));
 const estimate = await estimateStrength('correct horse', ['Diane Prescott'], { lang: 'sv' });

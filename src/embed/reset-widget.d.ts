@@ -157,7 +157,12 @@ export interface PolicyCheck {
 }
 
 /**
- * Generates a password in the browser (crypto.getRandomValues, unbiased). Throws an Error naming a bad option.
+ * Settles when the WebAssembly module has loaded (the elements are defined before it: what is set on them meanwhile is kept). Rejects if it cannot load (the element says why); generatePassword needs it first, estimateStrength and checkPolicy wait for it themselves.
+ */
+export declare const ready: Promise<void>;
+
+/**
+ * Generates a password in the browser (crypto.getRandomValues, unbiased). Throws an Error naming a bad option, or if called before `ready` has settled.
  */
 export declare function generatePassword(options?: GeneratorOptions): GeneratedPassword;
 
