@@ -31,7 +31,7 @@ const sheet = new CSSStyleSheet();
 // dialog's first step, so the page does not move when the dialog replaces it
 // (`--reset-loading-min-height` to change it).
 const loaderSheet = new CSSStyleSheet();
-loaderSheet.replaceSync(`:host{display:block!important}.busy{box-sizing:border-box;min-height:var(--reset-loading-min-height,20rem);display:flex;align-items:center;justify-content:center;gap:.5em;font:15px system-ui,sans-serif;color:var(--reset-muted,GrayText)}.busy::before{content:"";width:1em;height:1em;border:2px solid;border-right-color:transparent;border-radius:50%;animation:s 1s linear infinite}@keyframes s{to{transform:rotate(1turn)}}@media (prefers-reduced-motion:reduce){.busy::before{animation:none}}`);
+loaderSheet.replaceSync(`:host{display:block!important}.busy{box-sizing:border-box;min-height:var(--reset-loading-min-height,32em);display:flex;align-items:center;justify-content:center;gap:.5em;font:var(--reset-font-size,15px) system-ui,sans-serif;color:var(--reset-muted,GrayText)}.busy::before{content:"";width:1em;height:1em;border:2px solid;border-right-color:transparent;border-radius:50%;animation:s 1s linear infinite}@keyframes s{to{transform:rotate(1turn)}}@media (prefers-reduced-motion:reduce){.busy::before{animation:none}}`);
 
 // The element's text when it could not load (the WebAssembly holds the
 // widget's other texts: src/i18n), in the language around the element.

@@ -141,7 +141,8 @@ async function dialogPage({ loading, noIdle = false, holdWasm = false } = {}) {
   // idle callback, registered at the `load` event).
   const idle = () => page.evaluate(() => new Promise((resolve) =>
     requestIdleCallback(() => requestIdleCallback(resolve, { timeout: 5000 }), { timeout: 5000 })));
-  const firstStep = () => widget.getByRole('radio', { name: 'Auto-generate a password' });
+  // (includeHidden: the element may be mounted in the closed dialog.)
+  const firstStep = () => widget.getByRole('radio', { name: 'Auto-generate a password', includeHidden: true });
   const open = () => page.getByRole('button', { name: 'Reset password' }).click();
   return { context, page, widget, wasm, errors, release, timing, idle, firstStep, open };
 }
@@ -155,7 +156,7 @@ test('by default the page loads the script only; the module loads when the brows
   // Mounted in the closed dialog: opening it shows the first step at once.
   await p.firstStep().waitFor({ state: 'attached' });
   await p.open();
-  await p.firstStep().waitFor();
+  await p.firstStep().waitFor({ state: 'visible' });
   assert.deepEqual(p.wasm, [WIDGET_WASM], 'one module load, and no estimator');
   assert.deepEqual(p.errors, []);
   await p.context.close();
