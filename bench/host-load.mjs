@@ -6,10 +6,9 @@
 //  - bytes downloaded before the page's `load` event (every response whose
 //    request started before it; the widget's files under /static/reset-widget/
 //    apart), raw and brotli, and whether any .wasm was among them;
-//  - main-thread time until `load`: Chromium's TaskDuration (CDP
-//    Performance.getMetrics) read in the `load` event's task, where the page
-//    stops on a `debugger;`-free breakpoint: the bench pauses it there with
-//    CDP, so nothing after `load` (the idle preload) is counted;
+//  - main-thread time until `load`: from a Chromium trace of the load, the
+//    page's main thread's tasks (and the script among them) that ran before
+//    the `load` event, so nothing after it (the idle preload) is counted;
 //  - the `load` event's time (navigation timing loadEventStart).
 // Then the time from showModal() to the dialog's first step accepting input
 // ("New password" in the shadow root, connected and enabled, as probe.js):
@@ -36,23 +35,12 @@ async function loadOnce(browser, url, sizes) {
     entry.done = response.body().then((b) => { entry.body = b; }, () => { entry.body = Buffer.alloc(0); });
     responses.push(entry);
   });
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
-  // Stops the page at the `load` event's first listener, before the widget's
-  // (which only asks for an idle callback), so the metrics end at `load`.
-  await cdp.send('Debugger.enable');
-  await cdp.send('DOMDebugger.setEventListenerBreakpoint', { eventName: 'load', targetName: 'Window' });
-  await page.addInitScript(() => addEventListener('load', () => {}));
-  let metricsAtLoad = null;
-  const paused = new Promise((resolve) => cdp.once('Debugger.paused', async () => {
-    metricsAtLoad = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-    await cdp.send('DOMDebugger.removeEventListenerBreakpoint', { eventName: 'load', targetName: 'Window' });
-    await cdp.send('Debugger.resume');
-    resolve();
-  }));
+  // A Chromium trace of the load: the page's main thread's tasks until the
+  // `load` event (its MarkLoad event), so nothing after it (the idle
+  // preload) is counted.
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
   await page.goto(url, { waitUntil: 'load' });
-  await paused;
-  await cdp.send('Debugger.disable');
+  const { taskMs, scriptMs } = mainThreadUntilLoad(JSON.parse((await browser.stopTracing()).toString()));
   const nav = await page.evaluate(() => ({ timeOrigin: performance.timeOrigin, load: performance.getEntriesByType('navigation')[0].loadEventStart }));
   const loadEpoch = nav.timeOrigin + nav.load;
   const before = responses.filter((r) => r.startTime <= loadEpoch);
@@ -71,7 +59,19 @@ async function loadOnce(browser, url, sizes) {
     }
   }
   await context.close();
-  return { loadMs: nav.load, taskMs: metricsAtLoad.TaskDuration * 1000, scriptMs: metricsAtLoad.ScriptDuration * 1000, total, widget };
+  return { loadMs: nav.load, taskMs, scriptMs, total, widget };
+}
+
+// The renderer's main thread (the one with the main frame's MarkLoad): the
+// time in its tasks (RunTask) and in script (EvaluateScript, v8.compileModule,
+// v8.evaluateModule, FunctionCall) before `load`, in ms.
+function mainThreadUntilLoad(trace) {
+  const events = trace.traceEvents ?? trace;
+  const mark = events.find((e) => e.name === 'MarkLoad' && e.args?.data?.isMainFrame !== false);
+  if (!mark) throw new Error('no MarkLoad event in the trace');
+  const on = events.filter((e) => e.pid === mark.pid && e.tid === mark.tid && e.ph === 'X' && e.ts < mark.ts);
+  const sum = (names) => on.filter((e) => names.includes(e.name)).reduce((t, e) => t + Math.min(e.dur ?? 0, mark.ts - e.ts), 0) / 1000;
+  return { taskMs: sum(['RunTask', 'ThreadControllerImpl::RunTask']), scriptMs: sum(['EvaluateScript', 'v8.compileModule', 'v8.evaluateModule', 'FunctionCall']) };
 }
 
 // showModal() -> the first step accepts input, timed in the page.
@@ -154,7 +154,8 @@ export function formatHostLoad(h) {
   const d = h.dialog;
   return [
     `0. THE HOST PAGE'S OWN LOAD: what an intranet page downloads and runs before its \`load\` event (${h.loads} cold loads each; medians;`,
-    '   main thread = Chromium TaskDuration at `load`, script = ScriptDuration; every response before `load` counted, the page itself included).',
+    '   main thread = the page's main-thread tasks before `load` (Chromium trace; the renderer's own start included, alike on both pages), script = script run among them;',
+    '   every response started before `load` counted, the page itself included; widget = files under /static/reset-widget/).',
     line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line),
     `   showModal() -> first step accepting input: cold (loading="lazy": the load starts there) median ${ms(d.cold.medianMs)} ms (min ${ms(d.cold.minMs)}, max ${ms(d.cold.maxMs)});`,
     `   after the idle preload (default loading) median ${ms(d.preloaded.medianMs)} ms (min ${ms(d.preloaded.minMs)}, max ${ms(d.preloaded.maxMs)})${d.preloaded.wasmLoadedBeforeShowModal ? '' : ' WARNING: not preloaded on every load'}.`,
