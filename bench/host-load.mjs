@@ -154,7 +154,7 @@ export function formatHostLoad(h) {
   const d = h.dialog;
   return [
     `0. THE HOST PAGE'S OWN LOAD: what an intranet page downloads and runs before its \`load\` event (${h.loads} cold loads each; medians;`,
-    '   main thread = the page's main-thread tasks before `load` (Chromium trace; the renderer's own start included, alike on both pages), script = script run among them;',
+    "   main thread = the page's main-thread tasks before `load` (Chromium trace; the renderer's own start included, alike on both pages), script = script run among them;",
     '   every response started before `load` counted, the page itself included; widget = files under /static/reset-widget/).',
     line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line),
     `   showModal() -> first step accepting input: cold (loading="lazy": the load starts there) median ${ms(d.cold.medianMs)} ms (min ${ms(d.cold.minMs)}, max ${ms(d.cold.maxMs)});`,
