@@ -1,6 +1,7 @@
 // Turns a results object (bench/results/*.json) into the printed table.
 //   node bench/report.mjs [FILE]   prints the table of a saved run (default: latest.json)
 import { formatRecovery } from './recovery.mjs';
+import { formatHostLoad } from './host-load.mjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -22,7 +23,11 @@ export function targets(r) {
   const rows = r.keystroke.rows;
   const short = rows.filter((x) => x.length <= 32);
   const tp = r.throughput;
+  const host = r.hostLoad?.pages.with;
   return [
+    ...(host ? [['host page: at most 10 KB brotli of the widget before `load`, no WebAssembly',
+      `${kb(host.widgetBytesBeforeLoad.brotli)} KB (${host.widgetFilesBeforeLoad.join(', ') || 'nothing'})`,
+      host.widgetBytesBeforeLoad.brotli <= 10_000 && !host.wasmBeforeLoad]] : []),
     ['before the dialog is interactive: at most 60 KB brotli', `${kb(t.interactive.brotli)} KB`, t.interactive.brotli <= 60_000],
     ['whole reset, generated password: at most 60 KB brotli', `${kb(t.generatedReset.brotli)} KB`, t.generatedReset.brotli <= 60_000],
     ['everything: at most 700 KB brotli, below zxcvbn-ts', `${kb(t.custom.brotli)} KB (zxcvbn-ts ${kb(r.weight.reference.zxcvbnTs.brotli)} KB)`,
@@ -45,6 +50,8 @@ export function formatReport(r) {
   const m = r.meta;
   out.push(`Password-reset widget benchmark, ${m.startedAt}: commit ${m.commit}${m.uncommittedChanges ? ' + uncommitted changes' : ''}, Chromium ${m.chromium}, Node ${m.node}, ${m.cpus} CPUs`);
   out.push('Headless Chromium against the reference backend on 127.0.0.1 (no network latency; the server does not compress: sizes are computed). KB = 1000 bytes.');
+
+  if (r.hostLoad) out.push('', formatHostLoad(r.hostLoad));
 
   // 1. weight
   const w = r.weight;

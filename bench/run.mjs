@@ -9,6 +9,7 @@
 //     copy. bench/README.md explains every figure and the method.
 //
 // Knobs (environment): BENCH_LOADS (page loads for time to interactive, 20),
+// BENCH_HOST_LOADS (loads of each host page, bench/host-load.mjs, 10),
 // BENCH_KEY_DELAY_MS (pause between keystrokes, 50), BENCH_LENGTHS (e.g.
 // "8,32"), BENCH_NO_SAVE=1 (print only, write no file).
 import { execFileSync } from 'node:child_process';
@@ -21,6 +22,7 @@ import { build } from 'esbuild';
 import { launchBrowser, startBackend } from '../tests/e2e/harness.mjs';
 import { formatReport } from './report.mjs';
 import { measureRecoveryCodes } from './recovery.mjs';
+import { measureHostLoad } from './host-load.mjs';
 
 const BENCH = import.meta.dirname;
 const ROOT = resolve(BENCH, '..');
@@ -28,6 +30,8 @@ const PREFIX = '/static/reset-widget/';
 
 export const CONFIG = {
   loads: Number(process.env.BENCH_LOADS || 20),
+  // Loads of each host page (bench/host-load.mjs), and dialog openings.
+  hostLoads: Number(process.env.BENCH_HOST_LOADS || 10),
   keyDelayMs: Number(process.env.BENCH_KEY_DELAY_MS || 50),
   lengths: (process.env.BENCH_LENGTHS || '8,16,32,64,128,256').split(',').map(Number),
   // The string typed (TOOLCHAIN.md's timing string), repeated and cut to each length.
@@ -500,11 +504,14 @@ async function main() {
   try {
     const url = backend.url + '/';
     log(`backend on ${backend.url}, Chromium ${browser.version()}`);
+    log(`the host page's own load: ${CONFIG.hostLoads} loads each, with and without the widget`);
+    const hostLoad = await measureHostLoad(browser, url, sizes, CONFIG.hostLoads);
     const weight = await measureWeight(browser, url);
     const tti = await measureTti(browser, url);
     const keys = await measureKeystrokes(browser, url);
     keys.typingThroughStart = await measureTypingThroughStart(browser, url);
     out = results({ weight, tti, keys, libs: www.libs, chromium: browser.version(), startedAt });
+    out.hostLoad = hostLoad;
     log('timing POST /api/password-recovery/codes for existing and unknown logins');
     out.recoveryCodes = await measureRecoveryCodes(backend.url);
   } finally {

@@ -22,12 +22,24 @@ fn names(list: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The attributes the dialog reads: all but those only the loader
+/// (reset-widget.js) reads, `"readBy": "loader"` (when to load the module).
+fn dialog_attributes() -> Vec<Value> {
+    description()["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["readBy"] != "loader")
+        .cloned()
+        .collect()
+}
+
 /// Per element: the attributes the description lists for it, and those it
 /// lists as read only to be refused (`refusedBy`).
 fn documented(tag: &str) -> (BTreeSet<String>, BTreeSet<String>) {
     let mut listed = BTreeSet::new();
     let mut refused = BTreeSet::new();
-    for a in description()["attributes"].as_array().unwrap() {
+    for a in &dialog_attributes() {
         if names(&a["elements"]).iter().any(|t| t == tag) {
             listed.extend(names(&a["names"]));
         }
@@ -256,9 +268,7 @@ fn the_described_defaults_are_the_parsers() {
     ]
     .into_iter()
     .collect();
-    let described: BTreeMap<String, String> = description()["attributes"]
-        .as_array()
-        .unwrap()
+    let described: BTreeMap<String, String> = dialog_attributes()
         .iter()
         .filter_map(|a| Some((a["names"].clone(), a["default"].as_str()?.to_string())))
         .flat_map(|(list, d)| names(&list).into_iter().map(move |n| (n, d.clone())))

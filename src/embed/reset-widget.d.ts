@@ -157,7 +157,7 @@ export interface PolicyCheck {
 }
 
 /**
- * Settles when the WebAssembly module has loaded (the elements are defined before it: what is set on them meanwhile is kept). Rejects if it cannot load (the element says why); generatePassword needs it first, estimateStrength and checkPolicy wait for it themselves.
+ * Settles when the WebAssembly module has loaded (the elements are defined before it: what is set on them meanwhile is kept). Waiting for it (`await ready`, `ready.then`) starts the load if no element's `loading` has yet, as do the functions below. Rejects if it cannot load (the element says why); generatePassword needs it first, estimateStrength and checkPolicy wait for it themselves.
  */
 export declare const ready: Promise<void>;
 
@@ -196,6 +196,10 @@ export interface ResetPasswordAttributes {
   "deliver-to"?: string;
   /** language (`en`, `sv`); else the closest ancestor's `lang`, else English */
   "lang"?: string;
+  /**
+   * when the page loads the widget's WebAssembly (once for all its elements): `auto`, when an element is first shown or when the browser is idle after the page's `load` event, whichever comes first; `eager`, at once; `lazy`, only when the element is first shown (gets a box: not inside a closed `<dialog>`). Until then the page has downloaded `reset-widget.js` only; a shown element that waits says so (`role="status"`). Read by reset-widget.js, not by the dialog Default: `auto`.
+   */
+  "loading"?: "auto" | "eager" | "lazy";
   /**
    * where the backend serves the policy it enforces (`GET`, JSON as `schema/password-policy.schema.json`; the reference backend's is `/api/password-policy`), read with the element's `headers`, `credentials` and `timeout-ms` before the dialog shows. It wins: its numbers and blocklist replace `min-length`, `max-length`, `min-score`, `require-classes` and `blocklist-url`; its words are added to `context-words`; a generator shorter than its minimum is lengthened. If it cannot be read, the attributes below apply and the console says so once (the backend still refuses what its policy refuses, and the dialog shows that at the password)
    */
@@ -295,6 +299,10 @@ export interface ChangePasswordAttributes {
   /** language (`en`, `sv`); else the closest ancestor's `lang`, else English */
   "lang"?: string;
   /**
+   * when the page loads the widget's WebAssembly (once for all its elements): `auto`, when an element is first shown or when the browser is idle after the page's `load` event, whichever comes first; `eager`, at once; `lazy`, only when the element is first shown (gets a box: not inside a closed `<dialog>`). Until then the page has downloaded `reset-widget.js` only; a shown element that waits says so (`role="status"`). Read by reset-widget.js, not by the dialog Default: `auto`.
+   */
+  "loading"?: "auto" | "eager" | "lazy";
+  /**
    * where the backend serves the policy it enforces (`GET`, JSON as `schema/password-policy.schema.json`; the reference backend's is `/api/password-policy`), read with the element's `headers`, `credentials` and `timeout-ms` before the dialog shows. It wins: its numbers and blocklist replace `min-length`, `max-length`, `min-score`, `require-classes` and `blocklist-url`; its words are added to `context-words`; a generator shorter than its minimum is lengthened. If it cannot be read, the attributes below apply and the console says so once (the backend still refuses what its policy refuses, and the dialog shows that at the password)
    */
   "policy-url"?: string;
@@ -376,6 +384,10 @@ export interface RecoverPasswordAttributes {
   "endpoint"?: string;
   /** language (`en`, `sv`); else the closest ancestor's `lang`, else English */
   "lang"?: string;
+  /**
+   * when the page loads the widget's WebAssembly (once for all its elements): `auto`, when an element is first shown or when the browser is idle after the page's `load` event, whichever comes first; `eager`, at once; `lazy`, only when the element is first shown (gets a box: not inside a closed `<dialog>`). Until then the page has downloaded `reset-widget.js` only; a shown element that waits says so (`role="status"`). Read by reset-widget.js, not by the dialog Default: `auto`.
+   */
+  "loading"?: "auto" | "eager" | "lazy";
   /**
    * where the backend serves the policy it enforces (`GET`, JSON as `schema/password-policy.schema.json`; the reference backend's is `/api/password-policy`), read with the element's `headers`, `credentials` and `timeout-ms` before the dialog shows. It wins: its numbers and blocklist replace `min-length`, `max-length`, `min-score`, `require-classes` and `blocklist-url`; its words are added to `context-words`; a generator shorter than its minimum is lengthened. If it cannot be read, the attributes below apply and the console says so once (the backend still refuses what its policy refuses, and the dialog shows that at the password)
    */

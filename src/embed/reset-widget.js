@@ -4,11 +4,18 @@
 //   <reset-password endpoint="/api/password-resets" user-id="u-1042"></reset-password>
 //
 // It defines <reset-password>, <change-password> and <recover-password> at
-// once, when the script runs, then loads the widget's WebAssembly (found next
-// to this file, so the folder can live at any path) and mounts every element
-// on the page. Properties (`transport`, `users`) and attributes set before the
-// WebAssembly is there are kept and used when it is. It re-exports the
-// JavaScript API. `make dist` bundles this file with the JavaScript it imports
+// once, when the script runs. The widget's WebAssembly (found next to this
+// file, so the folder can live at any path) is loaded once per page, when
+// the first of these comes (each element's `loading` attribute):
+//   - an element is shown (it gets a box: not inside a closed <dialog>);
+//   - the browser is idle after the page's `load` event and a (not `lazy`)
+//     element is on the page, so a dialog opened later is ready at once;
+//   - an element has `loading="eager"`;
+//   - the JavaScript API is used (`ready` awaited, a function called).
+// Until then the host page pays for this script only. Properties
+// (`transport`, `users`) and attributes set before the WebAssembly is there
+// are kept and used when it is; meanwhile a shown element says it is loading.
+// `make dist` bundles this file with the JavaScript it imports
 // (scripts/finish-dist.mjs); what it still fetches is checked against the
 // hashes in integrity.js. The strength estimator is fetched only when a custom
 // password (or a call to estimateStrength) needs it.
@@ -20,15 +27,22 @@ import { fetchVerified, IntegrityError } from './integrity.js';
 // One constructable stylesheet shared by every element: no inline <style>,
 // so the widget runs under `style-src 'self'`. Filled once the module is there.
 const sheet = new CSSStyleSheet();
+// Until then, the element's box and its busy state: the height of the
+// dialog's first step, so the page does not move when the dialog replaces it
+// (`--reset-loading-min-height` to change it).
+const loaderSheet = new CSSStyleSheet();
+loaderSheet.replaceSync(`:host{display:block!important}.busy{box-sizing:border-box;min-height:var(--reset-loading-min-height,32em);display:flex;align-items:center;justify-content:center;gap:.5em;font:var(--reset-font-size,15px) system-ui,sans-serif;color:var(--reset-muted,GrayText)}.busy::before{content:"";width:1em;height:1em;border:2px solid;border-right-color:transparent;border-radius:50%;animation:s 1s linear infinite}@keyframes s{to{transform:rotate(1turn)}}@media (prefers-reduced-motion:reduce){.busy::before{animation:none}}`);
 
 // The element's text when it could not load (the WebAssembly holds the
 // widget's other texts: src/i18n), in the language around the element.
 const MESSAGES = {
   en: {
+    loading: 'Loading the password reset…',
     failed: 'The password reset widget could not be loaded.',
     refused: "The password reset widget was not loaded: one of its files is not the one published (integrity check failed).",
   },
   sv: {
+    loading: 'Lösenordsåterställningen läses in…',
     failed: 'Lösenordswidgeten kunde inte läsas in.',
     refused: 'Lösenordswidgeten lästes inte in: en av dess filer är inte den publicerade (integritetskontrollen misslyckades).',
   },
@@ -48,7 +62,7 @@ const waiting = new Set();
 
 // If the WebAssembly cannot load, each element says so instead of staying
 // empty, and the page hears one console error: nothing is thrown into the page.
-async function load() {
+async function loadModule() {
   try {
     await init({ module_or_path: fetchVerified('password-reset-widget_bg.wasm') });
     sheet.replaceSync(stylesheet());
@@ -67,13 +81,78 @@ async function load() {
   if (status !== 'ready') throw new Error(MESSAGES.en[status]);
 }
 
+let settle;
+let loadStarted = false;
+/** Starts loading the WebAssembly, once per page; later calls do nothing. */
+function load() {
+  if (loadStarted) return;
+  loadStarted = true;
+  shown.disconnect();
+  loadModule().then(settle.resolve, settle.reject);
+}
+
+// `ready` starts the load when someone waits for it: `await ready`,
+// `ready.then(…)` and Promise.all([ready]) all go through `then`.
+class LoadingPromise extends Promise {
+  static get [Symbol.species]() {
+    return Promise;
+  }
+
+  then(onFulfilled, onRejected) {
+    load();
+    return super.then(onFulfilled, onRejected);
+  }
+}
+
 /**
  * Resolves once the widget's WebAssembly has loaded (elements mount, and
  * `generatePassword` works, from then on); rejects if it could not load.
+ * Waiting for it (`await ready`, `ready.then`) starts the load.
  * @type {Promise<void>}
  */
-export const ready = load();
-ready.catch(() => {}); // a page that never awaits it hears the console error only
+export const ready = new LoadingPromise((resolve, reject) => (settle = { resolve, reject }));
+// A page that never awaits it hears the console error only (this does not
+// go through `then` above, so it does not start the load).
+Promise.prototype.then.call(ready, undefined, () => {});
+
+// An element is shown when it gets a box: a ResizeObserver reports it (a
+// closed <dialog> or `display: none` gives none, so nothing is reported).
+const shown = new ResizeObserver((entries) => {
+  if (entries.some((e) => e.contentRect.width > 0 || e.contentRect.height > 0)) load();
+});
+
+const loadingOf = (element) => {
+  const value = (element.getAttribute('loading') ?? '').toLowerCase();
+  return value === 'eager' || value === 'lazy' ? value : 'auto';
+};
+
+// After the page's `load` event, when the browser is idle (at most 2 s
+// later), the elements that are not `lazy` are loaded for.
+let idle = false;
+function whenIdle(callback) {
+  if (globalThis.requestIdleCallback) requestIdleCallback(callback, { timeout: 2000 });
+  else setTimeout(callback, 200);
+}
+function preloadIfWanted() {
+  if ([...waiting].some((element) => element.isConnected && loadingOf(element) !== 'lazy')) load();
+}
+const afterLoad = () => whenIdle(() => {
+  idle = true;
+  preloadIfWanted();
+});
+if (document.readyState === 'complete') afterLoad();
+else addEventListener('load', afterLoad, { once: true });
+
+// Called for an element waiting for the WebAssembly: starts the load if
+// its `loading` asks for it now, else watches for it being shown.
+function wantLoad(element) {
+  if (loadStarted) return;
+  const mode = loadingOf(element);
+  if (mode === 'eager' || (mode === 'auto' && idle)) return load();
+  // Shown already: no need to wait for the observer's next frame.
+  if (element.checkVisibility?.()) return load();
+  shown.observe(element);
+}
 
 /**
  * Scores a password with zxcvbn (the estimator module, fetched on first use).
@@ -101,6 +180,7 @@ export async function estimateStrength(password, userInputs = [], { lang = 'en' 
  */
 export function generatePassword(options = {}) {
   if (status !== 'ready') {
+    load();
     throw new Error(status === 'loading'
       ? "generatePassword: the widget's WebAssembly has not loaded yet; `await ready` (exported by reset-widget.js) first"
       : `generatePassword: ${MESSAGES.en[status]}`);
@@ -125,7 +205,7 @@ export async function checkPolicy(password, policy = {}, user = {}) {
 
 // --- The custom element ----------------------------------------------------
 const ATTRIBUTES = [
-  'endpoint', 'step-up-endpoint', 'user-id', 'user-name', 'user-email', 'deliver-to', 'lang',
+  'loading', 'endpoint', 'step-up-endpoint', 'user-id', 'user-name', 'user-email', 'deliver-to', 'lang',
   'headers', 'credentials', 'timeout-ms', 'users', 'current-user-id',
   'min-length', 'max-length', 'min-score', 'require-classes', 'context-words', 'blocklist-url', 'policy-url',
   'generator', 'length', 'lowercase', 'uppercase', 'digits', 'symbols', 'avoid-look-alikes',
@@ -177,6 +257,7 @@ class WidgetElement extends HTMLElement {
 
   disconnectedCallback() {
     waiting.delete(this);
+    shown.unobserve(this);
     // Removing and re-adding in the same task (a move) keeps the state.
     queueMicrotask(() => {
       if (!this.isConnected) this._unmount();
@@ -184,6 +265,11 @@ class WidgetElement extends HTMLElement {
   }
 
   attributeChangedCallback(name, oldValue, newValue) {
+    // Only when to load: the dialog does not read it.
+    if (name === 'loading') {
+      if (waiting.has(this)) wantLoad(this);
+      return;
+    }
     // Transport attributes are read for every request: changing them (a new
     // CSRF token after signing in again) keeps the dialog as it is.
     if (LIVE_ATTRIBUTES.includes(name)) return;
@@ -193,11 +279,17 @@ class WidgetElement extends HTMLElement {
   _render() {
     this._unmount();
     const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
-    root.adoptedStyleSheets = [sheet];
+    root.adoptedStyleSheets = [loaderSheet, sheet];
     if (status === 'loading') {
-      // Nothing to show yet: mounted with what is set by then once loaded.
-      root.replaceChildren();
+      // Mounted with what is set by then once loaded; meanwhile, shown, it
+      // says it is loading, in a box as tall as the dialog's first step.
+      const busy = document.createElement('div');
+      busy.className = 'busy';
+      busy.setAttribute('role', 'status');
+      busy.setAttribute('aria-label', (busy.textContent = messagesFor(this).loading));
+      root.replaceChildren(busy);
       waiting.add(this);
+      wantLoad(this);
       return;
     }
     if (status !== 'ready') {

@@ -35,6 +35,8 @@ async function axe(page, selector = 'reset-password') {
 
 /** Walks every view of the dialog, calling `visit(name)` on each. */
 async function everyView(page, widget, t, visit) {
+  // Mounted (not the busy state shown while the WebAssembly loads).
+  await widget.getByRole('radio', { name: t.auto }).waitFor();
   await visit('1-password');
   await widget.getByRole('radio', { name: t.custom }).check();
   await widget.getByLabel(t.newPassword).pressSequentially('password1', { delay: 5 });
