@@ -260,7 +260,7 @@ export interface ResetPasswordElementEventMap extends HTMLElementEventMap {
   "reset-password:strength": CustomEvent<StrengthDetail>;
   /** The backend reset passwords (in bulk mode: once per request). */
   "reset-password:done": CustomEvent<ResetDoneDetail>;
-  /** The backend or the network failed. */
+  /** The backend or the network failed (`status` 0: no answer came). */
   "reset-password:error": CustomEvent<ErrorDetail>;
   /** The admin pressed Done on the result view. */
   "reset-password:close": CustomEvent<null>;
@@ -360,7 +360,7 @@ export interface ChangePasswordElementEventMap extends HTMLElementEventMap {
   "change-password:strength": CustomEvent<StrengthDetail>;
   /** The user's password was changed. */
   "change-password:done": CustomEvent<ChangeDoneDetail>;
-  /** The backend or the network failed. */
+  /** The backend or the network failed (`status` 0: no answer came). */
   "change-password:error": CustomEvent<ErrorDetail>;
 }
 
@@ -442,7 +442,7 @@ export interface RecoverPasswordElementEventMap extends HTMLElementEventMap {
   "recover-password:strength": CustomEvent<StrengthDetail>;
   /** The recovery set the new password. */
   "recover-password:done": CustomEvent<RecoverDoneDetail>;
-  /** The backend or the network failed. */
+  /** The backend or the network failed (`status` 0: no answer came). */
   "recover-password:error": CustomEvent<ErrorDetail>;
 }
 
