@@ -19,6 +19,9 @@ pub enum Action {
     PasswordChange,
     /// `POST /api/password-recovery/completions`.
     Recovery,
+    /// `POST /api/session/step-up`: an administrator confirmed their own
+    /// password (`confirmed`) or gave a wrong one (`refused`).
+    StepUp,
 }
 
 impl Action {
@@ -27,6 +30,7 @@ impl Action {
             Action::AdminReset => "admin-reset",
             Action::PasswordChange => "password-change",
             Action::Recovery => "recovery",
+            Action::StepUp => "step-up",
         }
     }
 }
@@ -37,6 +41,7 @@ pub const REQUIRED: &str = "required";
 pub const CHANGED: &str = "changed";
 pub const FAILED: &str = "failed";
 pub const REFUSED: &str = "refused";
+pub const CONFIRMED: &str = "confirmed";
 
 /// Who acted and from where: the same for every row a request writes.
 #[derive(Debug, Clone)]

@@ -91,8 +91,8 @@ CREATE TABLE IF NOT EXISTS audit (
     created_at TEXT NOT NULL,
     actor_id   TEXT NULL,       -- who acted (the admin, or the user themselves); never a password
     subject_id TEXT NULL,       -- whose password; NULL when a refused request named nobody
-    action     TEXT NOT NULL CHECK (action IN ('admin-reset', 'password-change', 'recovery')),
-    outcome    TEXT NOT NULL,   -- reset, required, changed, failed, refused
+    action     TEXT NOT NULL CHECK (action IN ('admin-reset', 'password-change', 'recovery', 'step-up')),
+    outcome    TEXT NOT NULL,   -- reset, required, changed, failed, refused, confirmed
     detail     TEXT NULL,
     client     TEXT NOT NULL    -- the connection's peer address, or 'unknown'
 );
@@ -139,6 +139,7 @@ pub fn open_with_extra_users(
     conn.execute_batch(SCHEMA)?;
     sessions::add_missing_columns(&conn)?;
     upgrade_outbox(&mut conn)?;
+    upgrade_audit(&mut conn)?;
     if !seed(&mut conn, admin_password, extra_users)? && extra_users > 0 {
         tracing::warn!(
             extra_users,
@@ -199,6 +200,27 @@ fn upgrade_outbox(conn: &mut Connection) -> rusqlite::Result<()> {
         "INSERT INTO outbox (id, to_addrs, subject, body, status, created_at)
              SELECT id, to_addrs, subject, body, status, created_at FROM outbox_before_unknown;
          DROP TABLE outbox_before_unknown;",
+    )?;
+    tx.commit()
+}
+
+/// A database made before step-ups were audited gets the `step-up` action,
+/// by copying the table as [`upgrade_outbox`] does.
+fn upgrade_audit(conn: &mut Connection) -> rusqlite::Result<()> {
+    let sql: String = conn.query_row(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'audit'",
+        [],
+        |row| row.get(0),
+    )?;
+    if sql.contains("'step-up'") {
+        return Ok(());
+    }
+    let tx = conn.transaction()?;
+    tx.execute_batch("ALTER TABLE audit RENAME TO audit_before_step_up;")?;
+    tx.execute_batch(SCHEMA)?;
+    tx.execute_batch(
+        "INSERT INTO audit SELECT * FROM audit_before_step_up;
+         DROP TABLE audit_before_step_up;",
     )?;
     tx.commit()
 }

@@ -32,6 +32,7 @@ use serde::{Deserialize, Serialize};
 
 use super::auth::{AdminSession, ClientAddress};
 use super::password_changes::check_own_password;
+use crate::audit::{self, Action, Actor};
 use crate::db;
 use crate::json_body;
 use crate::passwords::Password;
@@ -81,14 +82,41 @@ pub async fn create(
             crate::problem::FieldError::new(PASSWORD_FIELD, "Enter your password."),
         ]));
     }
-    check_own_password(
+    let checked = check_own_password(
         &state,
         &admin.user_id,
         password,
         client,
         (PASSWORD_FIELD, "The password is wrong."),
     )
-    .await?;
+    .await;
+    // Both answers go to the audit trail (a wrong password, or the limit,
+    // is a refusal); a busy server or a database error says nothing.
+    let row = match &checked {
+        Ok(()) => Some((audit::CONFIRMED, None)),
+        Err(problem) if problem.status < 500 => {
+            Some((audit::REFUSED, Some(audit::refusal_detail(problem))))
+        }
+        Err(_) => None,
+    };
+    if let Some((outcome, detail)) = row {
+        let actor = Actor::new(Some(&admin.user_id), client);
+        let subject = admin.user_id.clone();
+        let written = db::call(&state.db, move |conn| {
+            actor.record(
+                conn,
+                Action::StepUp,
+                Some(&subject),
+                outcome,
+                detail.as_deref(),
+            )
+        })
+        .await;
+        if let Err(error) = written {
+            tracing::error!(%error, "could not write the audit trail");
+        }
+    }
+    checked?;
     // The extractor found the session by this cookie, so it is there.
     let token = state
         .cookies

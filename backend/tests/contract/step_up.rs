@@ -299,3 +299,83 @@ fn rejects(name: &str, value: &Value) -> bool {
     let (schemas, index) = compile(name);
     schemas.validate(value, index).is_err()
 }
+
+#[tokio::test]
+async fn every_step_up_answer_is_in_the_audit_trail_without_the_password() {
+    let app = app_with_second_admin(|_| {}).await;
+    step_up(&app, &app.admin, "Not-My-Password-123")
+        .await
+        .problem(422);
+    assert_eq!(
+        step_up(&app, &app.admin, DEMO_ADMIN_PASSWORD).await.status,
+        200
+    );
+    let trail = app.get_as(&app.admin, "/api/audit").await;
+    let rows: Vec<(String, String, String)> = trail
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|row| row["action"] == "step-up")
+        .map(|row| {
+            let text = |key: &str| row[key].as_str().unwrap_or("").to_owned();
+            (text("actor"), text("subject"), text("outcome"))
+        })
+        .collect();
+    // Newest first: the confirmation, then the wrong password.
+    let admin = || "u-1001".to_owned();
+    assert_eq!(
+        rows,
+        [
+            (admin(), admin(), "confirmed".to_owned()),
+            (admin(), admin(), "refused".to_owned()),
+        ]
+    );
+    assert!(!trail.text().contains("Not-My-Password-123"));
+    assert!(!trail.text().contains(DEMO_ADMIN_PASSWORD));
+}
+
+#[tokio::test]
+async fn an_older_database_keeps_its_audit_trail_and_records_step_ups() {
+    let app = app_with_second_admin(|_| {}).await;
+    // The audit table as it was before step-ups were recorded.
+    app.sqlite()
+        .execute_batch(
+            "DROP TABLE audit;
+             CREATE TABLE audit (
+                 id         INTEGER PRIMARY KEY,
+                 created_at TEXT NOT NULL,
+                 actor_id   TEXT NULL,
+                 subject_id TEXT NULL,
+                 action     TEXT NOT NULL CHECK (action IN ('admin-reset', 'password-change', 'recovery')),
+                 outcome    TEXT NOT NULL,
+                 detail     TEXT NULL,
+                 client     TEXT NOT NULL
+             );
+             INSERT INTO audit VALUES
+                 (5, '2026-01-01T00:00:00.000Z', 'u-1001', 'u-1042', 'admin-reset', 'reset', NULL, '127.0.0.1');",
+        )
+        .unwrap();
+    let state = reset_backend::AppState::from_config(&app.config).unwrap();
+    let conn = state.db.lock().unwrap();
+    let rows = |conn: &rusqlite::Connection| -> Vec<(i64, String)> {
+        let mut stmt = conn
+            .prepare("SELECT id, action FROM audit ORDER BY id")
+            .unwrap();
+        stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert_eq!(rows(&conn), [(5, "admin-reset".to_owned())]);
+    reset_backend::audit::Actor::new(Some("u-1001"), None)
+        .record(
+            &conn,
+            reset_backend::audit::Action::StepUp,
+            Some("u-1001"),
+            "confirmed",
+            None,
+        )
+        .unwrap();
+    assert_eq!(rows(&conn).len(), 2);
+}
