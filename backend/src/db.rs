@@ -181,47 +181,52 @@ fn add_missing_user_columns(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// A database made before the outbox had the `unknown` status and the
-/// `via_smtp` column gets both: SQLite cannot change a CHECK constraint,
-/// so the table is copied into a new one. Old rows get `via_smtp` 0 (not
-/// known to have been bound for a mail server), so none becomes `unknown`.
+/// `via_smtp` column gets both. Old rows get `via_smtp` 0 (not known to have
+/// been bound for a mail server), so none becomes `unknown`.
 fn upgrade_outbox(conn: &mut Connection) -> rusqlite::Result<()> {
-    let sql: String = conn.query_row(
-        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'outbox'",
-        [],
-        |row| row.get(0),
-    )?;
-    if sql.contains("via_smtp") {
-        return Ok(());
-    }
-    let tx = conn.transaction()?;
-    tx.execute_batch("ALTER TABLE outbox RENAME TO outbox_before_unknown;")?;
-    tx.execute_batch(SCHEMA)?;
-    tx.execute_batch(
-        "INSERT INTO outbox (id, to_addrs, subject, body, status, created_at)
-             SELECT id, to_addrs, subject, body, status, created_at FROM outbox_before_unknown;
-         DROP TABLE outbox_before_unknown;",
-    )?;
-    tx.commit()
+    rebuild_table(
+        conn,
+        "outbox",
+        "via_smtp",
+        "id, to_addrs, subject, body, status, created_at",
+    )
 }
 
-/// A database made before step-ups were audited gets the `step-up` action,
-/// by copying the table as [`upgrade_outbox`] does.
+/// A database made before step-ups were audited gets the `step-up` action.
 fn upgrade_audit(conn: &mut Connection) -> rusqlite::Result<()> {
+    rebuild_table(conn, "audit", "'step-up'", "*")
+}
+
+/// SQLite cannot change a table's CHECK constraint or add a column with
+/// one: unless the table's SQL already holds `marker`, it is renamed, made
+/// anew from [`SCHEMA`], and its rows (`columns` of them) copied over, in one
+/// transaction. `table`, `marker` and `columns` are this module's constants.
+fn rebuild_table(
+    conn: &mut Connection,
+    table: &str,
+    marker: &str,
+    columns: &str,
+) -> rusqlite::Result<()> {
     let sql: String = conn.query_row(
-        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'audit'",
-        [],
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1",
+        [table],
         |row| row.get(0),
     )?;
-    if sql.contains("'step-up'") {
+    if sql.contains(marker) {
         return Ok(());
     }
     let tx = conn.transaction()?;
-    tx.execute_batch("ALTER TABLE audit RENAME TO audit_before_step_up;")?;
+    tx.execute_batch(&format!("ALTER TABLE {table} RENAME TO {table}_before;"))?;
     tx.execute_batch(SCHEMA)?;
-    tx.execute_batch(
-        "INSERT INTO audit SELECT * FROM audit_before_step_up;
-         DROP TABLE audit_before_step_up;",
-    )?;
+    let list = if columns == "*" {
+        String::new()
+    } else {
+        format!(" ({columns})")
+    };
+    tx.execute_batch(&format!(
+        "INSERT INTO {table}{list} SELECT {columns} FROM {table}_before;
+         DROP TABLE {table}_before;"
+    ))?;
     tx.commit()
 }
 

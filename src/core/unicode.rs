@@ -9,17 +9,22 @@
 //! the browser from `String.prototype.normalize`, which costs the WebAssembly
 //! module nothing. [`CASES`] is the table both sides are tested against.
 
-/// `password` in Unicode Normalization Form KC.
+use zeroize::Zeroizing;
+
+/// `password` in Unicode Normalization Form KC, in a buffer wiped when
+/// dropped (it is a copy of a password).
 #[cfg(not(target_arch = "wasm32"))]
-pub fn nfkc(password: &str) -> String {
+pub fn nfkc(password: &str) -> Zeroizing<String> {
     use unicode_normalization::UnicodeNormalization;
-    password.nfkc().collect()
+    Zeroizing::new(password.nfkc().collect())
 }
 
 /// `password` in Unicode Normalization Form KC (the browser's own tables).
 #[cfg(target_arch = "wasm32")]
-pub fn nfkc(password: &str) -> String {
-    String::from(js_sys::JsString::from(password).normalize("NFKC"))
+pub fn nfkc(password: &str) -> Zeroizing<String> {
+    Zeroizing::new(String::from(
+        js_sys::JsString::from(password).normalize("NFKC"),
+    ))
 }
 
 /// Whether `c` is a control character (Unicode category Cc) or a format
@@ -171,7 +176,7 @@ mod tests {
     #[test]
     fn every_agreed_case_holds() {
         for case in CASES {
-            assert_eq!(nfkc(case.typed), case.normalised, "{:?}", case.typed);
+            assert_eq!(*nfkc(case.typed), case.normalised, "{:?}", case.typed);
             assert_eq!(
                 has_control_or_format(case.typed),
                 case.refused,

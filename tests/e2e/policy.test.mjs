@@ -51,3 +51,24 @@ test("a password the element's own attributes allow but the backend refuses is s
   await widget.getByText('Use at least 20 characters.').waitFor({ state: 'detached' });
   await context.close();
 });
+
+test('a password with an invisible control character is refused in the dialog, and one typed in another Unicode form signs in', async () => {
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
+  const widget = await openDialogFor(page, 'u-1043');
+  await widget.getByRole('radio', { name: 'Let me create the password' }).check();
+  // A right-to-left override hidden inside an otherwise strong password.
+  await widget.getByLabel('New password').fill('Vq8#tLm2!pZx9\u202EwRk-Heron-Sky');
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByText('Remove invisible or control characters', { exact: false }).waitFor();
+  assert.equal(await widget.getByRole('button', { name: 'Next' }).isDisabled(), true);
+  // Full-width digits and a decomposed é: accepted, and the same password as its NFKC form.
+  await widget.getByRole('button', { name: 'Back' }).click();
+  const typed = 'Cafe\u0301-Heron-Sky-Quartz-\uFF14\uFF12';
+  await widget.getByLabel('New password').fill(typed);
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  assert.equal(await readResultPassword(widget), typed);
+  assert.equal((await env.backend.signIn('u-1043', 'Caf\u00E9-Heron-Sky-Quartz-42')).status, 200);
+  await context.close();
+});
