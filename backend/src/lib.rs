@@ -23,6 +23,7 @@ pub mod background;
 pub mod config;
 pub mod db;
 pub mod delivery;
+pub mod directory;
 pub mod faults;
 pub mod idempotency;
 pub mod in_flight;
