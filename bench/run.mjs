@@ -59,7 +59,7 @@ export const CONFIG = {
 
 const log = (...args) => console.error('[bench]', ...args);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const textOf = (length, text = CONFIG.text) => text.repeat(Math.ceil(length / text.length)).slice(0, length);
+export const textOf = (length, text = CONFIG.text) => text.repeat(Math.ceil(length / text.length)).slice(0, length);
 
 // --- statistics --------------------------------------------------------------
 export function median(xs) {
@@ -75,7 +75,7 @@ export function percentile(xs, p) {
   return s[Math.min(s.length, Math.max(1, Math.ceil((p / 100) * s.length))) - 1];
 }
 const round = (x, digits = 2) => (x === null || x === undefined || Number.isNaN(x) ? null : Number(x.toFixed(digits)));
-const summary = (xs) => ({ n: xs.length, medianMs: round(median(xs), 3), p99Ms: round(percentile(xs, 99), 3), maxMs: round(xs.length ? Math.max(...xs) : null, 3) });
+export const summary = (xs) => ({ n: xs.length, medianMs: round(median(xs), 3), p99Ms: round(percentile(xs, 99), 3), maxMs: round(xs.length ? Math.max(...xs) : null, 3) });
 
 // --- sizes ---------------------------------------------------------------------
 const sizeCache = new Map();
@@ -150,7 +150,7 @@ async function waitQuiet(files, quietMs = 750, maxMs = 10_000) {
   await Promise.all(files.map((f) => f.done));
 }
 
-async function openBenchPage(browser, url) {
+export async function openBenchPage(browser, url) {
   const context = await browser.newContext();
   const files = trackWidgetFiles(context);
   const page = await context.newPage();
@@ -177,7 +177,7 @@ function snapshot(files, until = Infinity) {
 // cookie jar is the page's) and hand the token to the element's `headers`
 // attribute, as the sample page does. A backend without /api/session needs
 // neither.
-const ADMIN = { userId: 'u-1001', password: 'bench-admin-password-not-a-secret' };
+export const ADMIN = { userId: 'u-1001', password: 'bench-admin-password-not-a-secret' };
 async function signInAsAdmin({ context, widget }, url) {
   const response = await context.request.post(new URL('/api/session', url).href, { data: ADMIN, failOnStatusCode: false });
   if (response.status() === 404 || response.status() === 405) return;
@@ -255,7 +255,7 @@ async function measureTti(browser, url) {
 // page made a key wait). Here an admin chooses "Let me create the password" and
 // types at once, fast, through all of it, on fresh pages: does any key wait
 // for the page's thread longer than a frame?
-async function measureTypingThroughStart(browser, url) {
+export async function measureTypingThroughStart(browser, url) {
   const runs = [];
   for (let i = 0; i < CONFIG.startRuns; i++) {
     const p = await openBenchPage(browser, url);
@@ -287,7 +287,7 @@ async function measureTypingThroughStart(browser, url) {
 }
 
 // --- 3. keystroke latency ----------------------------------------------------------------
-async function typeAndCollect(page, field, text) {
+export async function typeAndCollect(page, field, text) {
   await page.evaluate(() => window.benchLab.startRecording());
   await field.pressSequentially(text, { delay: CONFIG.keyDelayMs });
   let complete = true;

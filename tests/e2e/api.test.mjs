@@ -1,6 +1,8 @@
 // The JavaScript API and the policy's page-level parts, end to end.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { openPage, openDialogFor, readResultPassword, useBackendAndBrowser } from './harness.mjs';
 
 const env = useBackendAndBrowser();
@@ -152,6 +154,97 @@ test("the page's copy of the estimator takes over from the worker, and both know
   assert.equal(await workerRequests(), before + 1);
   await context.close();
 });
+
+// The page's copy is sound only while the estimator module keeps its whole
+// state in its memory (estimator/src/worker.rs): a dependency upgrade that
+// gave it a second mutable global (a heap pointer, say) would make the copy
+// answer wrong, silently. Read the built module's globals: one mutable, the
+// stack pointer, and none imported mutable.
+test("the estimator module's only mutable global is its stack pointer (the page's copy depends on it)", () => {
+  const globals = wasmGlobals(readFileSync(join(import.meta.dirname, '../../dist/reset-estimator_bg.wasm')));
+  assert.equal(globals.importedMutable, 0, 'a mutable global imported from the glue');
+  assert.equal(globals.mutable, 1, `${globals.mutable} mutable globals: the page's copy would not carry the others`);
+});
+
+// And the copy must give the worker's answers: typed-length passwords (one
+// character longer than the last request) are scored on the page, the same
+// password after a jump in length by the worker.
+test("the page's copy and the worker give the same answers on the bench corpus", async () => {
+  const { page, context } = await openPage(env.browser, env.backend.url + '/');
+  const workerRequests = await countWorkerRequests(page);
+  await untilAnsweredOnPage(page, workerRequests);
+  const corpus = readFileSync(join(import.meta.dirname, '../../bench/corpus.txt'), 'utf8')
+    .split('\n').filter((p) => [...p].length >= 17 && [...p].length <= 64);
+  assert.ok(corpus.length >= 100);
+  const answers = await page.evaluate(async (passwords) => {
+    const { estimateStrength } = await import('/static/reset-widget/reset-widget.js');
+    const out = [];
+    for (const p of passwords) {
+      const chars = [...p];
+      await estimateStrength(chars.slice(0, -1).join(''), ['u-1042']);
+      const beforeTyped = window.__workerRequests;
+      const typed = await estimateStrength(p, ['u-1042']);
+      const onPage = window.__workerRequests === beforeTyped;
+      await estimateStrength('', ['u-1042']);
+      const beforePasted = window.__workerRequests;
+      const pasted = await estimateStrength(p, ['u-1042']);
+      const inWorker = window.__workerRequests === beforePasted + 1;
+      out.push({ p, onPage, inWorker, same: JSON.stringify(typed) === JSON.stringify(pasted) });
+    }
+    return out;
+  }, corpus.slice(0, 100));
+  for (const a of answers) {
+    assert.ok(a.onPage && a.inWorker, `${a.p}: not scored once in each place`);
+    assert.ok(a.same, `${a.p}: the page's copy and the worker disagree`);
+  }
+  await context.close();
+});
+
+/** Counts a WebAssembly module's mutable globals, defined and imported (the binary format's import and global sections). */
+function wasmGlobals(bytes) {
+  let at = 8; // magic and version
+  const u32 = () => {
+    let result = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = bytes[at++];
+      result |= (byte & 0x7f) << shift;
+      if (!(byte & 0x80)) return result >>> 0;
+    }
+  };
+  const name = () => { const n = u32(); at += n; };
+  const limits = () => { const flags = u32(); u32(); if (flags & 1) u32(); };
+  const counts = { mutable: 0, importedMutable: 0 };
+  while (at < bytes.length) {
+    const id = bytes[at++];
+    const size = u32();
+    const end = at + size;
+    if (id === 2) { // imports
+      for (let n = u32(); n > 0; n--) {
+        name(); name();
+        const kind = bytes[at++];
+        if (kind === 0) u32();
+        else if (kind === 1) { at++; limits(); }
+        else if (kind === 2) limits();
+        else if (kind === 3) { at++; if (bytes[at++] === 1) counts.importedMutable++; }
+        else throw new Error(`import kind ${kind}`);
+      }
+    } else if (id === 6) { // globals: type, mutability, then an init expression up to 0x0b
+      for (let n = u32(); n > 0; n--) {
+        at++;
+        if (bytes[at++] === 1) counts.mutable++;
+        for (let op = bytes[at++]; op !== 0x0b; op = bytes[at++]) {
+          if (op === 0x41 || op === 0x42) while (bytes[at++] & 0x80); // i32/i64.const
+          else if (op === 0x43) at += 4;
+          else if (op === 0x44) at += 8;
+          else if (op === 0x23) u32(); // global.get
+          else throw new Error(`init opcode ${op}`);
+        }
+      }
+    }
+    at = end;
+  }
+  return counts;
+}
 
 test("the worker's memory copy holds no password, even the one that started the estimator", async () => {
   const { page, context } = await openPage(env.browser, env.backend.url + '/');
