@@ -579,7 +579,10 @@ impl LdapFlags {
         ("--ldap-id-attribute", "LDAP_ID_ATTRIBUTE"),
         ("--ldap-name-attribute", "LDAP_NAME_ATTRIBUTE"),
         ("--ldap-mail-attribute", "LDAP_MAIL_ATTRIBUTE"),
-        ("--ldap-alternate-mail-attribute", "LDAP_ALTERNATE_MAIL_ATTRIBUTE"),
+        (
+            "--ldap-alternate-mail-attribute",
+            "LDAP_ALTERNATE_MAIL_ATTRIBUTE",
+        ),
         ("--ldap-timeout-secs", "LDAP_TIMEOUT_SECS"),
     ];
 
@@ -682,16 +685,23 @@ impl LdapFlags {
             }
         }
         if !(config.user_filter.starts_with('(') && config.user_filter.ends_with(')')) {
-            return Err("--user-filter (LDAP_USER_FILTER) must be an LDAP filter in parentheses".into());
+            return Err(
+                "--user-filter (LDAP_USER_FILTER) must be an LDAP filter in parentheses".into(),
+            );
         }
         for (attribute, variable) in [
             (&config.id_attribute, "LDAP_ID_ATTRIBUTE"),
             (&config.name_attribute, "LDAP_NAME_ATTRIBUTE"),
             (&config.mail_attribute, "LDAP_MAIL_ATTRIBUTE"),
-            (&config.alternate_mail_attribute, "LDAP_ALTERNATE_MAIL_ATTRIBUTE"),
+            (
+                &config.alternate_mail_attribute,
+                "LDAP_ALTERNATE_MAIL_ATTRIBUTE",
+            ),
         ] {
             let name_like = attribute.starts_with(|c: char| c.is_ascii_alphabetic())
-                && attribute.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+                && attribute
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-');
             if !name_like {
                 return Err(format!("{} must be an attribute name", named(variable)));
             }

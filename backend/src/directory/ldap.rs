@@ -148,7 +148,8 @@ impl LdapDirectory {
         let by_id: Vec<&SearchEntry> = entries
             .iter()
             .filter(|entry| {
-                first(entry, &self.config.id_attribute).is_some_and(|id| id.eq_ignore_ascii_case(login))
+                first(entry, &self.config.id_attribute)
+                    .is_some_and(|id| id.eq_ignore_ascii_case(login))
             })
             .collect();
         let entry = match (by_id.as_slice(), entries.as_slice()) {
@@ -211,7 +212,9 @@ impl LdapDirectory {
                     Mod::Replace(&b"unicodePwd"[..], HashSet::from([&quoted[..]])),
                     Mod::Replace(&b"pwdLastSet"[..], HashSet::from([last_set])),
                 ];
-                let result = self.timed("unicodePwd reset", ldap.modify(&dn, mods)).await?;
+                let result = self
+                    .timed("unicodePwd reset", ldap.modify(&dn, mods))
+                    .await?;
                 self.expect_success("unicodePwd reset", &result, true)
             }
         }
@@ -304,7 +307,9 @@ impl LdapDirectory {
                     Mod::Delete(&b"unicodePwd"[..], HashSet::from([&old[..]])),
                     Mod::Add(&b"unicodePwd"[..], HashSet::from([&replacement[..]])),
                 ];
-                let result = self.timed("unicodePwd change", ldap.modify(&dn, mods)).await?;
+                let result = self
+                    .timed("unicodePwd change", ldap.modify(&dn, mods))
+                    .await?;
                 // ERROR_INVALID_PASSWORD (86): the old password is wrong.
                 if result.rc == CONSTRAINT_VIOLATION && result.text.starts_with("00000056") {
                     return Ok(Bind::Rejected);
@@ -552,7 +557,9 @@ impl LdapDirectory {
             .or_else(|| first(entry, "cn"))
             .unwrap_or(&id)
             .to_owned();
-        let email = first(entry, &c.mail_attribute).unwrap_or_default().to_owned();
+        let email = first(entry, &c.mail_attribute)
+            .unwrap_or_default()
+            .to_owned();
         let is_admin = match c.flavour {
             LdapFlavour::OpenLdap => admins.contains(&normalise_dn(&entry.dn)),
             LdapFlavour::ActiveDirectory => {
@@ -588,7 +595,12 @@ impl LdapDirectory {
         }
     }
 
-    fn expect_success(&self, what: &str, result: &LdapResult, sets_password: bool) -> DirectoryResult<()> {
+    fn expect_success(
+        &self,
+        what: &str,
+        result: &LdapResult,
+        sets_password: bool,
+    ) -> DirectoryResult<()> {
         if result.rc == SUCCESS {
             Ok(())
         } else {
@@ -711,12 +723,7 @@ fn first<'a>(entry: &'a SearchEntry, attribute: &'a str) -> Option<&'a str> {
 /// A DN compared loosely: lowercase, without spaces around `,` and `=`.
 fn normalise_dn(dn: &str) -> String {
     dn.split(',')
-        .map(|rdn| {
-            rdn.split('=')
-                .map(str::trim)
-                .collect::<Vec<_>>()
-                .join("=")
-        })
+        .map(|rdn| rdn.split('=').map(str::trim).collect::<Vec<_>>().join("="))
         .collect::<Vec<_>>()
         .join(",")
         .to_lowercase()
@@ -781,7 +788,10 @@ mod tests {
             &unicode_pwd("aé")[..],
             &[b'"', 0, b'a', 0, 0xe9, 0, b'"', 0][..]
         );
-        assert_eq!(&unicode_pwd("😀")[..], &[b'"', 0, 0x3d, 0xd8, 0x00, 0xde, b'"', 0][..]);
+        assert_eq!(
+            &unicode_pwd("😀")[..],
+            &[b'"', 0, 0x3d, 0xd8, 0x00, 0xde, b'"', 0][..]
+        );
     }
 
     #[test]
