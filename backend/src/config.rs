@@ -122,8 +122,9 @@ Options (each but --test-mode also read from the environment variable in bracket
                      [LDAP_BIND_PASSWORD_FILE]
   --base-dn DN       where users are searched [LDAP_BASE_DN]
   --user-filter F    which entries are users [LDAP_USER_FILTER] (default
-                     (objectClass=inetOrgPerson), or for Active Directory
-                     (&(objectCategory=person)(objectClass=user)))
+                     (objectClass=inetOrgPerson), or for Active Directory the
+                     enabled accounts: (&(objectCategory=person)(objectClass=user)
+                     (!(userAccountControl:1.2.840.113556.1.4.803:=2))))
   --admin-group DN   members of this group are administrators [LDAP_ADMIN_GROUP]
                      (OpenLDAP: a groupOfNames' member values; AD: memberOf)
   --ldap-id-attribute A, --ldap-name-attribute A, --ldap-mail-attribute A,
@@ -238,8 +239,10 @@ impl LdapConfig {
     ) -> LdapConfig {
         let (filter, id, name) = match flavour {
             LdapFlavour::OpenLdap => ("(objectClass=inetOrgPerson)", "uid", "cn"),
+            // Enabled accounts only (bit 2 of userAccountControl: disabled).
             LdapFlavour::ActiveDirectory => (
-                "(&(objectCategory=person)(objectClass=user))",
+                "(&(objectCategory=person)(objectClass=user)\
+                 (!(userAccountControl:1.2.840.113556.1.4.803:=2)))",
                 "sAMAccountName",
                 "displayName",
             ),
