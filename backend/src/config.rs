@@ -1419,6 +1419,183 @@ mod tests {
         }
     }
 
+    fn ldap_of(config: &Config) -> &LdapConfig {
+        match &config.directory {
+            DirectoryChoice::Ldap(ldap) => ldap,
+            DirectoryChoice::Sqlite => panic!("expected the LDAP directory"),
+        }
+    }
+
+    const LDAP_FLAGS: [&str; 10] = [
+        "--directory",
+        "ldap",
+        "--bind-dn",
+        "cn=reset-service,dc=contoso,dc=com",
+        "--bind-password-file",
+        "/run/secrets/ldap",
+        "--base-dn=dc=contoso,dc=com",
+        "--admin-group=cn=admins,dc=contoso,dc=com",
+        "--ldap-url",
+        "ldaps://ldap.contoso.com",
+    ];
+
+    #[test]
+    fn the_directory_is_sqlite_unless_ldap_is_chosen() {
+        assert_eq!(run(&[], &[]).directory, DirectoryChoice::Sqlite);
+        assert_eq!(
+            run(&["--directory", "sqlite"], &[]).directory,
+            DirectoryChoice::Sqlite
+        );
+        assert!(parse(&["--directory", "ad"], &[]).is_err());
+        // LDAP settings without --directory ldap are a mistake.
+        let refused = parse(&["--base-dn", "dc=contoso,dc=com"], &[]).unwrap_err();
+        assert!(
+            refused.contains("--base-dn") && refused.contains("--directory ldap"),
+            "{refused}"
+        );
+        assert!(parse(&[], &[("LDAP_URL", "ldaps://ldap.contoso.com")]).is_err());
+    }
+
+    #[test]
+    fn ldap_flags_and_their_defaults() {
+        let config = run(&LDAP_FLAGS, &[]);
+        let ldap = ldap_of(&config);
+        assert_eq!(ldap.url, "ldaps://ldap.contoso.com");
+        assert_eq!(ldap.flavour, LdapFlavour::OpenLdap);
+        assert_eq!(ldap.bind_dn, "cn=reset-service,dc=contoso,dc=com");
+        assert_eq!(ldap.bind_password_file, PathBuf::from("/run/secrets/ldap"));
+        assert_eq!(ldap.base_dn, "dc=contoso,dc=com");
+        assert_eq!(ldap.admin_group, "cn=admins,dc=contoso,dc=com");
+        assert_eq!(ldap.user_filter, "(objectClass=inetOrgPerson)");
+        assert_eq!(
+            (ldap.id_attribute.as_str(), ldap.name_attribute.as_str()),
+            ("uid", "cn")
+        );
+        assert_eq!(ldap.alternate_mail_attribute, "otherMailbox");
+        assert_eq!(ldap.timeout, std::time::Duration::from_secs(5));
+        assert!(!ldap.starttls && ldap.ca_file.is_none());
+
+        let mut args = LDAP_FLAGS.to_vec();
+        args.extend([
+            "--ldap-flavour",
+            "active-directory",
+            "--ldap-ca-file",
+            "/etc/ldap/ca.pem",
+            "--ldap-timeout-secs",
+            "2",
+            "--ldap-alternate-mail-attribute",
+            "contosoPrivateMail",
+        ]);
+        let config = run(&args, &[]);
+        let ad = ldap_of(&config);
+        assert_eq!(ad.flavour, LdapFlavour::ActiveDirectory);
+        assert_eq!(ad.id_attribute, "sAMAccountName");
+        assert_eq!(ad.name_attribute, "displayName");
+        assert!(ad.user_filter.starts_with("(&(objectCategory=person)"));
+        assert_eq!(ad.ca_file, Some(PathBuf::from("/etc/ldap/ca.pem")));
+        assert_eq!(ad.timeout, std::time::Duration::from_secs(2));
+        assert_eq!(ad.alternate_mail_attribute, "contosoPrivateMail");
+
+        // The same from the environment; a flag wins.
+        let env = [
+            ("DIRECTORY", "ldap"),
+            ("LDAP_URL", "ldap://ldap.contoso.com"),
+            ("LDAP_STARTTLS", "1"),
+            ("LDAP_BIND_DN", "cn=svc,dc=contoso,dc=com"),
+            ("LDAP_BIND_PASSWORD_FILE", "/run/secrets/ldap"),
+            ("LDAP_BASE_DN", "dc=contoso,dc=com"),
+            ("LDAP_ADMIN_GROUP", "cn=admins,dc=contoso,dc=com"),
+            ("LDAP_USER_FILTER", "(objectClass=person)"),
+            ("LDAP_ID_ATTRIBUTE", "mail"),
+        ];
+        let config = run(&["--base-dn", "ou=people,dc=contoso,dc=com"], &env);
+        let from_env = ldap_of(&config);
+        assert!(from_env.starttls);
+        assert_eq!(from_env.user_filter, "(objectClass=person)");
+        assert_eq!(from_env.id_attribute, "mail");
+        assert_eq!(from_env.base_dn, "ou=people,dc=contoso,dc=com");
+        let incomplete = parse(&["--ldap-starttls"], &env[..2]).unwrap_err();
+        assert!(
+            incomplete.contains("--bind-dn (LDAP_BIND_DN)"),
+            "{incomplete}"
+        );
+        assert!(parse(&["--ldap-starttls"], &[]).is_err(), "with SQLite");
+    }
+
+    #[test]
+    fn ldap_settings_that_cannot_work_stop_the_start() {
+        let with = |extra: &[&str]| {
+            let mut args = LDAP_FLAGS.to_vec();
+            args.extend(extra);
+            parse(&args, &[])
+        };
+        for (extra, says) in [
+            (
+                &["--ldap-url", "ldap://ldap.contoso.com"][..],
+                "without TLS",
+            ),
+            (&["--ldap-url", "http://ldap.contoso.com"][..], "ldaps://"),
+            (
+                &["--ldap-url", "ldaps://svc:Hunter2@ldap.contoso.com"][..],
+                "only",
+            ),
+            (&["--ldap-url", "ldaps://"][..], "no host"),
+            (&["--ldap-starttls"][..], "ldaps:// is TLS already"),
+            (
+                &["--ldap-flavour", "samba"][..],
+                "openldap or active-directory",
+            ),
+            (
+                &["--user-filter", "objectClass=person"][..],
+                "in parentheses",
+            ),
+            (&["--ldap-id-attribute", "uid)(x"][..], "attribute name"),
+            (&["--ldap-timeout-secs", "0"][..], "at least 1"),
+            (
+                &[
+                    "--ldap-url",
+                    "ldap://127.0.0.1:3890",
+                    "--ldap-ca-file",
+                    "ca.pem",
+                ][..],
+                "for TLS",
+            ),
+        ] {
+            let refused = with(extra).unwrap_err();
+            assert!(refused.contains(says), "{extra:?}: {refused}");
+            assert!(!refused.contains("Hunter2"), "{refused}");
+        }
+        // Plain LDAP only to this machine, and never to Active Directory.
+        let config = run(
+            &[&LDAP_FLAGS[..], &["--ldap-url", "ldap://127.0.0.1:3890/"]].concat(),
+            &[],
+        );
+        assert_eq!(ldap_of(&config).url, "ldap://127.0.0.1:3890/");
+        let ad_plain = with(&[
+            "--ldap-url",
+            "ldap://127.0.0.1:389",
+            "--ldap-flavour",
+            "active-directory",
+        ])
+        .unwrap_err();
+        assert!(ad_plain.contains("Active Directory"), "{ad_plain}");
+        let ad_starttls = [
+            &LDAP_FLAGS[..],
+            &["--ldap-url", "ldap://dc1.contoso.com", "--ldap-starttls"],
+            &["--ldap-flavour", "active-directory"],
+        ]
+        .concat();
+        assert!(ldap_of(&run(&ad_starttls, &[])).starttls);
+        // Each required setting is named when missing.
+        for missing in ["--bind-dn", "--bind-password-file", "--ldap-url"] {
+            let at = LDAP_FLAGS.iter().position(|f| *f == missing).unwrap();
+            let mut args = LDAP_FLAGS.to_vec();
+            args.drain(at..at + 2);
+            let refused = parse(&args, &[]).unwrap_err();
+            assert!(refused.contains(missing), "{refused}");
+        }
+    }
+
     #[test]
     fn rejects_unknown_and_incomplete_flags() {
         assert!(parse(&["--port", "1"], &[]).is_err());
