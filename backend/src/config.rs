@@ -187,6 +187,8 @@ pub struct Config {
 }
 
 /// `--directory`: the embedded SQLite users (the default) or an LDAP server.
+// Made once per process: boxing the settings would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DirectoryChoice {
     Sqlite,
@@ -724,7 +726,7 @@ impl LdapFlags {
 /// path or a query; the password travels encrypted unless the server is on
 /// this machine; Active Directory (whose `unicodePwd` needs an encrypted
 /// connection) is never spoken to in plain text.
-fn check_ldap_url(config: &LdapConfig) -> Result<(), String> {
+pub fn check_ldap_url(config: &LdapConfig) -> Result<(), String> {
     let (tls, rest) = if let Some(rest) = config.url.strip_prefix("ldaps://") {
         (true, rest)
     } else if let Some(rest) = config.url.strip_prefix("ldap://") {

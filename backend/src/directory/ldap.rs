@@ -35,7 +35,7 @@ use rustls::{ClientConfig, RootCertStore};
 use zeroize::Zeroizing;
 
 use super::{Account, Bind, DirectoryError, DirectoryResult, DirectoryUser};
-use crate::config::{LdapConfig, LdapFlavour};
+use crate::config::{check_ldap_url, LdapConfig, LdapFlavour};
 use crate::passwords::Password;
 
 /// The password policy request and response control (draft-behera-ldap-password-policy).
@@ -84,6 +84,8 @@ impl LdapDirectory {
     /// to nothing yet: a directory that is down at start-up is reported by
     /// the first operation, as when it goes down later.
     pub fn new(config: LdapConfig) -> Result<LdapDirectory, String> {
+        // Checked again here for settings not made by `Config::parse`.
+        check_ldap_url(&config).map_err(|e| format!("--ldap-url (LDAP_URL): {e}"))?;
         let bind_password = read_password_file(&config.bind_password_file)?;
         let tls = tls_config(config.ca_file.as_deref())?;
         Ok(LdapDirectory {

@@ -10,7 +10,7 @@
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{ChildStdin, Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
@@ -32,8 +32,9 @@ pub const BOB: (&str, &str) = ("bob", "Bob-Seed-Pw-2026-mT8");
 
 pub struct Dc {
     dir: PathBuf,
-    /// Held open for the life of the process: samba stops at its EOF.
-    _stdin: Mutex<ChildStdin>,
+    /// Its standard input is held open for the life of the process: samba
+    /// stops at its EOF.
+    _samba: Mutex<Child>,
     _lock: File,
 }
 
@@ -75,18 +76,17 @@ pub fn dc() -> &'static Dc {
         let _ = std::fs::remove_dir_all(&dir);
         let shown = dir.to_str().unwrap();
         run(&["provision", shown]);
-        let mut child = Command::new("/usr/sbin/samba")
+        let samba = Command::new("/usr/sbin/samba")
             .args(["-s", &format!("{shown}/etc/smb.conf"), "-M", "single", "-i"])
             .stdin(Stdio::piped())
             .stdout(File::create(dir.join("samba.out")).unwrap())
             .stderr(File::create(dir.join("samba.err")).unwrap())
             .spawn()
             .expect("samba starts");
-        let stdin = child.stdin.take().unwrap();
         run(&["seed", shown]);
         Dc {
             dir,
-            _stdin: Mutex::new(stdin),
+            _samba: Mutex::new(samba),
             _lock: lock,
         }
     })
