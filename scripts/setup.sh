@@ -4,7 +4,9 @@
 #                            esbuild (make dist bundles the scripts with it)
 #   scripts/setup.sh test    the same, plus Chromium, ChromeDriver, Playwright and
 #                            the openssl CLI (the SMTP TLS test's certificates)
-#                            LibreOffice Calc (headless, for the bulk CSV's tests)
+#                            LibreOffice Calc (headless, for the bulk CSV's tests),
+#                            OpenLDAP's slapd and tools, Samba (an AD domain
+#                            controller) and winbind, for the directory tests
 #   scripts/setup.sh bench   the same as test, plus the benchmark's npm packages
 #                            (zxcvbn, @zxcvbn-ts/*, esbuild) and Debian's brotli
 # Versions are pinned where the offline machines need them (see TOOLCHAIN notes
@@ -66,6 +68,32 @@ if [ "$what" = "test" ] && ! command -v soffice >/dev/null 2>&1; then
   log "installing LibreOffice Calc (headless)"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null
+fi
+
+# The LDAP directory's tests (backend/tests/ldap_*.rs) start their own slapd
+# and Samba AD DC (scripts/directory/). The packages' own services must not
+# run: they would hold ports 389/636 (the test DC's) and need system
+# configuration. A policy-rc.d that refuses every start keeps invoke-rc.d from
+# starting them during the install (Docker images ship one already); ours is
+# removed afterwards. slapd ~3 s and samba + winbind ~15 s to install.
+if [ "$what" = "test" ] && { [ ! -x /usr/sbin/slapd ] || ! command -v ldapsearch >/dev/null 2>&1 \
+  || [ ! -x /usr/sbin/samba ] || [ ! -x /usr/sbin/winbindd ]; }; then
+  log "installing slapd, ldap-utils, samba and winbind (their services kept stopped)"
+  policy=/usr/sbin/policy-rc.d
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy"
+    chmod +x "$policy"
+    trap 'rm -f "$policy"' EXIT
+  fi
+  apt-get update -qq
+  # samba's recommended samba-dsdb-modules and samba-ad-provision are what
+  # make it a domain controller: keep recommends on.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    slapd ldap-utils samba samba-dsdb-modules samba-ad-provision winbind openssl >/dev/null
+  # In case a service started anyway (an init that ignores policy-rc.d).
+  for service in slapd samba-ad-dc smbd nmbd winbind; do
+    if [ -x "/etc/init.d/$service" ]; then "/etc/init.d/$service" stop >/dev/null 2>&1 || true; fi
+  done
 fi
 
 if [ "$what" = "bench" ] && ! command -v brotli >/dev/null 2>&1; then

@@ -104,6 +104,37 @@ Options (each but --test-mode also read from the environment variable in bracket
   --policy-blocklist FILE
                      banned passwords, one per line (# comments), refused
                      case-insensitively and served to the widget [POLICY_BLOCKLIST]
+  --directory sqlite|ldap
+                     where users and their passwords live [DIRECTORY] (default
+                     sqlite: the database file above). With ldap, these say which
+                     server and how (each also from its variable):
+  --ldap-url URL     ldaps://HOST[:PORT] (TLS) or ldap://HOST[:PORT] with
+                     --ldap-starttls; plain ldap:// only to a loopback host, and
+                     never for Active Directory [LDAP_URL]
+  --ldap-flavour openldap|active-directory
+                     [LDAP_FLAVOUR] (default openldap)
+  --ldap-starttls    upgrade an ldap:// connection with StartTLS [LDAP_STARTTLS=1]
+  --ldap-ca-file PEM also trust these certificate authorities for the directory's
+                     certificate [LDAP_CA_FILE]
+  --bind-dn DN       the service account that searches and resets [LDAP_BIND_DN]
+  --bind-password-file FILE
+                     its password, read from this file (never the command line)
+                     [LDAP_BIND_PASSWORD_FILE]
+  --base-dn DN       where users are searched [LDAP_BASE_DN]
+  --user-filter F    which entries are users [LDAP_USER_FILTER] (default
+                     (objectClass=inetOrgPerson), or for Active Directory the
+                     enabled accounts: (&(objectCategory=person)(objectClass=user)
+                     (!(userAccountControl:1.2.840.113556.1.4.803:=2))))
+  --admin-group DN   members of this group are administrators [LDAP_ADMIN_GROUP]
+                     (OpenLDAP: a groupOfNames' member values; AD: memberOf)
+  --ldap-id-attribute A, --ldap-name-attribute A, --ldap-mail-attribute A,
+  --ldap-alternate-mail-attribute A
+                     [LDAP_ID_ATTRIBUTE, LDAP_NAME_ATTRIBUTE, LDAP_MAIL_ATTRIBUTE,
+                     LDAP_ALTERNATE_MAIL_ATTRIBUTE] (defaults uid, cn, mail,
+                     otherMailbox; for Active Directory sAMAccountName,
+                     displayName, mail, otherMailbox)
+  --ldap-timeout-secs S
+                     connection and operation timeout [LDAP_TIMEOUT_SECS] (default 5)
   -h, --help         print this help
 ";
 
@@ -151,7 +182,94 @@ pub struct Config {
     pub policy: PolicySettings,
     pub policy_context_words: Vec<String>,
     pub policy_blocklist: Option<PathBuf>,
+    /// Where users and their passwords live.
+    pub directory: DirectoryChoice,
 }
+
+/// `--directory`: the embedded SQLite users (the default) or an LDAP server.
+// Made once per process: boxing the settings would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DirectoryChoice {
+    Sqlite,
+    Ldap(LdapConfig),
+}
+
+/// Which LDAP server: they differ in how a password is set and how
+/// must-change is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LdapFlavour {
+    /// Password Modify (RFC 3062) and the ppolicy overlay's `pwdReset`.
+    OpenLdap,
+    /// `unicodePwd` over TLS, `pwdLastSet: 0`, `memberOf`.
+    ActiveDirectory,
+}
+
+/// The LDAP directory's settings (`--directory ldap`). The service
+/// account's password is not here: it is read from `bind_password_file`
+/// when the directory is opened (`directory::ldap::LdapDirectory::new`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LdapConfig {
+    /// `ldaps://…` or `ldap://…` (with `starttls`, or to a loopback host).
+    pub url: String,
+    pub flavour: LdapFlavour,
+    pub starttls: bool,
+    /// Also trusted for the server's certificate, besides the public roots.
+    pub ca_file: Option<PathBuf>,
+    pub bind_dn: String,
+    pub bind_password_file: PathBuf,
+    pub base_dn: String,
+    pub user_filter: String,
+    pub admin_group: String,
+    pub id_attribute: String,
+    pub name_attribute: String,
+    pub mail_attribute: String,
+    pub alternate_mail_attribute: String,
+    /// For connecting and for each operation.
+    pub timeout: std::time::Duration,
+}
+
+impl LdapConfig {
+    /// The settings for `flavour` with its default filter and attributes.
+    pub fn new(
+        flavour: LdapFlavour,
+        url: &str,
+        bind_dn: &str,
+        bind_password_file: PathBuf,
+        base_dn: &str,
+        admin_group: &str,
+    ) -> LdapConfig {
+        let (filter, id, name) = match flavour {
+            LdapFlavour::OpenLdap => ("(objectClass=inetOrgPerson)", "uid", "cn"),
+            // Enabled accounts only (bit 2 of userAccountControl: disabled).
+            LdapFlavour::ActiveDirectory => (
+                "(&(objectCategory=person)(objectClass=user)\
+                 (!(userAccountControl:1.2.840.113556.1.4.803:=2)))",
+                "sAMAccountName",
+                "displayName",
+            ),
+        };
+        LdapConfig {
+            url: url.to_owned(),
+            flavour,
+            starttls: false,
+            ca_file: None,
+            bind_dn: bind_dn.to_owned(),
+            bind_password_file,
+            base_dn: base_dn.to_owned(),
+            user_filter: filter.to_owned(),
+            admin_group: admin_group.to_owned(),
+            id_attribute: id.to_owned(),
+            name_attribute: name.to_owned(),
+            mail_attribute: "mail".to_owned(),
+            alternate_mail_attribute: "otherMailbox".to_owned(),
+            timeout: std::time::Duration::from_secs(DEFAULT_LDAP_TIMEOUT_SECS),
+        }
+    }
+}
+
+/// Seconds to connect to the directory, and for each of its operations.
+pub const DEFAULT_LDAP_TIMEOUT_SECS: u64 = 5;
 
 /// Never prints the admin password.
 impl std::fmt::Debug for Config {
@@ -185,6 +303,7 @@ impl std::fmt::Debug for Config {
             .field("policy", &self.policy)
             .field("policy_context_words", &self.policy_context_words)
             .field("policy_blocklist", &self.policy_blocklist)
+            .field("directory", &self.directory)
             .finish()
     }
 }
@@ -228,6 +347,7 @@ impl Config {
             policy: PolicySettings::default(),
             policy_context_words: Vec::new(),
             policy_blocklist: None,
+            directory: DirectoryChoice::Sqlite,
         }
     }
 
@@ -326,7 +446,13 @@ impl Config {
                 .map(|v| words(&v))
                 .unwrap_or_default(),
             policy_blocklist: non_empty("POLICY_BLOCKLIST").map(PathBuf::from),
+            directory: DirectoryChoice::Sqlite,
         };
+        // The directory's settings, gathered first and checked together below.
+        let mut ldap = LdapFlags::default();
+        for (name, slot) in ldap.slots() {
+            *slot = non_empty(name);
+        }
 
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -386,6 +512,16 @@ impl Config {
                 "--policy-context-words" => config.policy_context_words = words(&value()?),
                 "--policy-blocklist" => config.policy_blocklist = Some(value()?.into()),
                 "--step-up-minutes" => config.step_up_minutes = positive(&flag, &value()?)?,
+                "--ldap-starttls" if inline_value.is_none() => ldap.starttls = Some("1".into()),
+                _ if LdapFlags::variable(&flag).is_some() => {
+                    let variable = LdapFlags::variable(&flag).unwrap_or_default();
+                    let given = value()?;
+                    for (name, slot) in ldap.slots() {
+                        if name == variable {
+                            *slot = Some(given.clone());
+                        }
+                    }
+                }
                 "-h" | "--help" => return Ok(Command::Help),
                 // Never the value: a mistyped `--admin-pasword=…` or a stray
                 // word of a password split by the shell would land on stderr.
@@ -407,8 +543,235 @@ impl Config {
             ));
         }
         check_smtp(&config)?;
+        config.directory = ldap.into_choice()?;
         Ok(Command::Run(config))
     }
+}
+
+/// The directory's flags (or variables) as given, before they are checked.
+#[derive(Default)]
+struct LdapFlags {
+    directory: Option<String>,
+    url: Option<String>,
+    flavour: Option<String>,
+    starttls: Option<String>,
+    ca_file: Option<String>,
+    bind_dn: Option<String>,
+    bind_password_file: Option<String>,
+    base_dn: Option<String>,
+    user_filter: Option<String>,
+    admin_group: Option<String>,
+    id_attribute: Option<String>,
+    name_attribute: Option<String>,
+    mail_attribute: Option<String>,
+    alternate_mail_attribute: Option<String>,
+    timeout_secs: Option<String>,
+}
+
+impl LdapFlags {
+    /// (flag, variable) of each setting, in the order of [`LdapFlags::slots`].
+    const NAMES: [(&'static str, &'static str); 15] = [
+        ("--directory", "DIRECTORY"),
+        ("--ldap-url", "LDAP_URL"),
+        ("--ldap-flavour", "LDAP_FLAVOUR"),
+        ("--ldap-starttls", "LDAP_STARTTLS"),
+        ("--ldap-ca-file", "LDAP_CA_FILE"),
+        ("--bind-dn", "LDAP_BIND_DN"),
+        ("--bind-password-file", "LDAP_BIND_PASSWORD_FILE"),
+        ("--base-dn", "LDAP_BASE_DN"),
+        ("--user-filter", "LDAP_USER_FILTER"),
+        ("--admin-group", "LDAP_ADMIN_GROUP"),
+        ("--ldap-id-attribute", "LDAP_ID_ATTRIBUTE"),
+        ("--ldap-name-attribute", "LDAP_NAME_ATTRIBUTE"),
+        ("--ldap-mail-attribute", "LDAP_MAIL_ATTRIBUTE"),
+        (
+            "--ldap-alternate-mail-attribute",
+            "LDAP_ALTERNATE_MAIL_ATTRIBUTE",
+        ),
+        ("--ldap-timeout-secs", "LDAP_TIMEOUT_SECS"),
+    ];
+
+    /// The variable of a flag that takes a value (not `--ldap-starttls`).
+    fn variable(flag: &str) -> Option<&'static str> {
+        LdapFlags::NAMES
+            .iter()
+            .find(|(name, _)| *name == flag && flag != "--ldap-starttls")
+            .map(|(_, variable)| *variable)
+    }
+
+    fn slots(&mut self) -> [(&'static str, &mut Option<String>); 15] {
+        let names = LdapFlags::NAMES.map(|(_, variable)| variable);
+        let [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o] = names;
+        [
+            (a, &mut self.directory),
+            (b, &mut self.url),
+            (c, &mut self.flavour),
+            (d, &mut self.starttls),
+            (e, &mut self.ca_file),
+            (f, &mut self.bind_dn),
+            (g, &mut self.bind_password_file),
+            (h, &mut self.base_dn),
+            (i, &mut self.user_filter),
+            (j, &mut self.admin_group),
+            (k, &mut self.id_attribute),
+            (l, &mut self.name_attribute),
+            (m, &mut self.mail_attribute),
+            (n, &mut self.alternate_mail_attribute),
+            (o, &mut self.timeout_secs),
+        ]
+    }
+
+    fn into_choice(mut self) -> Result<DirectoryChoice, String> {
+        let named = |variable: &str| {
+            let flag = LdapFlags::NAMES
+                .iter()
+                .find(|(_, v)| *v == variable)
+                .map_or("", |(flag, _)| *flag);
+            format!("{flag} ({variable})")
+        };
+        match self.directory.as_deref() {
+            None | Some("sqlite") => {
+                let given: Vec<String> = self
+                    .slots()
+                    .into_iter()
+                    .skip(1)
+                    .filter(|(_, slot)| slot.is_some())
+                    .map(|(variable, _)| named(variable))
+                    .collect();
+                return match given.first() {
+                    Some(first) => Err(format!("{first} needs --directory ldap (DIRECTORY=ldap)")),
+                    None => Ok(DirectoryChoice::Sqlite),
+                };
+            }
+            Some("ldap") => {}
+            Some(_) => return Err("--directory (DIRECTORY) must be sqlite or ldap".into()),
+        }
+        let flavour = match self.flavour.as_deref() {
+            None | Some("openldap") => LdapFlavour::OpenLdap,
+            Some("active-directory") => LdapFlavour::ActiveDirectory,
+            Some(_) => {
+                return Err(
+                    "--ldap-flavour (LDAP_FLAVOUR) must be openldap or active-directory".into(),
+                )
+            }
+        };
+        let required = |slot: &mut Option<String>, variable: &str| {
+            slot.take()
+                .filter(|v| !v.trim().is_empty())
+                .ok_or_else(|| format!("--directory ldap needs {}", named(variable)))
+        };
+        let url = required(&mut self.url, "LDAP_URL")?;
+        let bind_dn = required(&mut self.bind_dn, "LDAP_BIND_DN")?;
+        let password_file = required(&mut self.bind_password_file, "LDAP_BIND_PASSWORD_FILE")?;
+        let base_dn = required(&mut self.base_dn, "LDAP_BASE_DN")?;
+        let admin_group = required(&mut self.admin_group, "LDAP_ADMIN_GROUP")?;
+        let mut config = LdapConfig::new(
+            flavour,
+            &url,
+            &bind_dn,
+            password_file.into(),
+            &base_dn,
+            &admin_group,
+        );
+        config.starttls = matches!(self.starttls.as_deref(), Some("1" | "true" | "yes"));
+        config.ca_file = self.ca_file.map(PathBuf::from);
+        for (given, slot) in [
+            (self.user_filter, &mut config.user_filter),
+            (self.id_attribute, &mut config.id_attribute),
+            (self.name_attribute, &mut config.name_attribute),
+            (self.mail_attribute, &mut config.mail_attribute),
+            (
+                self.alternate_mail_attribute,
+                &mut config.alternate_mail_attribute,
+            ),
+        ] {
+            if let Some(given) = given {
+                *slot = given;
+            }
+        }
+        if !(config.user_filter.starts_with('(') && config.user_filter.ends_with(')')) {
+            return Err(
+                "--user-filter (LDAP_USER_FILTER) must be an LDAP filter in parentheses".into(),
+            );
+        }
+        for (attribute, variable) in [
+            (&config.id_attribute, "LDAP_ID_ATTRIBUTE"),
+            (&config.name_attribute, "LDAP_NAME_ATTRIBUTE"),
+            (&config.mail_attribute, "LDAP_MAIL_ATTRIBUTE"),
+            (
+                &config.alternate_mail_attribute,
+                "LDAP_ALTERNATE_MAIL_ATTRIBUTE",
+            ),
+        ] {
+            let name_like = attribute.starts_with(|c: char| c.is_ascii_alphabetic())
+                && attribute
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-');
+            if !name_like {
+                return Err(format!("{} must be an attribute name", named(variable)));
+            }
+        }
+        if let Some(secs) = self.timeout_secs {
+            config.timeout = std::time::Duration::from_secs(positive::<u64>(
+                &named("LDAP_TIMEOUT_SECS"),
+                &secs,
+            )?);
+        }
+        check_ldap_url(&config).map_err(|e| format!("--ldap-url (LDAP_URL): {e}"))?;
+        Ok(DirectoryChoice::Ldap(config))
+    }
+}
+
+/// The directory's URL is `ldaps://` or `ldap://`, without credentials, a
+/// path or a query; the password travels encrypted unless the server is on
+/// this machine; Active Directory (whose `unicodePwd` needs an encrypted
+/// connection) is never spoken to in plain text.
+pub fn check_ldap_url(config: &LdapConfig) -> Result<(), String> {
+    let (tls, rest) = if let Some(rest) = config.url.strip_prefix("ldaps://") {
+        (true, rest)
+    } else if let Some(rest) = config.url.strip_prefix("ldap://") {
+        (false, rest)
+    } else {
+        return Err("use ldaps://HOST[:PORT], or ldap://HOST[:PORT] with --ldap-starttls".into());
+    };
+    let authority = rest.strip_suffix('/').unwrap_or(rest);
+    if authority.contains(['@', '/', '?', '#']) {
+        return Err("the URL must be only ldaps://HOST[:PORT] or ldap://HOST[:PORT]".into());
+    }
+    let host = if let Some(bracketed) = authority.strip_prefix('[') {
+        bracketed
+            .split_once(']')
+            .map(|(host, _)| host)
+            .ok_or("unclosed [ in the URL")?
+    } else {
+        authority.split(':').next().unwrap_or("")
+    };
+    if host.is_empty() {
+        return Err("the URL has no host".into());
+    }
+    if tls && config.starttls {
+        return Err("--ldap-starttls is for ldap:// URLs; ldaps:// is TLS already".into());
+    }
+    if !tls && !config.starttls {
+        if config.flavour == LdapFlavour::ActiveDirectory {
+            return Err(
+                "Active Directory sets passwords only over an encrypted connection: \
+                 use ldaps://, or ldap:// with --ldap-starttls"
+                    .into(),
+            );
+        }
+        if !is_loopback_host(host) {
+            return Err(
+                "refusing to send passwords without TLS to a host that is not a loopback \
+                 address: use ldaps://, or ldap:// with --ldap-starttls"
+                    .into(),
+            );
+        }
+    }
+    if !tls && !config.starttls && config.ca_file.is_some() {
+        return Err("--ldap-ca-file is for TLS, but the connection would be plain".into());
+    }
+    Ok(())
 }
 
 /// The mail settings agree: the URL is one [`parse_smtp_url`] accepts, and
@@ -1055,6 +1418,183 @@ mod tests {
             "exämple.se",
         ] {
             assert!(parse(&["--delivery-domains", bad], &[]).is_err(), "{bad:?}");
+        }
+    }
+
+    fn ldap_of(config: &Config) -> &LdapConfig {
+        match &config.directory {
+            DirectoryChoice::Ldap(ldap) => ldap,
+            DirectoryChoice::Sqlite => panic!("expected the LDAP directory"),
+        }
+    }
+
+    const LDAP_FLAGS: [&str; 10] = [
+        "--directory",
+        "ldap",
+        "--bind-dn",
+        "cn=reset-service,dc=contoso,dc=com",
+        "--bind-password-file",
+        "/run/secrets/ldap",
+        "--base-dn=dc=contoso,dc=com",
+        "--admin-group=cn=admins,dc=contoso,dc=com",
+        "--ldap-url",
+        "ldaps://ldap.contoso.com",
+    ];
+
+    #[test]
+    fn the_directory_is_sqlite_unless_ldap_is_chosen() {
+        assert_eq!(run(&[], &[]).directory, DirectoryChoice::Sqlite);
+        assert_eq!(
+            run(&["--directory", "sqlite"], &[]).directory,
+            DirectoryChoice::Sqlite
+        );
+        assert!(parse(&["--directory", "ad"], &[]).is_err());
+        // LDAP settings without --directory ldap are a mistake.
+        let refused = parse(&["--base-dn", "dc=contoso,dc=com"], &[]).unwrap_err();
+        assert!(
+            refused.contains("--base-dn") && refused.contains("--directory ldap"),
+            "{refused}"
+        );
+        assert!(parse(&[], &[("LDAP_URL", "ldaps://ldap.contoso.com")]).is_err());
+    }
+
+    #[test]
+    fn ldap_flags_and_their_defaults() {
+        let config = run(&LDAP_FLAGS, &[]);
+        let ldap = ldap_of(&config);
+        assert_eq!(ldap.url, "ldaps://ldap.contoso.com");
+        assert_eq!(ldap.flavour, LdapFlavour::OpenLdap);
+        assert_eq!(ldap.bind_dn, "cn=reset-service,dc=contoso,dc=com");
+        assert_eq!(ldap.bind_password_file, PathBuf::from("/run/secrets/ldap"));
+        assert_eq!(ldap.base_dn, "dc=contoso,dc=com");
+        assert_eq!(ldap.admin_group, "cn=admins,dc=contoso,dc=com");
+        assert_eq!(ldap.user_filter, "(objectClass=inetOrgPerson)");
+        assert_eq!(
+            (ldap.id_attribute.as_str(), ldap.name_attribute.as_str()),
+            ("uid", "cn")
+        );
+        assert_eq!(ldap.alternate_mail_attribute, "otherMailbox");
+        assert_eq!(ldap.timeout, std::time::Duration::from_secs(5));
+        assert!(!ldap.starttls && ldap.ca_file.is_none());
+
+        let mut args = LDAP_FLAGS.to_vec();
+        args.extend([
+            "--ldap-flavour",
+            "active-directory",
+            "--ldap-ca-file",
+            "/etc/ldap/ca.pem",
+            "--ldap-timeout-secs",
+            "2",
+            "--ldap-alternate-mail-attribute",
+            "contosoPrivateMail",
+        ]);
+        let config = run(&args, &[]);
+        let ad = ldap_of(&config);
+        assert_eq!(ad.flavour, LdapFlavour::ActiveDirectory);
+        assert_eq!(ad.id_attribute, "sAMAccountName");
+        assert_eq!(ad.name_attribute, "displayName");
+        assert!(ad.user_filter.starts_with("(&(objectCategory=person)"));
+        assert_eq!(ad.ca_file, Some(PathBuf::from("/etc/ldap/ca.pem")));
+        assert_eq!(ad.timeout, std::time::Duration::from_secs(2));
+        assert_eq!(ad.alternate_mail_attribute, "contosoPrivateMail");
+
+        // The same from the environment; a flag wins.
+        let env = [
+            ("DIRECTORY", "ldap"),
+            ("LDAP_URL", "ldap://ldap.contoso.com"),
+            ("LDAP_STARTTLS", "1"),
+            ("LDAP_BIND_DN", "cn=svc,dc=contoso,dc=com"),
+            ("LDAP_BIND_PASSWORD_FILE", "/run/secrets/ldap"),
+            ("LDAP_BASE_DN", "dc=contoso,dc=com"),
+            ("LDAP_ADMIN_GROUP", "cn=admins,dc=contoso,dc=com"),
+            ("LDAP_USER_FILTER", "(objectClass=person)"),
+            ("LDAP_ID_ATTRIBUTE", "mail"),
+        ];
+        let config = run(&["--base-dn", "ou=people,dc=contoso,dc=com"], &env);
+        let from_env = ldap_of(&config);
+        assert!(from_env.starttls);
+        assert_eq!(from_env.user_filter, "(objectClass=person)");
+        assert_eq!(from_env.id_attribute, "mail");
+        assert_eq!(from_env.base_dn, "ou=people,dc=contoso,dc=com");
+        let incomplete = parse(&["--ldap-starttls"], &env[..2]).unwrap_err();
+        assert!(
+            incomplete.contains("--bind-dn (LDAP_BIND_DN)"),
+            "{incomplete}"
+        );
+        assert!(parse(&["--ldap-starttls"], &[]).is_err(), "with SQLite");
+    }
+
+    #[test]
+    fn ldap_settings_that_cannot_work_stop_the_start() {
+        let with = |extra: &[&str]| {
+            let mut args = LDAP_FLAGS.to_vec();
+            args.extend(extra);
+            parse(&args, &[])
+        };
+        for (extra, says) in [
+            (
+                &["--ldap-url", "ldap://ldap.contoso.com"][..],
+                "without TLS",
+            ),
+            (&["--ldap-url", "http://ldap.contoso.com"][..], "ldaps://"),
+            (
+                &["--ldap-url", "ldaps://svc:Hunter2@ldap.contoso.com"][..],
+                "only",
+            ),
+            (&["--ldap-url", "ldaps://"][..], "no host"),
+            (&["--ldap-starttls"][..], "ldaps:// is TLS already"),
+            (
+                &["--ldap-flavour", "samba"][..],
+                "openldap or active-directory",
+            ),
+            (
+                &["--user-filter", "objectClass=person"][..],
+                "in parentheses",
+            ),
+            (&["--ldap-id-attribute", "uid)(x"][..], "attribute name"),
+            (&["--ldap-timeout-secs", "0"][..], "at least 1"),
+            (
+                &[
+                    "--ldap-url",
+                    "ldap://127.0.0.1:3890",
+                    "--ldap-ca-file",
+                    "ca.pem",
+                ][..],
+                "for TLS",
+            ),
+        ] {
+            let refused = with(extra).unwrap_err();
+            assert!(refused.contains(says), "{extra:?}: {refused}");
+            assert!(!refused.contains("Hunter2"), "{refused}");
+        }
+        // Plain LDAP only to this machine, and never to Active Directory.
+        let config = run(
+            &[&LDAP_FLAGS[..], &["--ldap-url", "ldap://127.0.0.1:3890/"]].concat(),
+            &[],
+        );
+        assert_eq!(ldap_of(&config).url, "ldap://127.0.0.1:3890/");
+        let ad_plain = with(&[
+            "--ldap-url",
+            "ldap://127.0.0.1:389",
+            "--ldap-flavour",
+            "active-directory",
+        ])
+        .unwrap_err();
+        assert!(ad_plain.contains("Active Directory"), "{ad_plain}");
+        let ad_starttls = [
+            &LDAP_FLAGS[..],
+            &["--ldap-url", "ldap://dc1.contoso.com", "--ldap-starttls"],
+            &["--ldap-flavour", "active-directory"],
+        ]
+        .concat();
+        assert!(ldap_of(&run(&ad_starttls, &[])).starttls);
+        // Each required setting is named when missing.
+        for missing in ["--bind-dn", "--bind-password-file", "--ldap-url"] {
+            let at = LDAP_FLAGS.iter().position(|f| *f == missing).unwrap();
+            let mut args = LDAP_FLAGS.to_vec();
+            args.drain(at..at + 2);
+            let refused = parse(&args, &[]).unwrap_err();
+            assert!(refused.contains(missing), "{refused}");
         }
     }
 

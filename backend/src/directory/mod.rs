@@ -9,6 +9,8 @@
 //! password rules a 422 at the password field. Nothing is reported as done
 //! that the directory did not accept.
 
+pub mod ldap;
+
 use serde::Serialize;
 
 /// A user as the admin page and the dialog see them.

@@ -1,0 +1,403 @@
+//! `LdapDirectory` against a real Active Directory: a Samba AD domain
+//! controller shared by every test here (started once, ~15 s). Tests that
+//! change passwords create users of their own.
+
+#[path = "support/samba.rs"]
+mod samba;
+#[path = "support/slapd.rs"]
+#[allow(dead_code)]
+mod slapd;
+
+use std::time::{Duration, Instant};
+
+use reset_backend::directory::ldap::LdapDirectory;
+use reset_backend::directory::{Bind, DirectoryError};
+use reset_backend::passwords::Password;
+use samba::{dc, BOB, DIANE};
+
+const NEW: &str = "Vq8#tLm2!pZx9wRk";
+const NEWER: &str = "Hq3$wNp8@yTe5uZc";
+
+fn pw(text: &str) -> Password {
+    Password::new(text)
+}
+
+fn directory() -> LdapDirectory {
+    LdapDirectory::new(dc().config()).unwrap()
+}
+
+fn accepted(must_change: bool) -> Bind {
+    Bind::Accepted { must_change }
+}
+
+#[tokio::test]
+async fn lists_the_enabled_users_sorted_with_the_administrators_from_member_of() {
+    let users = directory().list_users().await.unwrap();
+    let ids: Vec<&str> = users.iter().map(|u| u.id.as_str()).collect();
+    for id in [
+        "Administrator",
+        "bob",
+        "carol",
+        "diane",
+        "erin",
+        "reset-service",
+    ] {
+        assert!(ids.contains(&id), "{id} in {ids:?}");
+    }
+    // Guest and krbtgt are disabled accounts: not users one can reset.
+    assert!(
+        !ids.contains(&"Guest") && !ids.contains(&"krbtgt"),
+        "{ids:?}"
+    );
+    let names: Vec<String> = users.iter().map(|u| u.name.to_lowercase()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+    let diane = users.iter().find(|u| u.id == "diane").unwrap();
+    assert_eq!(
+        (diane.name.as_str(), diane.email.as_str(), diane.is_admin),
+        ("Diane Prescott", "diane@contoso.test", true)
+    );
+    let admins: Vec<&str> = users
+        .iter()
+        .filter(|u| u.is_admin)
+        .map(|u| u.id.as_str())
+        .collect();
+    assert_eq!(admins, ["diane"], "only the admin group's members");
+}
+
+#[tokio::test]
+async fn finds_users_by_id_and_by_mail_case_insensitively() {
+    let directory = directory();
+    let bob = directory.find_user("BOB").await.unwrap().unwrap();
+    assert_eq!(
+        (bob.id.as_str(), bob.name.as_str(), bob.is_admin),
+        ("bob", "Bob Fischer", false)
+    );
+    assert!(
+        directory
+            .find_user("diane")
+            .await
+            .unwrap()
+            .unwrap()
+            .is_admin
+    );
+    assert_eq!(directory.find_user("nobody").await.unwrap(), None);
+
+    let account = directory.find_by_login("bob").await.unwrap().unwrap();
+    assert_eq!(
+        account.alternate_email.as_deref(),
+        Some("bob.fischer@example.net")
+    );
+    let erin = directory
+        .find_by_login("ERIN.WALSH@contoso.TEST")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (erin.user.id.as_str(), erin.alternate_email),
+        ("erin", None)
+    );
+    assert_eq!(
+        directory
+            .find_by_login("nobody@contoso.test")
+            .await
+            .unwrap(),
+        None
+    );
+}
+
+#[tokio::test]
+async fn a_filter_injection_finds_nobody() {
+    let directory = directory();
+    for attempt in [
+        "*",
+        "*)(sAMAccountName=*",
+        "bob)(sAMAccountName=*",
+        "b*",
+        "*)(|(mail=*",
+    ] {
+        assert_eq!(
+            directory.find_user(attempt).await.unwrap(),
+            None,
+            "{attempt:?}"
+        );
+        assert_eq!(
+            directory.find_by_login(attempt).await.unwrap(),
+            None,
+            "{attempt:?}"
+        );
+        assert_eq!(
+            directory
+                .verify_password(attempt, &pw(BOB.1))
+                .await
+                .unwrap(),
+            Bind::Rejected,
+            "{attempt:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn checks_passwords_by_binding_as_the_user() {
+    let directory = directory();
+    assert_eq!(
+        directory
+            .verify_password("diane", &pw(DIANE.1))
+            .await
+            .unwrap(),
+        accepted(false)
+    );
+    assert_eq!(
+        directory
+            .verify_password("diane", &pw(BOB.1))
+            .await
+            .unwrap(),
+        Bind::Rejected
+    );
+    assert_eq!(
+        directory.verify_password("diane", &pw("")).await.unwrap(),
+        Bind::Rejected
+    );
+    assert_eq!(
+        directory
+            .verify_password("nobody", &pw(BOB.1))
+            .await
+            .unwrap(),
+        Bind::Rejected
+    );
+}
+
+#[tokio::test]
+async fn a_reset_without_must_change_replaces_the_password() {
+    let dc = dc();
+    let directory = directory();
+    let (id, old) = dc.new_user("reset", "Reset Plain");
+    directory.set_password(&id, &pw(NEW), false).await.unwrap();
+    assert_eq!(
+        directory.verify_password(&id, &pw(NEW)).await.unwrap(),
+        accepted(false)
+    );
+    assert_eq!(
+        directory.verify_password(&id, &pw(&old)).await.unwrap(),
+        Bind::Rejected
+    );
+    assert!(!directory.must_change(&id).await.unwrap());
+    assert_ne!(dc.attribute(&id, "pwdLastSet").as_deref(), Some("0"));
+}
+
+#[tokio::test]
+async fn a_reset_with_must_change_answers_data_773_at_bind() {
+    let dc = dc();
+    let directory = directory();
+    let (id, old) = dc.new_user("temp", "Reset Temporary");
+    directory.set_password(&id, &pw(NEW), true).await.unwrap();
+    assert_eq!(dc.attribute(&id, "pwdLastSet").as_deref(), Some("0"));
+    assert!(directory.must_change(&id).await.unwrap());
+    assert_eq!(
+        directory.verify_password(&id, &pw(NEW)).await.unwrap(),
+        accepted(true)
+    );
+    assert_eq!(
+        directory.verify_password(&id, &pw(&old)).await.unwrap(),
+        Bind::Rejected
+    );
+
+    // A later reset without must-change lifts it.
+    directory
+        .set_password(&id, &pw(NEWER), false)
+        .await
+        .unwrap();
+    assert!(!directory.must_change(&id).await.unwrap());
+    assert_eq!(
+        directory.verify_password(&id, &pw(NEWER)).await.unwrap(),
+        accepted(false)
+    );
+}
+
+#[tokio::test]
+async fn require_change_keeps_the_password() {
+    let dc = dc();
+    let directory = directory();
+    let (id, password) = dc.new_user("keep", "Keep Password");
+    assert!(!directory.must_change(&id).await.unwrap());
+    directory.require_change(&id).await.unwrap();
+    assert!(directory.must_change(&id).await.unwrap());
+    assert_eq!(
+        directory
+            .verify_password(&id, &pw(&password))
+            .await
+            .unwrap(),
+        accepted(true)
+    );
+}
+
+#[tokio::test]
+async fn a_users_own_change_checks_the_current_password_history_and_complexity() {
+    let dc = dc();
+    let directory = directory();
+    let (id, _) = dc.new_user("own", "Own Change");
+    directory.set_password(&id, &pw(NEW), true).await.unwrap();
+
+    assert_eq!(
+        directory
+            .change_own_password(&id, &pw(NEWER), &pw(NEWER))
+            .await
+            .unwrap(),
+        Bind::Rejected,
+        "a wrong current password"
+    );
+    // Allowed although the user must change (and so cannot bind).
+    assert_eq!(
+        directory
+            .change_own_password(&id, &pw(NEW), &pw(NEWER))
+            .await
+            .unwrap(),
+        accepted(false)
+    );
+    assert_eq!(
+        directory.verify_password(&id, &pw(NEWER)).await.unwrap(),
+        accepted(false)
+    );
+    assert_eq!(
+        directory.verify_password(&id, &pw(NEW)).await.unwrap(),
+        Bind::Rejected
+    );
+    assert!(!directory.must_change(&id).await.unwrap());
+
+    // Back to the previous password: the domain's history refuses it.
+    match directory
+        .change_own_password(&id, &pw(NEWER), &pw(NEW))
+        .await
+    {
+        Err(DirectoryError::PasswordRefused(why)) => {
+            assert!(why.contains("0000052D"), "{why}");
+            assert!(!why.contains(NEW) && !why.contains(NEWER), "{why}");
+        }
+        other => panic!("expected the history to refuse it, got {other:?}"),
+    }
+    // Too simple for the domain's complexity rules.
+    assert!(matches!(
+        directory
+            .change_own_password(&id, &pw(NEWER), &pw("abc"))
+            .await,
+        Err(DirectoryError::PasswordRefused(_))
+    ));
+    assert_eq!(
+        directory.verify_password(&id, &pw(NEWER)).await.unwrap(),
+        accepted(false)
+    );
+}
+
+#[tokio::test]
+async fn an_administrators_reset_is_held_to_the_domains_complexity() {
+    let dc = dc();
+    let directory = directory();
+    let (id, password) = dc.new_user("simple", "Too Simple");
+    match directory.set_password(&id, &pw("abc"), false).await {
+        Err(DirectoryError::PasswordRefused(why)) => assert!(why.contains("0000052D"), "{why}"),
+        other => panic!("expected the complexity rules to refuse it, got {other:?}"),
+    }
+    // Nothing changed.
+    assert_eq!(
+        directory
+            .verify_password(&id, &pw(&password))
+            .await
+            .unwrap(),
+        accepted(false)
+    );
+    assert!(!directory.must_change(&id).await.unwrap());
+}
+
+#[tokio::test]
+async fn recovery_sets_a_password_without_must_change() {
+    let dc = dc();
+    let directory = directory();
+    let (id, _) = dc.new_user("recover", "Recovering User");
+    directory.require_change(&id).await.unwrap();
+    directory.recover_password(&id, &pw(NEW)).await.unwrap();
+    assert_eq!(
+        directory.verify_password(&id, &pw(NEW)).await.unwrap(),
+        accepted(false)
+    );
+    assert!(!directory.must_change(&id).await.unwrap());
+}
+
+#[tokio::test]
+async fn a_disabled_account_is_rejected() {
+    let dc = dc();
+    let directory = directory();
+    let (id, password) = dc.new_user("disabled", "Disabled User");
+    assert_eq!(
+        directory
+            .verify_password(&id, &pw(&password))
+            .await
+            .unwrap(),
+        accepted(false)
+    );
+    dc.replace(&id, "userAccountControl", "514");
+    assert_eq!(
+        directory
+            .verify_password(&id, &pw(&password))
+            .await
+            .unwrap(),
+        Bind::Rejected
+    );
+}
+
+#[tokio::test]
+async fn starttls_works_and_verifies_the_certificate() {
+    let dc = dc();
+    let mut config = dc.config();
+    config.url = samba::LDAP_URL.into();
+    config.starttls = true;
+    let directory = LdapDirectory::new(config.clone()).unwrap();
+    assert_eq!(
+        directory.verify_password("bob", &pw(BOB.1)).await.unwrap(),
+        accepted(false)
+    );
+    config.ca_file = None;
+    let untrusted = LdapDirectory::new(config).unwrap();
+    assert!(matches!(
+        untrusted.find_user("bob").await,
+        Err(DirectoryError::Unavailable(_))
+    ));
+}
+
+#[tokio::test]
+async fn a_directory_that_is_not_there_is_unavailable_fast() {
+    let mut config = dc().config();
+    config.url = format!("ldaps://127.0.0.1:{}/", slapd::free_port());
+    let directory = LdapDirectory::new(config).unwrap();
+    let started = Instant::now();
+    assert!(matches!(
+        directory.set_password("bob", &pw(NEW), false).await,
+        Err(DirectoryError::Unavailable(_))
+    ));
+    assert!(matches!(
+        directory.verify_password("bob", &pw(BOB.1)).await,
+        Err(DirectoryError::Unavailable(_))
+    ));
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn wrong_service_credentials_make_the_directory_unavailable() {
+    let dc = dc();
+    let mut config = dc.config();
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), "Not-The-Service-Password-9\n").unwrap();
+    config.bind_password_file = file.path().to_owned();
+    let directory = LdapDirectory::new(config).unwrap();
+    match directory.find_user("bob").await {
+        Err(DirectoryError::Unavailable(why)) => {
+            assert!(why.contains("service account"), "{why}");
+            assert!(!why.contains("Not-The-Service"), "{why}");
+        }
+        other => panic!("expected Unavailable, got {other:?}"),
+    }
+}
