@@ -35,14 +35,14 @@ pub async fn create(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     let SignInRequest { user_id, password } = json_body::parse(&headers, body)?;
-    verify_credentials(&state, &user_id, password, client).await?;
+    let verified = verify_credentials(&state, &user_id, password, client).await?;
     // A new session every time; the one the browser had (if any) ends.
     let previous = state.cookies.token(&headers);
     let (token, session) = db::call(&state.db, move |conn| {
         if let Some(previous) = previous {
             sessions::delete(conn, &previous)?;
         }
-        sessions::create(conn, &user_id)
+        sessions::create_for(conn, &verified.user, verified.must_change)
     })
     .await?;
     tracing::info!(user_id = %session.user_id, admin = session.is_admin, "session started");
