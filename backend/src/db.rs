@@ -197,7 +197,13 @@ fn add_missing_user_columns(conn: &Connection) -> rusqlite::Result<()> {
 /// been bound for a mail server), so none becomes `unknown`.
 fn upgrade_outbox(conn: &mut Connection) -> rusqlite::Result<()> {
     let columns = "id, to_addrs, subject, body, status, created_at";
-    rebuild_table(conn, "outbox", |sql| sql.contains("via_smtp"), columns, None)
+    rebuild_table(
+        conn,
+        "outbox",
+        |sql| sql.contains("via_smtp"),
+        columns,
+        None,
+    )
 }
 
 /// A database made before step-ups were audited gets the `step-up` action.

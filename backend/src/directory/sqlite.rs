@@ -4,6 +4,11 @@
 //! permits; none free is [`DirectoryError::Busy`] at once, the 503 "Server
 //! busy" it always was. A locked or busy database file is
 //! [`DirectoryError::Unavailable`], like an LDAP server that does not answer.
+//!
+//! An organisation may give the SQLite directory password rules of its own,
+//! as AD has: a trigger on `users` that refuses a new hash with
+//! `RAISE(ABORT, '…')` (say, to keep a history) is
+//! [`DirectoryError::PasswordRefused`], a 422 at the password field.
 
 use std::sync::Arc;
 
@@ -67,11 +72,16 @@ impl SqliteDirectory {
         })
         .await
         .map_err(|e| DirectoryError::Failed(e.to_string()))?
-        .map_err(|error| match error.sqlite_error_code() {
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
-                DirectoryError::Unavailable(error.to_string())
+        .map_err(|error| {
+            if refused_by_trigger(&error) {
+                return DirectoryError::PasswordRefused(error.to_string());
             }
-            _ => DirectoryError::Failed(error.to_string()),
+            match error.sqlite_error_code() {
+                Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+                    DirectoryError::Unavailable(error.to_string())
+                }
+                _ => DirectoryError::Failed(error.to_string()),
+            }
         })
     }
 
@@ -102,7 +112,9 @@ impl SqliteDirectory {
 
     pub async fn find_by_login(&self, login: &str) -> DirectoryResult<Option<Account>> {
         let login = login.to_owned();
-        let found = self.run(move |conn| db::find_by_login(conn, &login)).await?;
+        let found = self
+            .run(move |conn| db::find_by_login(conn, &login))
+            .await?;
         Ok(found.map(|found| Account {
             user: found.user.into(),
             alternate_email: found.alternate_email,
@@ -111,7 +123,9 @@ impl SqliteDirectory {
 
     pub async fn verify_password(&self, id: &str, password: &Password) -> DirectoryResult<Bind> {
         let id = id.to_owned();
-        let credentials = self.run(move |conn| db::find_credentials(conn, &id)).await?;
+        let credentials = self
+            .run(move |conn| db::find_credentials(conn, &id))
+            .await?;
         let stored = credentials.as_ref().and_then(|c| c.password_hash.clone());
         let password = password.clone();
         // Argon2 is deliberately slow; an unknown user (or one without a
@@ -209,8 +223,10 @@ impl SqliteDirectory {
         changes: Vec<Change>,
         ledger: L,
     ) -> Result<L::Outcome, Problem> {
-        let passwords: Vec<Option<Password>> =
-            changes.iter().map(|change| change.password.clone()).collect();
+        let passwords: Vec<Option<Password>> = changes
+            .iter()
+            .map(|change| change.password.clone())
+            .collect();
         let hashes = self
             .hashing(move || {
                 passwords
@@ -234,15 +250,22 @@ impl SqliteDirectory {
                 let found = match hash {
                     Some(hash) => {
                         let temporary = change.must_change.then_some(hours);
-                        db::set_password_hash(&tx, &change.user_id, hash, temporary)?
+                        db::set_password_hash(&tx, &change.user_id, hash, temporary)
                     }
-                    None => db::require_change(&tx, &change.user_id)?,
+                    None => db::require_change(&tx, &change.user_id),
                 };
-                if found {
-                    ledger.accepted(&tx, index)?;
-                    applied.push(Applied::Accepted);
-                } else {
-                    applied.push(Applied::NoSuchUser);
+                // A trigger's ABORT undoes its statement only: the others go on.
+                match found {
+                    Ok(true) => {
+                        ledger.accepted(&tx, index)?;
+                        applied.push(Applied::Accepted);
+                    }
+                    Ok(false) => applied.push(Applied::NoSuchUser),
+                    Err(error) if refused_by_trigger(&error) => {
+                        tracing::info!(%error, "the directory refused a new password");
+                        applied.push(Applied::Refused);
+                    }
+                    Err(error) => return Err(error),
                 }
             }
             let outcome = ledger.close(&tx, &applied)?;
@@ -251,6 +274,15 @@ impl SqliteDirectory {
         })
         .await?)
     }
+}
+
+/// A trigger's `RAISE(ABORT, …)`: the directory's own rules said no.
+fn refused_by_trigger(error: &rusqlite::Error) -> bool {
+    matches!(
+        error,
+        rusqlite::Error::SqliteFailure(failure, _)
+            if failure.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_TRIGGER
+    )
 }
 
 fn no_such_user() -> DirectoryError {

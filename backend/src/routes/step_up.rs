@@ -145,7 +145,12 @@ pub async fn require_for(
     let minutes = state.step_up_minutes;
     let mut any_admin = false;
     for id in &user_ids {
-        if state.directory.find_user(id).await?.is_some_and(|user| user.is_admin) {
+        if state
+            .directory
+            .find_user(id)
+            .await?
+            .is_some_and(|user| user.is_admin)
+        {
             any_admin = true;
             break;
         }

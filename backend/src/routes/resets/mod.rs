@@ -203,7 +203,10 @@ async fn process(
     let earlier = match &key {
         Some(key) => {
             let key = key.clone();
-            db::call(&state.db, move |conn| db::idempotency::applied_of(conn, &key)).await?
+            db::call(&state.db, move |conn| {
+                db::idempotency::applied_of(conn, &key)
+            })
+            .await?
         }
         None => Vec::new(),
     };
@@ -215,7 +218,9 @@ async fn process(
             let fingerprint = tokio::task::spawn_blocking(move || {
                 let _permit = permit;
                 match earlier_fingerprint {
-                    Some(earlier) => idempotency::same_request(&canonical, &earlier).then_some(earlier),
+                    Some(earlier) => {
+                        idempotency::same_request(&canonical, &earlier).then_some(earlier)
+                    }
                     None => Some(idempotency::fingerprint(&canonical)),
                 }
             })
