@@ -287,3 +287,105 @@ async fn a_password_the_directory_refuses_is_a_422_at_its_field_and_the_others_g
     assert_eq!(problem["errors"][0]["code"], DIRECTORY_REFUSED);
     assert!(password_is(&users, "u-1043", "Joni-Current-Pass-8!"));
 }
+
+#[tokio::test]
+async fn a_recovery_the_directory_refuses_or_misses_keeps_its_token_for_the_user() {
+    let (app, users) = app_with_separate_directory();
+    let token =
+        crate::recovery::token_for(&app, "diane@contoso.com", "diane.prescott@alt.contoso.test")
+            .await;
+
+    // Refused by the directory's rules: 422 at newPassword, and the token
+    // is given back, so another password (a new request) may follow.
+    refuse_passwords_of(&users, "u-1042");
+    let body = json!({ "recoveryToken": token, "newPassword": PASSWORD });
+    let refused = app.complete_recovery("r-1", &body).await;
+    let problem = refused.problem(422);
+    assert_eq!(problem["errors"][0]["field"], "newPassword");
+    assert_eq!(problem["errors"][0]["code"], DIRECTORY_REFUSED);
+    Connection::open(&users)
+        .unwrap()
+        .execute_batch("DROP TRIGGER history")
+        .unwrap();
+
+    // The directory does not answer: 503; the token is this request's now.
+    let locked = lock(&users);
+    let missed = app.complete_recovery("r-2", &body).await;
+    missed.typed_problem(503, DIRECTORY_UNAVAILABLE);
+    assert_eq!(missed.header("retry-after"), "5");
+    drop(locked);
+    assert!(!password_is(&users, "u-1042", PASSWORD));
+    let other = app.complete_recovery("r-3", &body).await;
+    other.typed_problem(410, "/problems/recovery-expired");
+
+    // Its retry, with the same key, finishes it.
+    let done = app.complete_recovery("r-2", &body).await;
+    assert_eq!(done.status, 200, "{}", done.text());
+    assert!(password_is(&users, "u-1042", PASSWORD));
+    let replay = app.complete_recovery("r-2", &body).await;
+    assert_eq!(replay.header("idempotent-replayed"), "true");
+}
+
+/// A database made before users could live elsewhere: its tables that name
+/// a user lose the foreign key to `users` (an LDAP user has no row there),
+/// and a live session keeps working, its name and role read once from
+/// `users`.
+#[test]
+fn an_older_database_loses_its_foreign_keys_to_users_and_keeps_its_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite");
+    let old = Connection::open(&path).unwrap();
+    old.execute_batch(
+        "CREATE TABLE users (id TEXT PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL,
+             password_hash TEXT NULL, must_change_password INTEGER NOT NULL DEFAULT 0,
+             is_admin INTEGER NOT NULL DEFAULT 0, alternate_email TEXT NULL,
+             temporary_password_expires_at TEXT NULL);
+         INSERT INTO users (id, name, email, is_admin) VALUES ('u-1', 'Old Admin', 'old@contoso.com', 1);
+         CREATE TABLE sessions (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id),
+             csrf_token TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL);
+         CREATE INDEX sessions_by_user ON sessions(user_id);
+         INSERT INTO sessions VALUES ('h', 'u-1', 'c', '2000-01-01T00:00:00.000Z', '2999-01-01T00:00:00.000Z');
+         CREATE TABLE recovery_tokens (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id),
+             created_at TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT NULL);
+         INSERT INTO recovery_tokens VALUES ('t', 'u-1', '2000-01-01T00:00:00.000Z', '2999-01-01T00:00:00.000Z', NULL);",
+    )
+    .unwrap();
+    drop(old);
+
+    let conn = db::open(&path, "Old-Admin-Pass-1!").unwrap();
+    let referencing: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE sql LIKE '%REFERENCES users%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(referencing, 0);
+    let session = db::sessions::find(&conn, "h", None).unwrap().unwrap();
+    assert_eq!(
+        (
+            session.user_id.as_str(),
+            session.name.as_str(),
+            session.is_admin
+        ),
+        ("u-1", "Old Admin", true)
+    );
+    let token: Option<String> = db::recovery::token_user(&conn, "t", None).unwrap();
+    assert_eq!(token.as_deref(), Some("u-1"));
+    let indexes: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'
+             AND name IN ('sessions_by_user', 'recovery_codes_by_user')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(indexes, 2, "the indexes are made anew");
+    // A user of another directory may now have a session here.
+    conn.execute(
+        "INSERT INTO sessions (token_hash, user_id, name, is_admin, csrf_token, created_at, expires_at)
+         VALUES ('l', 'ldap-only', 'Someone', 0, 'c', 'x', '2999-01-01T00:00:00.000Z')",
+        [],
+    )
+    .unwrap();
+}
