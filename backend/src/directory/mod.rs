@@ -378,3 +378,44 @@ pub trait Ledger: Send + Sync + 'static {
     /// Last, with what became of each change.
     fn close(&self, conn: &Connection, applied: &[Applied]) -> rusqlite::Result<Self::Outcome>;
 }
+
+#[cfg(test)]
+mod tests {
+    use password_reset_widget::core::policy::Violation;
+    use password_reset_widget::i18n::texts_for;
+
+    use super::*;
+
+    /// The dialog shows the refusal at the field in its own language: the
+    /// code is the widget's, and the English words are its English words.
+    #[test]
+    fn a_refusal_speaks_the_widgets_code_and_words() {
+        let violation = Violation::from_code(DIRECTORY_REFUSED, None);
+        assert_eq!(violation, Some(Violation::DirectoryRefused));
+        assert_eq!(
+            (texts_for("en").violation)(&Violation::DirectoryRefused),
+            DIRECTORY_REFUSED_DETAIL
+        );
+        let error = refused_error("newPassword");
+        assert_eq!(error.code.as_deref(), Some(DIRECTORY_REFUSED));
+        assert_eq!(error.field, "newPassword");
+    }
+
+    #[test]
+    fn an_unavailable_directory_is_a_503_to_retry() {
+        let problem = Problem::from(DirectoryError::Unavailable("timed out".to_owned()));
+        assert_eq!(problem.status, 503);
+        assert_eq!(problem.kind, DIRECTORY_UNAVAILABLE);
+        assert_eq!(problem.retry_after, Some(DIRECTORY_RETRY_SECS));
+        assert!(
+            !problem.detail.contains("timed out"),
+            "the cause is logged only"
+        );
+        let busy = Problem::from(DirectoryError::Busy);
+        assert_eq!((busy.status, busy.title.as_str()), (503, "Server busy"));
+        assert_eq!(
+            Problem::from(DirectoryError::Failed("x".into())).status,
+            500
+        );
+    }
+}
