@@ -49,6 +49,12 @@ fn app_with_separate_directory() -> (TestApp, PathBuf) {
 /// Holds the directory file's write lock until dropped.
 struct Locked(Connection);
 
+impl Drop for Locked {
+    fn drop(&mut self) {
+        self.0.execute_batch("ROLLBACK").unwrap();
+    }
+}
+
 fn lock(users: &Path) -> Locked {
     let conn = Connection::open(users).unwrap();
     conn.busy_timeout(Duration::from_secs(10)).unwrap();
