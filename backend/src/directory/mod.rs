@@ -114,7 +114,7 @@ pub fn unavailable() -> Problem {
     Problem::new(
         StatusCode::SERVICE_UNAVAILABLE,
         "Directory unavailable",
-        "The user directory did not answer. Nothing more was changed: send the same request again, with the same Idempotency-Key, in a few seconds.",
+        "The user directory did not answer. Try again in a few seconds: the same request, with the same Idempotency-Key, does not change anything twice.",
     )
     .with_type(DIRECTORY_UNAVAILABLE)
     .with_retry_after(DIRECTORY_RETRY_SECS)

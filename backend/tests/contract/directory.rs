@@ -127,6 +127,7 @@ async fn a_directory_that_does_not_answer_is_a_503_to_retry_and_nothing_is_repor
     let refused = app.reset_with_key(&body, KEY).await;
     let problem = refused.typed_problem(503, DIRECTORY_UNAVAILABLE);
     assert_eq!(problem["title"], "Directory unavailable");
+    crate::schema::assert_matches("problem.schema.json", &problem);
     assert_eq!(refused.header("retry-after"), "5");
     drop(locked);
 
@@ -256,6 +257,7 @@ async fn a_password_the_directory_refuses_is_a_422_at_its_field_and_the_others_g
     assert_eq!(problem["errors"][0]["field"], "resets[0].password");
     assert_eq!(problem["errors"][0]["code"], DIRECTORY_REFUSED);
     assert_eq!(problem["errors"][0]["detail"], DIRECTORY_REFUSED_DETAIL);
+    crate::schema::assert_matches("problem.schema.json", &problem);
     assert_eq!(app.resets_of("u-1043").await.0, 0);
 
     let bulk = app
@@ -266,6 +268,7 @@ async fn a_password_the_directory_refuses_is_a_422_at_its_field_and_the_others_g
     assert_eq!(results[0]["status"], "reset");
     assert_eq!(results[1]["status"], "failed");
     assert_eq!(results[1]["detail"], DIRECTORY_REFUSED_DETAIL);
+    crate::schema::assert_matches("reset-response.schema.json", &bulk.json());
     assert!(password_is(&users, "u-1042", PASSWORD));
     assert!(!password_is(&users, "u-1043", PASSWORD));
     assert_eq!(app.resets_of("u-1043").await.0, 0);
