@@ -62,9 +62,11 @@ pub async fn read(
     match signed_in {
         Ok(SignedIn(session)) => Json::<Session>(session).into_response(),
         Err(problem) => {
+            let over = problem.status == 401;
             let mut response = problem.into_response();
-            if state.cookies.token(&headers).is_some() {
-                // A cookie of a session that is over: drop it.
+            if over && state.cookies.token(&headers).is_some() {
+                // A cookie of a session that is over: drop it (not when the
+                // directory could not say whether it must change: a 503).
                 response
                     .headers_mut()
                     .insert(header::SET_COOKIE, state.cookies.clear_cookie(&headers));

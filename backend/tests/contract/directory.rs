@@ -27,6 +27,12 @@ const USERS: [&str; 5] = ["u-1042", "u-1043", "u-1044", "u-1045", "u-1046"];
 /// The app with its users in `users.sqlite` beside its own database, which
 /// keeps none: every user question goes to the directory.
 fn app_with_separate_directory() -> (TestApp, PathBuf) {
+    app_with_directory_journal("WAL")
+}
+
+/// [`app_with_separate_directory`], the directory's file in this journal
+/// mode (`DELETE`: a writer's lock keeps readers out too).
+fn app_with_directory_journal(mode: &str) -> (TestApp, PathBuf) {
     let mut app = TestApp::new();
     let users = app.dir.path().join("users.sqlite");
     let own = app.sqlite();
@@ -35,6 +41,7 @@ fn app_with_separate_directory() -> (TestApp, PathBuf) {
     own.execute_batch("DELETE FROM users").unwrap();
     let conn = db::open(&users, "unused: the file is seeded").unwrap();
     conn.busy_timeout(Duration::from_millis(200)).unwrap();
+    conn.pragma_update(None, "journal_mode", mode).unwrap();
     // The directory's file holds no sessions, records or journal.
     conn.execute_batch("DELETE FROM sessions").unwrap();
     app.state.directory = Directory::Sqlite(SqliteDirectory::new(
@@ -397,4 +404,22 @@ fn an_older_database_loses_its_foreign_keys_to_users_and_keeps_its_sessions() {
         [],
     )
     .unwrap();
+}
+
+/// Whether a session must change its password is the directory's to say:
+/// a directory that does not answer is a 503, and the session (and its
+/// cookie) stays.
+#[tokio::test]
+async fn a_session_outlives_a_directory_that_does_not_answer() {
+    let (app, users) = app_with_directory_journal("DELETE");
+    let hold = lock(&users);
+    let missed = app.get_as(&app.admin, "/api/session").await;
+    missed.typed_problem(503, DIRECTORY_UNAVAILABLE);
+    assert_eq!(missed.set_cookie(), "", "the cookie stays");
+    let users_list = app.get_as(&app.admin, "/api/users").await;
+    users_list.typed_problem(503, DIRECTORY_UNAVAILABLE);
+    drop(hold);
+    let session = app.get_as(&app.admin, "/api/session").await;
+    assert_eq!(session.status, 200, "{}", session.text());
+    assert_eq!(session.json()["userId"], "u-1001");
 }
