@@ -106,11 +106,14 @@ CREATE TABLE IF NOT EXISTS idempotency (
     body         TEXT NOT NULL,
     created_at   TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS applied (  -- a reset's users the directory accepted, before its record
+-- Changes asked of the directory before their request's record exists: a
+-- reset's users it accepted, a user's own change about to be asked
+-- ('pending'). Forgotten once the record is stored (or after a day).
+CREATE TABLE IF NOT EXISTS applied (
     key          TEXT NOT NULL,   -- the scoped Idempotency-Key
     user_id      TEXT NOT NULL,
     request_hash TEXT NOT NULL,   -- the request's fingerprint, as in idempotency
-    status       TEXT NOT NULL CHECK (status IN ('reset', 'required')),
+    status       TEXT NOT NULL CHECK (status IN ('reset', 'required', 'pending')),
     created_at   TEXT NOT NULL,
     PRIMARY KEY (key, user_id)
 );

@@ -62,10 +62,11 @@ pub fn update_body(conn: &Connection, key: &str, body: &str) -> rusqlite::Result
 }
 
 /// A user of a reset whose change the directory accepted, before the
-/// reset's record was stored (see `routes::resets::apply`).
+/// reset's record was stored (see `routes::resets::apply`); or a user's own
+/// change about to be asked of the directory (`routes::password_changes`).
 pub struct Applied {
     pub user_id: String,
-    /// `reset` or `required`.
+    /// `reset` or `required`; `pending` for a user's own change.
     pub status: String,
     /// The request's fingerprint (Argon2id), as a record's.
     pub fingerprint: String,
@@ -107,5 +108,24 @@ pub fn insert_applied(
 /// Forgets the journal of `key`: its record now says it all.
 pub fn forget_applied(conn: &Connection, key: &str) -> rusqlite::Result<()> {
     conn.execute("DELETE FROM applied WHERE key = ?1", [key])?;
+    Ok(())
+}
+
+/// Notes that a user's own change with `key` is about to be asked of the
+/// directory (once per key).
+pub fn note_pending(
+    conn: &Connection,
+    key: &str,
+    user_id: &str,
+    fingerprint: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        &format!(
+            "INSERT INTO applied (key, user_id, request_hash, status, created_at)
+             VALUES (?1, ?2, ?3, 'pending', {NOW})
+             ON CONFLICT (key, user_id) DO NOTHING"
+        ),
+        params![key, user_id, fingerprint],
+    )?;
     Ok(())
 }

@@ -25,6 +25,10 @@
 //! temporary expiry any more); then, in one transaction: every *other*
 //! session of the user ended, a notice (no password) to the user's e-mail
 //! and alternate e-mail, the idempotency record (scoped to the user).
+//! Before the directory is asked, a `pending` journal row notes the
+//! attempt: if the directory took the new password but its answer was lost,
+//! a retry with the same key and body (whose current password is now wrong)
+//! finds the new password in force and finishes the change.
 
 use std::sync::Arc;
 
@@ -134,39 +138,92 @@ async fn change(
         return Ok(replayed);
     }
 
-    check_own_password(
+    // An earlier attempt with this key that reached the directory left a
+    // journal row (`pending`): its request must be this one, and if the
+    // directory took the new password before its answer was lost (a
+    // timeout), the current password is the new one now.
+    let earlier = {
+        let key = scoped_key.clone();
+        let rows = db::call(&state.db, move |conn| {
+            db::idempotency::applied_of(conn, &key)
+        })
+        .await?;
+        match rows.into_iter().next() {
+            Some(row) => {
+                let canonical = canonical.clone();
+                let permit = hash_permit(&state)?;
+                let same = tokio::task::spawn_blocking(move || {
+                    let _permit = permit;
+                    idempotency::same_request(&canonical, &row.fingerprint)
+                        .then_some(row.fingerprint)
+                })
+                .await
+                .map_err(Problem::internal)?;
+                Some(same.ok_or_else(idempotency::key_reused)?)
+            }
+            None => None,
+        }
+    };
+
+    let checked = check_own_password(
         &state,
         &user_id,
         request.current_password.clone(),
         client,
         ("currentPassword", "The current password is wrong."),
     )
-    .await?;
-    own_password::check_policy(&state, &user_id, &request.new_password).await?;
-    if request.new_password == request.current_password {
-        return Err(own_password::new_password_refused(
-            "The new password must differ from the current one.",
-        ));
+    .await;
+    let changed_before = match checked {
+        Ok(()) => false,
+        Err(problem) if problem.status == 422 && earlier.is_some() => {
+            match state
+                .directory
+                .verify_password(&user_id, &request.new_password)
+                .await?
+            {
+                Bind::Accepted { .. } => true,
+                _ => return Err(problem),
+            }
+        }
+        Err(problem) => return Err(problem),
+    };
+    if !changed_before {
+        own_password::check_policy(&state, &user_id, &request.new_password).await?;
+        if request.new_password == request.current_password {
+            return Err(own_password::new_password_refused(
+                "The new password must differ from the current one.",
+            ));
+        }
     }
 
-    let fingerprint = {
-        let canonical = canonical.clone();
-        let permit = hash_permit(&state)?;
-        tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            idempotency::fingerprint(&canonical)
-        })
-        .await
-        .map_err(Problem::internal)?
+    let fingerprint = match earlier {
+        Some(fingerprint) => fingerprint,
+        None => {
+            let canonical = canonical.clone();
+            let permit = hash_permit(&state)?;
+            tokio::task::spawn_blocking(move || {
+                let _permit = permit;
+                idempotency::fingerprint(&canonical)
+            })
+            .await
+            .map_err(Problem::internal)?
+        }
     };
     // Where the notice goes, asked before the change: once the directory
     // has the new password, nothing may stop the rest.
     let account = state.directory.find_by_login(&user_id).await?;
-    state
-        .directory
-        .change_own_password(&user_id, &request.current_password, &request.new_password)
-        .await
-        .map_err(|error| error.at_field("newPassword"))?;
+    if !changed_before {
+        let (key, user, print) = (scoped_key.clone(), user_id.clone(), fingerprint.clone());
+        db::call(&state.db, move |conn| {
+            db::idempotency::note_pending(conn, &key, &user, &print)
+        })
+        .await?;
+        state
+            .directory
+            .change_own_password(&user_id, &request.current_password, &request.new_password)
+            .await
+            .map_err(|error| error.at_field("newPassword"))?;
+    }
     let keep = state
         .cookies
         .token(&headers)
@@ -197,6 +254,7 @@ async fn change(
                 body: CHANGED.to_owned(),
             };
             idempotency::store(&tx, &scoped_key, &fingerprint, &stored)?;
+            db::idempotency::forget_applied(&tx, &scoped_key)?;
             tx.commit()?;
             Ok(Outcome::Changed(notice))
         })

@@ -423,3 +423,64 @@ async fn a_session_outlives_a_directory_that_does_not_answer() {
     assert_eq!(session.status, 200, "{}", session.text());
     assert_eq!(session.json()["userId"], "u-1001");
 }
+
+/// A user's own change the directory took, its answer lost (a timeout):
+/// the retry's current password is wrong now, and the retry finishes the
+/// change instead of refusing it.
+#[tokio::test]
+async fn a_password_change_whose_answer_the_directory_lost_is_finished_by_its_retry() {
+    let (app, users) = app_with_separate_directory();
+    const CURRENT: &str = "Joni-Current-Pass-8!";
+    let hash = passwords::hash(CURRENT);
+    Connection::open(&users)
+        .unwrap()
+        .execute(
+            "UPDATE users SET password_hash = ?1, must_change_password = 0 WHERE id = 'u-1043'",
+            [&hash],
+        )
+        .unwrap();
+    let joni = app.start_session("u-1043", CURRENT).await;
+    assert_eq!(joni.status, 200, "{}", joni.text());
+    let auth = crate::common::Auth {
+        cookie: joni.set_cookie().split(';').next().unwrap().to_owned(),
+        csrf_token: joni.json()["csrfToken"].as_str().unwrap().to_owned(),
+    };
+    let key = "c0ffee00-0000-4000-8000-000000000002";
+    let body = json!({ "userId": "u-1043", "currentPassword": CURRENT, "newPassword": PASSWORD });
+
+    let locked = lock(&users);
+    let missed = app.change_password(&auth, key, &body).await;
+    missed.typed_problem(503, DIRECTORY_UNAVAILABLE);
+    drop(locked);
+    // What an LDAP server that applied the change before timing out leaves.
+    let new_hash = passwords::hash(PASSWORD);
+    Connection::open(&users)
+        .unwrap()
+        .execute(
+            "UPDATE users SET password_hash = ?1 WHERE id = 'u-1043'",
+            [&new_hash],
+        )
+        .unwrap();
+
+    let done = app.change_password(&auth, key, &body).await;
+    assert_eq!(done.status, 200, "{}", done.text());
+    assert_eq!(done.json(), json!({ "status": "changed" }));
+    let changed = count(
+        &app,
+        "SELECT COUNT(*) FROM audit WHERE subject_id = ?1 AND outcome = 'changed'",
+        "u-1043",
+    );
+    assert_eq!(changed, 1);
+    let journal = count(
+        &app,
+        "SELECT COUNT(*) FROM applied WHERE user_id = ?1",
+        "u-1043",
+    );
+    assert_eq!(journal, 0, "the record says it all now");
+    let replay = app.change_password(&auth, key, &body).await;
+    assert_eq!(replay.header("idempotent-replayed"), "true");
+
+    // Another request under that key is refused, not taken for the first.
+    let other = json!({ "userId": "u-1043", "currentPassword": PASSWORD, "newPassword": "Other-Quokka-Tundra-73!" });
+    assert_eq!(app.change_password(&auth, key, &other).await.status, 422);
+}
