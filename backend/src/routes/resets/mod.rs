@@ -64,7 +64,8 @@
 //!
 //! The handler reads top-down through its parts: [`wire`] (the JSON),
 //! [`validation`], [`apply`] (the records around the directory's changes)
-//! and [`email`] (delivery by e-mail after the commit). Test mode wraps it in `fault_injection.rs`.
+//! and [`email`] (delivery by e-mail after the commit). Test mode wraps it
+//! in `fault_injection.rs`.
 
 mod apply;
 mod email;
