@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS users (
 );
 CREATE TABLE IF NOT EXISTS resets (
     id              INTEGER PRIMARY KEY,
-    user_id         TEXT NOT NULL REFERENCES users(id),
+    user_id         TEXT NOT NULL,   -- the directory's user id (no foreign key: users may live in LDAP)
     idempotency_key TEXT NULL,
     password_source TEXT NOT NULL,
     created_at      TEXT NOT NULL
@@ -60,7 +60,9 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 CREATE TABLE IF NOT EXISTS sessions (
     token_hash TEXT PRIMARY KEY,   -- SHA-256 (hex) of the cookie value, never the value
-    user_id    TEXT NOT NULL REFERENCES users(id),
+    user_id    TEXT NOT NULL,      -- the directory's user id
+    name       TEXT NOT NULL,      -- the user's name and role at sign-in
+    is_admin   INTEGER NOT NULL,
     csrf_token TEXT NOT NULL,
     created_at TEXT NOT NULL,
     expires_at TEXT NOT NULL,
@@ -70,7 +72,7 @@ CREATE TABLE IF NOT EXISTS sessions (
 CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions(user_id);
 CREATE TABLE IF NOT EXISTS recovery_codes (
     id              INTEGER PRIMARY KEY,
-    user_id         TEXT NOT NULL REFERENCES users(id),
+    user_id         TEXT NOT NULL,
     salt            TEXT NOT NULL,   -- 128 random bits, hex
     code_hash       TEXT NOT NULL,   -- SHA-256 (hex) of salt and code, never the code
     state           TEXT NOT NULL CHECK (state IN ('active', 'used', 'burned', 'replaced')),
@@ -81,10 +83,11 @@ CREATE TABLE IF NOT EXISTS recovery_codes (
 CREATE INDEX IF NOT EXISTS recovery_codes_by_user ON recovery_codes(user_id, created_at);
 CREATE TABLE IF NOT EXISTS recovery_tokens (
     token_hash TEXT PRIMARY KEY,   -- SHA-256 (hex) of the token, never the token
-    user_id    TEXT NOT NULL REFERENCES users(id),
+    user_id    TEXT NOT NULL,
     created_at TEXT NOT NULL,
     expires_at TEXT NOT NULL,
-    used_at    TEXT NULL
+    used_at    TEXT NULL,
+    used_key   TEXT NULL       -- the completion's scoped Idempotency-Key that used it
 );
 CREATE TABLE IF NOT EXISTS audit (
     id         INTEGER PRIMARY KEY,
@@ -102,6 +105,17 @@ CREATE TABLE IF NOT EXISTS idempotency (
     status       INTEGER NOT NULL,
     body         TEXT NOT NULL,
     created_at   TEXT NOT NULL
+);
+-- Changes asked of the directory before their request's record exists: a
+-- reset's users it accepted, a user's own change about to be asked
+-- ('pending'). Forgotten once the record is stored (or after a day).
+CREATE TABLE IF NOT EXISTS applied (
+    key          TEXT NOT NULL,   -- the scoped Idempotency-Key
+    user_id      TEXT NOT NULL,
+    request_hash TEXT NOT NULL,   -- the request's fingerprint, as in idempotency
+    status       TEXT NOT NULL CHECK (status IN ('reset', 'required', 'pending')),
+    created_at   TEXT NOT NULL,
+    PRIMARY KEY (key, user_id)
 );
 ";
 
@@ -140,6 +154,7 @@ pub fn open_with_extra_users(
     sessions::add_missing_columns(&conn)?;
     upgrade_outbox(&mut conn)?;
     upgrade_audit(&mut conn)?;
+    upgrade_user_references(&mut conn)?;
     if !seed(&mut conn, admin_password, extra_users)? && extra_users > 0 {
         tracing::warn!(
             extra_users,
@@ -184,35 +199,63 @@ fn add_missing_user_columns(conn: &Connection) -> rusqlite::Result<()> {
 /// `via_smtp` column gets both. Old rows get `via_smtp` 0 (not known to have
 /// been bound for a mail server), so none becomes `unknown`.
 fn upgrade_outbox(conn: &mut Connection) -> rusqlite::Result<()> {
+    let columns = "id, to_addrs, subject, body, status, created_at";
     rebuild_table(
         conn,
         "outbox",
-        "via_smtp",
-        "id, to_addrs, subject, body, status, created_at",
+        |sql| sql.contains("via_smtp"),
+        columns,
+        None,
     )
 }
 
 /// A database made before step-ups were audited gets the `step-up` action.
 fn upgrade_audit(conn: &mut Connection) -> rusqlite::Result<()> {
-    rebuild_table(conn, "audit", "'step-up'", "*")
+    rebuild_table(conn, "audit", |sql| sql.contains("'step-up'"), "*", None)
 }
 
-/// SQLite cannot change a table's CHECK constraint or add a column with
-/// one: unless the table's SQL already holds `marker`, it is renamed, made
-/// anew from [`SCHEMA`], and its rows (`columns` of them) copied over, in one
-/// transaction. `table`, `marker` and `columns` are this module's constants.
+/// A database made before users could live in another directory (LDAP):
+/// the tables that name a user lose their foreign key to `users`; a
+/// session learns its user's name and role (from `users`, once), and a
+/// recovery token the key of the completion that used it.
+fn upgrade_user_references(conn: &mut Connection) -> rusqlite::Result<()> {
+    let referencing = |sql: &str| !sql.contains("REFERENCES users");
+    rebuild_table(conn, "resets", referencing, "*", None)?;
+    rebuild_table(conn, "recovery_codes", referencing, "*", None)?;
+    let token_columns = "token_hash, user_id, created_at, expires_at, used_at";
+    rebuild_table(conn, "recovery_tokens", referencing, token_columns, None)?;
+    rebuild_table(
+        conn,
+        "sessions",
+        referencing,
+        "token_hash, user_id, name, is_admin, csrf_token, created_at, expires_at, last_seen_at, stepped_up_at",
+        Some(
+            "SELECT s.token_hash, s.user_id, COALESCE(u.name, s.user_id), COALESCE(u.is_admin, 0),
+                    s.csrf_token, s.created_at, s.expires_at, s.last_seen_at, s.stepped_up_at
+             FROM sessions_before s LEFT JOIN users u ON u.id = s.user_id",
+        ),
+    )
+}
+
+/// SQLite cannot change a table's CHECK constraint or foreign keys, or add
+/// a column with one: unless `up_to_date` says the table's SQL is, it is
+/// renamed, made anew from [`SCHEMA`], and its rows copied over (`columns`
+/// of them, `*` for all; or what `select` reads from `{table}_before`), in
+/// one transaction. `table`, `columns` and `select` are this module's
+/// constants.
 fn rebuild_table(
     conn: &mut Connection,
     table: &str,
-    marker: &str,
+    up_to_date: impl Fn(&str) -> bool,
     columns: &str,
+    select: Option<&str>,
 ) -> rusqlite::Result<()> {
     let sql: String = conn.query_row(
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1",
         [table],
         |row| row.get(0),
     )?;
-    if sql.contains(marker) {
+    if up_to_date(&sql) {
         return Ok(());
     }
     let tx = conn.transaction()?;
@@ -223,10 +266,16 @@ fn rebuild_table(
     } else {
         format!(" ({columns})")
     };
+    let select = select.map_or_else(
+        || format!("SELECT {columns} FROM {table}_before"),
+        str::to_owned,
+    );
     tx.execute_batch(&format!(
-        "INSERT INTO {table}{list} SELECT {columns} FROM {table}_before;
+        "INSERT INTO {table}{list} {select};
          DROP TABLE {table}_before;"
     ))?;
+    // The old table's indexes went with it: SCHEMA again makes them anew.
+    tx.execute_batch(SCHEMA)?;
     tx.commit()
 }
 
@@ -347,18 +396,6 @@ pub fn find_user(conn: &Connection, id: &str) -> rusqlite::Result<Option<User>> 
     .optional()
 }
 
-/// Whether any of these user ids is an administrator's.
-pub fn any_admin(conn: &Connection, ids: &[String]) -> rusqlite::Result<bool> {
-    let mut stmt = conn.prepare("SELECT is_admin FROM users WHERE id = ?1")?;
-    for id in ids {
-        let admin: Option<bool> = stmt.query_row([id], |row| row.get(0)).optional()?;
-        if admin == Some(true) {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
 /// What sign-in needs: the stored hash (if any), the must-change flag and
 /// whether the password is a temporary one that has expired.
 pub struct Credentials {
@@ -384,22 +421,6 @@ pub fn find_credentials(conn: &Connection, id: &str) -> rusqlite::Result<Option<
         },
     )
     .optional()
-}
-
-/// A user's addresses for a notification: the e-mail, then the alternate
-/// one if there is one.
-pub fn addresses_of(conn: &Connection, id: &str) -> rusqlite::Result<Vec<String>> {
-    let found: Option<(String, Option<String>)> = conn
-        .query_row(
-            "SELECT email, alternate_email FROM users WHERE id = ?1",
-            [id],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()?;
-    Ok(match found {
-        Some((email, alternate)) => std::iter::once(email).chain(alternate).collect(),
-        None => Vec::new(),
-    })
 }
 
 /// Who may recover a password: found by `login`, a user id or e-mail
@@ -473,50 +494,33 @@ pub fn insert_user(
     Ok(inserted == 1)
 }
 
-// ---------------------------------------------------------------- resets
-
-/// Stores the new hash, records the reset and ends the user's sessions
-/// (whoever was signed in as them must sign in with the new password).
-/// `temporary_hours`: the password is temporary (the user must change it)
-/// and expires after that many hours; `None`: a lasting password.
-/// Call inside the request's transaction.
-/// Keeps the user's password and requires a change at the next sign-in (an
-/// administrator's `unchanged` request); recorded as a reset of that source.
-/// Their sessions stay, but as must-change sessions from their next request.
-pub fn require_change(
-    conn: &Connection,
-    user_id: &str,
-    password_source: &str,
-    idempotency_key: Option<&str>,
-) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE users SET must_change_password = 1, temporary_password_expires_at = NULL
-         WHERE id = ?1",
-        params![user_id],
-    )?;
-    conn.execute(
-        &format!(
-            "INSERT INTO resets (user_id, idempotency_key, password_source, created_at)
-             VALUES (?1, ?2, ?3, {NOW})"
-        ),
-        params![user_id, idempotency_key, password_source],
-    )?;
-    Ok(())
+/// Whether the user must change their password (`false` for no such user).
+pub fn must_change(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT must_change_password FROM users WHERE id = ?1",
+            [id],
+            |row| row.get(0),
+        )
+        .optional()?
+        .unwrap_or(false))
 }
 
-pub fn apply_reset(
+/// An administrator's reset of a user's password: the new hash;
+/// `temporary_hours`: the password is temporary (the user must change it)
+/// and expires after that many hours, `None`: a lasting one. `false` (and
+/// nothing written) for no such user.
+pub fn set_password_hash(
     conn: &Connection,
     user_id: &str,
     password_hash: &str,
     temporary_hours: Option<u32>,
-    password_source: &str,
-    idempotency_key: Option<&str>,
-) -> rusqlite::Result<()> {
+) -> rusqlite::Result<bool> {
     let expires_at = match temporary_hours {
         Some(hours) => format!("strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+{hours} hours')"),
         None => "NULL".to_owned(),
     };
-    conn.execute(
+    let updated = conn.execute(
         &format!(
             "UPDATE users SET password_hash = ?2, must_change_password = ?3,
                     temporary_password_expires_at = {expires_at}
@@ -524,6 +528,29 @@ pub fn apply_reset(
         ),
         params![user_id, password_hash, temporary_hours.is_some()],
     )?;
+    Ok(updated == 1)
+}
+
+/// Keeps the user's password and requires a change at the next sign-in (an
+/// administrator's `unchanged` request). `false` for no such user.
+pub fn require_change(conn: &Connection, user_id: &str) -> rusqlite::Result<bool> {
+    let updated = conn.execute(
+        "UPDATE users SET must_change_password = 1, temporary_password_expires_at = NULL
+         WHERE id = ?1",
+        params![user_id],
+    )?;
+    Ok(updated == 1)
+}
+
+// ---------------------------------------------------------------- resets
+
+/// Records a reset the directory accepted (whatever the directory).
+pub fn record_reset(
+    conn: &Connection,
+    user_id: &str,
+    password_source: &str,
+    idempotency_key: Option<&str>,
+) -> rusqlite::Result<()> {
     conn.execute(
         &format!(
             "INSERT INTO resets (user_id, idempotency_key, password_source, created_at)
@@ -531,7 +558,6 @@ pub fn apply_reset(
         ),
         params![user_id, idempotency_key, password_source],
     )?;
-    sessions::delete_all_of(conn, user_id)?;
     Ok(())
 }
 

@@ -16,7 +16,7 @@ use lettre::transport::smtp::AsyncSmtpTransport;
 use lettre::{AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::{parse_smtp_url, SmtpSecurity};
-use crate::db::User;
+use crate::directory::DirectoryUser as User;
 use zeroize::Zeroizing;
 
 /// What stands in for a password in the outbox copy.

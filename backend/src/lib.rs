@@ -12,11 +12,13 @@
 //!    data and small tools;
 //! 2. `config`: the command line;
 //! 3. `db`: every SQL statement, taking plain values;
-//! 4. `sessions`, `idempotency`, `delivery`, `audit` (the audit trail),
+//! 4. `directory` (on `db` and `passwords`): where users and their passwords
+//!    live, behind one interface: the SQLite `users` table, or LDAP;
+//! 5. `sessions`, `idempotency`, `delivery`, `audit` (the audit trail),
 //!    `password_policy` (the widget's policy, natively), and `recovery` (on
-//!    `sessions`): rules on top of `db`;
-//! 5. `state`: what every handler shares;
-//! 6. `routes`: the HTTP surface.
+//!    `sessions`): rules on top of `db` and `directory`;
+//! 6. `state`: what every handler shares;
+//! 7. `routes`: the HTTP surface.
 
 pub mod audit;
 pub mod background;

@@ -17,7 +17,7 @@ use password_reset_widget::core::unicode::nfkc;
 use password_reset_widget::i18n::texts_for;
 use serde::Serialize;
 
-use crate::db::User;
+use crate::directory::DirectoryUser as User;
 use crate::problem::FieldError;
 
 /// Where the blocklist is served, when one is configured.

@@ -112,6 +112,17 @@ impl Problem {
         )
     }
 
+    /// 503 with `Retry-After: 1`: every Argon2 permit is taken (see
+    /// `passwords::HashPermits`), so the request was refused at once.
+    pub fn server_busy() -> Problem {
+        Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Server busy",
+            "The server is busy checking other passwords. Try again in a second.",
+        )
+        .with_retry_after(1)
+    }
+
     pub fn status_code(&self) -> StatusCode {
         StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }

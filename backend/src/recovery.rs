@@ -13,6 +13,7 @@ use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
 use crate::db;
+use crate::directory::Account;
 use crate::sessions;
 
 pub const CODE_DIGITS: usize = 8;
@@ -73,10 +74,15 @@ pub enum Issued {
     TooManyCodes,
 }
 
-/// Issues a code for `login` if it names an eligible user, inside the
-/// caller's transaction.
-pub fn issue_code(conn: &Connection, login: &str, allow_admins: bool) -> rusqlite::Result<Issued> {
-    let Some(found) = db::find_by_login(conn, login.trim())? else {
+/// Issues a code for `found`, the user the directory found by the login
+/// (`Directory::find_by_login`), if eligible, inside the caller's
+/// transaction.
+pub fn issue_code(
+    conn: &Connection,
+    found: Option<Account>,
+    allow_admins: bool,
+) -> rusqlite::Result<Issued> {
+    let Some(found) = found else {
         return Ok(Issued::UnknownLogin);
     };
     if found.user.is_admin && !allow_admins {
@@ -105,12 +111,15 @@ pub fn issue_code(conn: &Connection, login: &str, allow_admins: bool) -> rusqlit
 }
 
 /// Exchanges a right code for a new recovery token (returned once, stored
-/// hashed); `None` for a wrong code, an unknown login, or no live code. A
-/// wrong try counts against the live code, which burns at the fifth.
-/// Call inside a transaction.
-pub fn verify_code(conn: &Connection, login: &str, code: &str) -> rusqlite::Result<Option<String>> {
+/// hashed); `None` for a wrong code, an unknown login (`user`: whom the
+/// directory found by it), or no live code. A wrong try counts against the
+/// live code, which burns at the fifth. Call inside a transaction.
+pub fn verify_code(
+    conn: &Connection,
+    user: Option<Account>,
+    code: &str,
+) -> rusqlite::Result<Option<String>> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    let user = db::find_by_login(conn, login.trim())?;
     let active = match &user {
         Some(found) => db::recovery::active_code(conn, &found.user.id)?,
         None => None,
@@ -140,14 +149,26 @@ pub fn verify_code(conn: &Connection, login: &str, code: &str) -> rusqlite::Resu
     Ok(Some(token))
 }
 
-/// The user a live token is bound to (unused, unexpired), if any.
-pub fn token_user(conn: &Connection, token: &str) -> rusqlite::Result<Option<String>> {
-    db::recovery::token_user(conn, &sessions::token_hash(token))
+/// The user a live token is bound to (unexpired; unused, or used by the
+/// completion with `key`, whose retry this may be), if any.
+pub fn token_user(
+    conn: &Connection,
+    token: &str,
+    key: Option<&str>,
+) -> rusqlite::Result<Option<String>> {
+    db::recovery::token_user(conn, &sessions::token_hash(token), key)
 }
 
-/// Uses the token up.
-pub fn use_token(conn: &Connection, token: &str) -> rusqlite::Result<()> {
-    db::recovery::token_used(conn, &sessions::token_hash(token))
+/// Uses the token up for the completion with `key`, before the directory
+/// is asked: another completion cannot use it meanwhile, a retry of this
+/// one can. `false` when it is no longer live.
+pub fn use_token(conn: &Connection, token: &str, key: &str) -> rusqlite::Result<bool> {
+    db::recovery::token_used(conn, &sessions::token_hash(token), key)
+}
+
+/// Gives the token back: the directory refused the new password.
+pub fn give_back_token(conn: &Connection, token: &str, key: &str) -> rusqlite::Result<()> {
+    db::recovery::token_unused(conn, &sessions::token_hash(token), key)
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

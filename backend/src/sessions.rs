@@ -40,6 +40,7 @@ use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
 use crate::db::{self, Db};
+use crate::directory::{Directory, DirectoryUser};
 use crate::problem::Problem;
 
 /// What `POST` and `GET /api/session` answer (a row of `db::sessions`).
@@ -76,21 +77,41 @@ pub fn token_hash(token: &str) -> String {
 
 // ---------------------------------------------------------------- storage
 
-/// Starts a session for `user_id` (who must exist) and returns the cookie
-/// value with the session. Also forgets expired sessions.
-pub fn create(conn: &Connection, user_id: &str) -> rusqlite::Result<(String, Session)> {
+/// Starts a session for `user` as the directory found them at sign-in
+/// (their name and role are kept with it; `must_change`: the directory
+/// requires a new password first) and returns the cookie value with the
+/// session. Also forgets expired sessions.
+pub fn create_for(
+    conn: &Connection,
+    user: &DirectoryUser,
+    must_change: bool,
+) -> rusqlite::Result<(String, Session)> {
     db::sessions::delete_expired(conn)?;
     let token = new_token();
     let csrf_token = new_token();
     db::sessions::insert(
         conn,
         &token_hash(&token),
-        user_id,
+        (&user.id, &user.name, user.is_admin),
         &csrf_token,
         LIFETIME_HOURS,
     )?;
-    let session = find(conn, &token, None)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+    let session = Session {
+        user_id: user.id.clone(),
+        name: user.name.clone(),
+        is_admin: user.is_admin,
+        csrf_token,
+        must_change_password: must_change,
+    };
     Ok((token, session))
+}
+
+/// [`create_for`] a user of the SQLite directory in this same database
+/// (who must exist): for the tests, which have no directory at hand.
+pub fn create(conn: &Connection, user_id: &str) -> rusqlite::Result<(String, Session)> {
+    let user = db::find_user(conn, user_id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+    let must_change = db::must_change(conn, user_id)?;
+    create_for(conn, &user.into(), must_change)
 }
 
 /// The live session of this cookie value, if any: unexpired, and used
@@ -244,17 +265,23 @@ fn cookie_header(value: &str, max_age: u32, secure: bool) -> HeaderValue {
 }
 
 /// The live session of the request (its use recorded), or 401 "Sign-in
-/// required".
+/// required". Whether its user must change their password is asked of the
+/// directory each time (a 503 when it does not answer), so an
+/// administrator's "change required" applies at once, and the change
+/// itself ends it.
 pub async fn current(
     db: &Db,
+    directory: &Directory,
     headers: &HeaderMap,
     policy: &CookiePolicy,
 ) -> Result<Session, Problem> {
     let token = policy.token(headers).ok_or_else(sign_in_required)?;
     let idle_minutes = policy.idle_minutes;
-    db::call(db, move |conn| find_and_touch(conn, &token, idle_minutes))
+    let mut session = db::call(db, move |conn| find_and_touch(conn, &token, idle_minutes))
         .await?
-        .ok_or_else(sign_in_required)
+        .ok_or_else(sign_in_required)?;
+    session.must_change_password = directory.must_change(&session.user_id).await?;
+    Ok(session)
 }
 
 /// Whether the request repeats the session's CSRF token in [`CSRF_HEADER`].

@@ -4,9 +4,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::background::Tasks;
-use crate::config::Config;
+use crate::config::{Config, DirectoryChoice};
 use crate::db::{self, Db};
 use crate::delivery::Mailer;
+use crate::directory::{Directory, LdapDirectory, SqliteDirectory};
 use crate::faults::Faults;
 use crate::in_flight::InFlight;
 use crate::password_policy::PasswordPolicy;
@@ -16,7 +17,12 @@ use crate::sessions::{self, CookiePolicy};
 
 #[derive(Clone)]
 pub struct AppState {
+    /// The backend's own records: sessions, idempotency records, recovery
+    /// codes, the outbox, the audit trail (and, by default, the users).
     pub db: Db,
+    /// Where users and their passwords live (`directory/`): every question
+    /// about a user or a password goes here, never to `users` directly.
+    pub directory: Directory,
     /// Armed only through `/api/test/faults`, which exists only in test mode.
     pub faults: Arc<Faults>,
     /// `None` without `SMTP_URL`: the outbox table is then the only mail sink.
@@ -82,8 +88,21 @@ impl AppState {
             config.policy_context_words.clone(),
             config.policy_blocklist.as_deref(),
         )?;
+        let db = db::shared(connection);
+        let hash_permits = HashPermits::new(config.hash_permits);
+        let directory = match &config.directory {
+            DirectoryChoice::Sqlite => Directory::Sqlite(SqliteDirectory::new(
+                db.clone(),
+                hash_permits.clone(),
+                config.temporary_password_hours,
+            )),
+            DirectoryChoice::Ldap(ldap) => {
+                Directory::Ldap(Arc::new(LdapDirectory::new(ldap.clone())?))
+            }
+        };
         Ok(AppState {
-            db: db::shared(connection),
+            db,
+            directory,
             faults: Arc::new(Faults::default()),
             mailer,
             delivery_domains: config.delivery_domains.clone().into(),
@@ -93,7 +112,7 @@ impl AppState {
                 Duration::from_secs(config.sign_in_window_secs),
                 config.sign_in_client_limit,
             )),
-            hash_permits: HashPermits::new(config.hash_permits),
+            hash_permits,
             cookies: CookiePolicy {
                 always_secure: config.secure_cookies,
                 loopback: sessions::is_loopback_addr(&config.addr),

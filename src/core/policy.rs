@@ -134,6 +134,9 @@ pub enum Violation {
     /// Holds a control or format character (NUL, TAB, U+202E, ...): see
     /// [`super::unicode`].
     ControlCharacters,
+    /// The backend's user directory (AD, OpenLDAP) refused the password
+    /// under its own complexity or history rules: only a backend says it.
+    DirectoryRefused,
 }
 
 impl Violation {
@@ -151,6 +154,7 @@ impl Violation {
             Self::BlocklistPending => "blocklistPending",
             Self::BlocklistUnavailable => "blocklistUnavailable",
             Self::ControlCharacters => "controlCharacters",
+            Self::DirectoryRefused => "directoryRefused",
         }
     }
 
@@ -191,6 +195,7 @@ impl Violation {
             },
             "onBlocklist" => Self::OnBlocklist,
             "controlCharacters" => Self::ControlCharacters,
+            "directoryRefused" => Self::DirectoryRefused,
             _ => return None,
         })
     }

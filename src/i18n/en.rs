@@ -57,6 +57,9 @@ fn violation(v: &Violation) -> String {
         Violation::ControlCharacters => {
             "Remove invisible or control characters (such as tabs or text-direction marks).".into()
         }
+        Violation::DirectoryRefused => {
+            "The directory refused this password: it does not meet its complexity or history rules.".into()
+        }
     }
 }
 

@@ -259,6 +259,7 @@ mod tests {
             Violation::BlocklistPending,
             Violation::BlocklistUnavailable,
             Violation::ControlCharacters,
+            Violation::DirectoryRefused,
         ] {
             assert!(!(t.violation)(&v).is_empty());
             // Every code a backend may send back is understood.

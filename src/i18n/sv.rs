@@ -63,6 +63,9 @@ fn violation(v: &Violation) -> String {
         Violation::ControlCharacters => {
             "Ta bort osynliga tecken och styrtecken (till exempel tabbar eller textriktningstecken).".into()
         }
+        Violation::DirectoryRefused => {
+            "Katalogen godtog inte lösenordet: det uppfyller inte dess krav på komplexitet eller historik.".into()
+        }
     }
 }
 

@@ -102,23 +102,46 @@ pub fn insert_token(
     Ok(())
 }
 
-/// The user of a live token: known, unused and unexpired.
-pub fn token_user(conn: &Connection, token_hash: &str) -> rusqlite::Result<Option<String>> {
+/// The user of a live token: known, unexpired, and unused or used by the
+/// completion with `key` (whose retry may finish what it started).
+pub fn token_user(
+    conn: &Connection,
+    token_hash: &str,
+    key: Option<&str>,
+) -> rusqlite::Result<Option<String>> {
     conn.query_row(
         &format!(
             "SELECT user_id FROM recovery_tokens
-             WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > {NOW}"
+             WHERE token_hash = ?1 AND expires_at > {NOW}
+               AND (used_at IS NULL OR used_key = ?2)"
         ),
-        [token_hash],
+        params![token_hash, key],
         |row| row.get(0),
     )
     .optional()
 }
 
-pub fn token_used(conn: &Connection, token_hash: &str) -> rusqlite::Result<()> {
+/// Uses a live token up for the completion with `key` (see [`token_user`]);
+/// `false` when it is not live.
+pub fn token_used(conn: &Connection, token_hash: &str, key: &str) -> rusqlite::Result<bool> {
+    let updated = conn.execute(
+        &format!(
+            "UPDATE recovery_tokens SET used_at = {NOW}, used_key = ?2
+             WHERE token_hash = ?1 AND expires_at > {NOW}
+               AND (used_at IS NULL OR used_key = ?2)"
+        ),
+        params![token_hash, key],
+    )?;
+    Ok(updated == 1)
+}
+
+/// Gives back a token the completion with `key` used, when the directory
+/// refused its password: the user may try another one.
+pub fn token_unused(conn: &Connection, token_hash: &str, key: &str) -> rusqlite::Result<()> {
     conn.execute(
-        &format!("UPDATE recovery_tokens SET used_at = {NOW} WHERE token_hash = ?1"),
-        [token_hash],
+        "UPDATE recovery_tokens SET used_at = NULL, used_key = NULL
+         WHERE token_hash = ?1 AND used_key = ?2",
+        params![token_hash, key],
     )?;
     Ok(())
 }

@@ -17,8 +17,9 @@ pub struct Session {
     pub csrf_token: String,
     /// The user must change their password: until then this session may
     /// only read or end itself and change the password (see
-    /// `routes::auth::password_change_guard`). Read from the user at each
-    /// request, so the change itself makes the session a normal one.
+    /// `routes::auth::password_change_guard`). Asked of the directory at
+    /// each request (`crate::sessions::current`), so the change itself makes
+    /// the session a normal one; the name and role are the sign-in's.
     /// Sent only when true: the session answer of a normal session keeps
     /// exactly the four members it always had.
     #[serde(skip_serializing_if = "is_false")]
@@ -51,20 +52,21 @@ pub fn delete_expired(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Stores a session of `user_id` that ends `lifetime_hours` from now.
+/// Stores a session of `user_id` (with the name and role the directory
+/// gave at sign-in) that ends `lifetime_hours` from now.
 pub fn insert(
     conn: &Connection,
     token_hash: &str,
-    user_id: &str,
+    (user_id, name, is_admin): (&str, &str, bool),
     csrf_token: &str,
     lifetime_hours: u32,
 ) -> rusqlite::Result<()> {
     conn.execute(
         &format!(
-            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, last_seen_at)
-             VALUES (?1, ?2, ?3, {NOW}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+{lifetime_hours} hours'), {NOW})"
+            "INSERT INTO sessions (token_hash, user_id, name, is_admin, csrf_token, created_at, expires_at, last_seen_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, {NOW}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+{lifetime_hours} hours'), {NOW})"
         ),
-        params![token_hash, user_id, csrf_token],
+        params![token_hash, user_id, name, is_admin, csrf_token],
     )?;
     Ok(())
 }
@@ -74,7 +76,8 @@ pub fn insert(
 const LAST_SEEN: &str = "COALESCE(sessions.last_seen_at, sessions.created_at)";
 
 /// The live session stored under this hash, if any: unexpired and, given
-/// `idle_minutes`, used within that many minutes.
+/// `idle_minutes`, used within that many minutes. Its `must_change_password`
+/// is false: the directory knows (`crate::sessions::current` asks it).
 pub fn find(
     conn: &Connection,
     token_hash: &str,
@@ -85,10 +88,8 @@ pub fn find(
     });
     conn.query_row(
         &format!(
-            "SELECT users.id, users.name, users.is_admin, sessions.csrf_token,
-                    users.must_change_password
-             FROM sessions JOIN users ON users.id = sessions.user_id
-             WHERE sessions.token_hash = ?1 AND sessions.expires_at > {NOW}{idle}"
+            "SELECT user_id, name, is_admin, csrf_token FROM sessions
+             WHERE token_hash = ?1 AND expires_at > {NOW}{idle}"
         ),
         [token_hash],
         |row| {
@@ -97,7 +98,7 @@ pub fn find(
                 name: row.get(1)?,
                 is_admin: row.get(2)?,
                 csrf_token: row.get(3)?,
-                must_change_password: row.get(4)?,
+                must_change_password: false,
             })
         },
     )

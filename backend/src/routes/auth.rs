@@ -43,7 +43,7 @@ impl FromRequestParts<AppState> for SignedIn {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
-        sessions::current(&state.db, &parts.headers, &state.cookies)
+        sessions::current(&state.db, &state.directory, &parts.headers, &state.cookies)
             .await
             .map(SignedIn)
     }
@@ -60,7 +60,8 @@ impl FromRequestParts<AppState> for SignedInWithCsrf {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
-        let session = sessions::current(&state.db, &parts.headers, &state.cookies).await?;
+        let session =
+            sessions::current(&state.db, &state.directory, &parts.headers, &state.cookies).await?;
         if !sessions::carries_csrf_token(&parts.headers, &session) {
             tracing::warn!("request refused: CSRF token missing or wrong");
             return Err(csrf_refused());
@@ -103,7 +104,8 @@ impl FromRequestParts<AppState> for AdminReader {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
-        let session = sessions::current(&state.db, &parts.headers, &state.cookies).await?;
+        let session =
+            sessions::current(&state.db, &state.directory, &parts.headers, &state.cookies).await?;
         if !session.is_admin {
             tracing::warn!("administrator page refused: not an administrator");
             return Err(Problem::new(
@@ -122,7 +124,8 @@ impl FromRequestParts<AppState> for AdminReader {
 }
 
 async fn admin_with_csrf(parts: &Parts, state: &AppState) -> Result<Session, Problem> {
-    let session = sessions::current(&state.db, &parts.headers, &state.cookies).await?;
+    let session =
+        sessions::current(&state.db, &state.directory, &parts.headers, &state.cookies).await?;
     if !session.is_admin {
         return Err(Problem::new(
             StatusCode::FORBIDDEN,
@@ -195,7 +198,14 @@ pub async fn password_change_guard(
         && !allowed_while_change_required(request.method(), request.uri().path())
         && !checked_by_extractor(request.uri().path())
     {
-        match sessions::current(&state.db, request.headers(), &state.cookies).await {
+        match sessions::current(
+            &state.db,
+            &state.directory,
+            request.headers(),
+            &state.cookies,
+        )
+        .await
+        {
             Ok(session) if session.must_change_password => {
                 tracing::info!("request refused: a password change is required first");
                 return password_change_required().into_response();

@@ -146,12 +146,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
 pub fn hash_permit(state: &AppState) -> Result<HashPermit, Problem> {
     state.hash_permits.try_acquire().ok_or_else(|| {
         tracing::warn!("request refused: every Argon2 permit is taken");
-        Problem::new(
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            "Server busy",
-            "The server is busy checking other passwords. Try again in a second.",
-        )
-        .with_retry_after(1)
+        Problem::server_busy()
     })
 }
 

@@ -9,6 +9,7 @@ use rusqlite::Connection;
 
 use crate::db;
 use crate::delivery;
+use crate::directory::Account;
 use crate::idempotency;
 use crate::problem::{FieldError, Problem};
 use crate::state::AppState;
@@ -53,22 +54,24 @@ pub struct Notice {
 }
 
 /// Writes the "your password was changed" notice to the outbox, inside the
-/// caller's transaction; `None` when the user has no address. `via_smtp`:
-/// a mail server will get it ([`send_in_background`]).
+/// caller's transaction, for the user's e-mail and alternate e-mail (the
+/// directory's `account`); `None` when there is no address. `via_smtp`: a
+/// mail server will get it ([`send_in_background`]).
 pub fn write_notice(
     conn: &Connection,
-    user_id: &str,
+    account: &Account,
     how: &str,
     via_smtp: bool,
 ) -> rusqlite::Result<Option<Notice>> {
-    let to = db::addresses_of(conn, user_id)?;
-    let Some(user) = db::find_user(conn, user_id)? else {
-        return Ok(None);
-    };
+    let to: Vec<String> = std::iter::once(&account.user.email)
+        .chain(account.alternate_email.as_ref())
+        .filter(|address| !address.trim().is_empty())
+        .cloned()
+        .collect();
     if to.is_empty() {
         return Ok(None);
     }
-    let (subject, body) = delivery::password_changed_message(&user, how);
+    let (subject, body) = delivery::password_changed_message(&account.user, how);
     let outbox_id = db::insert_outbox(conn, &to, &subject, &body, via_smtp)?;
     Ok(Some(Notice {
         outbox_id,

@@ -17,10 +17,18 @@
 //! - 422 `newPassword`: shorter than 8 or longer than 256 characters, or
 //!   the same as the current one.
 //!
-//! On success, in one transaction: the new hash, no must-change flag or
-//! temporary expiry, every *other* session of the user ended, a notice
-//! (no password) to the user's e-mail and alternate e-mail, the
-//! idempotency record (scoped to the user).
+//! - 422 `newPassword` with code `directoryRefused`: the directory refused
+//!   it under its own rules; 503 `/problems/directory-unavailable` with
+//!   `Retry-After` when it does not answer (send the same request again).
+//!
+//! On success the directory has the new password (no must-change flag or
+//! temporary expiry any more); then, in one transaction: every *other*
+//! session of the user ended, a notice (no password) to the user's e-mail
+//! and alternate e-mail, the idempotency record (scoped to the user).
+//! Before the directory is asked, a `pending` journal row notes the
+//! attempt: if the directory took the new password but its answer was lost,
+//! a retry with the same key and body (whose current password is now wrong)
+//! finds the new password in force and finishes the change.
 
 use std::sync::Arc;
 
@@ -34,9 +42,10 @@ use serde::{Deserialize, Serialize};
 use super::own_password::{self, Notice};
 use crate::audit::{self, Action, Actor};
 use crate::db;
+use crate::directory::Bind;
 use crate::idempotency::{self, StoredResponse};
 use crate::json_body;
-use crate::passwords::{self, Password};
+use crate::passwords::Password;
 use crate::problem::{FieldError, Problem};
 use crate::routes::auth::{ClientAddress, SignedInWithCsrf};
 use crate::routes::{hash_permit, replay, sign_in};
@@ -129,34 +138,92 @@ async fn change(
         return Ok(replayed);
     }
 
-    check_own_password(
+    // An earlier attempt with this key that reached the directory left a
+    // journal row (`pending`): its request must be this one, and if the
+    // directory took the new password before its answer was lost (a
+    // timeout), the current password is the new one now.
+    let earlier = {
+        let key = scoped_key.clone();
+        let rows = db::call(&state.db, move |conn| {
+            db::idempotency::applied_of(conn, &key)
+        })
+        .await?;
+        match rows.into_iter().next() {
+            Some(row) => {
+                let canonical = canonical.clone();
+                let permit = hash_permit(&state)?;
+                let same = tokio::task::spawn_blocking(move || {
+                    let _permit = permit;
+                    idempotency::same_request(&canonical, &row.fingerprint)
+                        .then_some(row.fingerprint)
+                })
+                .await
+                .map_err(Problem::internal)?;
+                Some(same.ok_or_else(idempotency::key_reused)?)
+            }
+            None => None,
+        }
+    };
+
+    let checked = check_own_password(
         &state,
         &user_id,
         request.current_password.clone(),
         client,
         ("currentPassword", "The current password is wrong."),
     )
-    .await?;
-    own_password::check_policy(&state, &user_id, &request.new_password).await?;
-    if request.new_password == request.current_password {
-        return Err(own_password::new_password_refused(
-            "The new password must differ from the current one.",
-        ));
+    .await;
+    let changed_before = match checked {
+        Ok(()) => false,
+        Err(problem) if problem.status == 422 && earlier.is_some() => {
+            match state
+                .directory
+                .verify_password(&user_id, &request.new_password)
+                .await?
+            {
+                Bind::Accepted { .. } => true,
+                _ => return Err(problem),
+            }
+        }
+        Err(problem) => return Err(problem),
+    };
+    if !changed_before {
+        own_password::check_policy(&state, &user_id, &request.new_password).await?;
+        if request.new_password == request.current_password {
+            return Err(own_password::new_password_refused(
+                "The new password must differ from the current one.",
+            ));
+        }
     }
 
-    let (hash, fingerprint) = {
-        let (new_password, canonical) = (request.new_password.clone(), canonical.clone());
-        let permit = hash_permit(&state)?;
-        tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            (
-                passwords::hash(&new_password),
-                idempotency::fingerprint(&canonical),
-            )
-        })
-        .await
-        .map_err(Problem::internal)?
+    let fingerprint = match earlier {
+        Some(fingerprint) => fingerprint,
+        None => {
+            let canonical = canonical.clone();
+            let permit = hash_permit(&state)?;
+            tokio::task::spawn_blocking(move || {
+                let _permit = permit;
+                idempotency::fingerprint(&canonical)
+            })
+            .await
+            .map_err(Problem::internal)?
+        }
     };
+    // Where the notice goes, asked before the change: once the directory
+    // has the new password, nothing may stop the rest.
+    let account = state.directory.find_by_login(&user_id).await?;
+    if !changed_before {
+        let (key, user, print) = (scoped_key.clone(), user_id.clone(), fingerprint.clone());
+        db::call(&state.db, move |conn| {
+            db::idempotency::note_pending(conn, &key, &user, &print)
+        })
+        .await?;
+        state
+            .directory
+            .change_own_password(&user_id, &request.current_password, &request.new_password)
+            .await
+            .map_err(|error| error.at_field("newPassword"))?;
+    }
     let keep = state
         .cookies
         .token(&headers)
@@ -170,9 +237,11 @@ async fn change(
             if let Some(record) = idempotency::find(&tx, &scoped_key)? {
                 return Ok(Outcome::Recorded(record));
             }
-            db::set_own_password(&tx, &user_id, &hash)?;
             db::sessions::delete_others_of(&tx, &user_id, &keep)?;
-            let notice = own_password::write_notice(&tx, &user_id, "changed", smtp)?;
+            let notice = match &account {
+                Some(account) => own_password::write_notice(&tx, account, "changed", smtp)?,
+                None => None,
+            };
             actor.record(
                 &tx,
                 Action::PasswordChange,
@@ -185,6 +254,7 @@ async fn change(
                 body: CHANGED.to_owned(),
             };
             idempotency::store(&tx, &scoped_key, &fingerprint, &stored)?;
+            db::idempotency::forget_applied(&tx, &scoped_key)?;
             tx.commit()?;
             Ok(Outcome::Changed(notice))
         })
@@ -206,10 +276,11 @@ async fn change(
     })
 }
 
-/// A signed-in user's own password, under the sign-in rate limits (shared
-/// with sign-in): 429 when blocked, 503 when no Argon2 permit is free, 422
-/// on `field` (`currentPassword` here, `password` for a step-up) with
-/// `detail` when wrong.
+/// A signed-in user's own password, checked by the directory under the
+/// sign-in rate limits (shared with sign-in): 429 when blocked, 503 when it
+/// cannot be checked now (no Argon2 permit free, or the directory
+/// unavailable), 422 on `field` (`currentPassword` here, `password` for a
+/// step-up) with `detail` when wrong.
 pub(crate) async fn check_own_password(
     state: &AppState,
     user_id: &str,
@@ -217,30 +288,24 @@ pub(crate) async fn check_own_password(
     client: Option<std::net::IpAddr>,
     (field, detail): (&str, &str),
 ) -> Result<(), Problem> {
-    let id = user_id.to_owned();
-    let credentials = db::call(&state.db, move |conn| db::find_credentials(conn, &id)).await?;
-    let known = credentials.is_some();
+    let known = state.directory.find_user(user_id).await?.is_some();
     if let Err(refusal) = state.sign_in_limiter.begin(user_id, known, client) {
         tracing::warn!(field, "refused: too many wrong passwords");
         return Err(sign_in::limited(refusal));
     }
-    let permit = hash_permit(state).inspect_err(|_| {
-        state.sign_in_limiter.cancelled(user_id, known, client);
-    })?;
-    let stored_hash = credentials.as_ref().and_then(|c| c.password_hash.clone());
-    let verified = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        stored_hash.is_some_and(|hash| passwords::verify(&password, &hash))
-    })
-    .await
-    .map_err(Problem::internal)?;
-    match credentials {
-        Some(credentials) if verified => {
+    let bind = state
+        .directory
+        .verify_password(user_id, &password)
+        .await
+        .inspect_err(|_| state.sign_in_limiter.cancelled(user_id, known, client))?;
+    match bind {
+        Bind::Accepted { .. } if known => {
             state.sign_in_limiter.succeeded(user_id, client);
-            if credentials.temporary_password_expired {
-                return Err(sign_in::temporary_password_expired());
-            }
             Ok(())
+        }
+        Bind::Expired if known => {
+            state.sign_in_limiter.succeeded(user_id, client);
+            Err(sign_in::temporary_password_expired())
         }
         _ => {
             tracing::info!(field, "refused: the user's own password is wrong");

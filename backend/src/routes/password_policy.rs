@@ -11,7 +11,6 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use crate::db;
 use crate::problem::Problem;
 use crate::state::AppState;
 
@@ -48,13 +47,11 @@ pub async fn check(state: &AppState, passwords: Vec<NewPassword<'_>>) -> Result<
     if passwords.is_empty() {
         return Ok(());
     }
-    let ids: Vec<String> = passwords.iter().map(|p| p.user_id.to_owned()).collect();
-    let users = db::call(&state.db, move |conn| {
-        ids.iter()
-            .map(|id| db::find_user(conn, id))
-            .collect::<Result<Vec<_>, _>>()
-    })
-    .await?;
+    // Their names and addresses, which a password must not contain.
+    let mut users = Vec::with_capacity(passwords.len());
+    for password in &passwords {
+        users.push(state.directory.find_user(password.user_id).await?);
+    }
     // The estimator takes a few milliseconds per password: off the async threads.
     let owned: Vec<(String, String)> = passwords
         .into_iter()

@@ -15,7 +15,11 @@
 //! - `POST /completions` with `Idempotency-Key` and
 //!   `{"recoveryToken","newPassword"}` → 200 `{"status":"reset"}`; 410
 //!   `/problems/recovery-expired` for an unknown, expired or used token;
-//!   422 on `newPassword`. A retry with the same key and body replays.
+//!   422 on `newPassword` (code `directoryRefused`: the directory's own
+//!   rules refused it); 503 `/problems/directory-unavailable` with
+//!   `Retry-After` when the directory does not answer (the token stays
+//!   this request's: send it again with the same key). A retry with the
+//!   same key and body replays.
 //!
 //! `/codes` and `/verifications` count against a limit per client address
 //! (429 with `Retry-After`).
@@ -37,7 +41,7 @@ use crate::db;
 use crate::delivery::{self, MASK};
 use crate::idempotency::{self, StoredResponse};
 use crate::json_body;
-use crate::passwords::{self, Password};
+use crate::passwords::Password;
 use crate::problem::Problem;
 use crate::rate_limit::retry_after_secs;
 use crate::recovery::{self, Issued};
@@ -127,9 +131,16 @@ pub async fn codes(
 async fn issue(state: AppState, login: String) {
     let allow_admins = state.allow_admin_recovery;
     let smtp = state.mailer.is_some();
+    let found = match state.directory.find_by_login(login.trim()).await {
+        Ok(found) => found,
+        Err(error) => {
+            tracing::error!(%error, "could not issue a recovery code");
+            return;
+        }
+    };
     let issued = db::call(&state.db, move |conn| {
         let tx = conn.transaction()?;
-        let issued = recovery::issue_code(&tx, &login, allow_admins)?;
+        let issued = recovery::issue_code(&tx, found, allow_admins)?;
         let notice = match &issued {
             Issued::Code { to, code, .. } => {
                 let shown = if smtp { MASK } else { code.as_str() };
@@ -180,9 +191,10 @@ pub async fn verifications(
 ) -> Result<Json<VerificationResponse>, Problem> {
     limited(&state, client)?;
     let VerificationRequest { login, code } = json_body::parse(&headers, body)?;
+    let found = state.directory.find_by_login(login.trim()).await?;
     let token = db::call(&state.db, move |conn| {
         let tx = conn.transaction()?;
-        let token = recovery::verify_code(&tx, &login, &code)?;
+        let token = recovery::verify_code(&tx, found, &code)?;
         tx.commit()?;
         Ok(token)
     })
@@ -241,55 +253,79 @@ pub async fn completions(
         return Ok(replayed);
     }
     let token = request.recovery_token.clone();
-    let Some(token_user) =
-        db::call(&state.db, move |conn| recovery::token_user(conn, &token)).await?
+    let own_key = scoped_key.clone();
+    let Some(token_user) = db::call(&state.db, move |conn| {
+        recovery::token_user(conn, &token, Some(&own_key))
+    })
+    .await?
     else {
         return Err(recovery_expired());
     };
     if let Err(problem) =
         own_password::check_policy(&state, &token_user, &request.new_password).await
     {
-        let actor = Actor::new(Some(&token_user), client);
-        let detail = audit::refusal_detail(&problem);
-        db::call(&state.db, move |conn| {
-            actor.record(
-                conn,
-                Action::Recovery,
-                Some(&token_user),
-                audit::REFUSED,
-                Some(&detail),
-            )
-        })
-        .await?;
+        record_refusal(&state, &token_user, client, &problem).await?;
         return Err(problem);
     }
 
-    let (hash, fingerprint) = {
-        let (new_password, canonical) = (request.new_password.clone(), canonical.clone());
+    let fingerprint = {
+        let canonical = canonical.clone();
         let permit = super::hash_permit(&state)?;
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            (
-                passwords::hash(&new_password),
-                idempotency::fingerprint(&canonical),
-            )
+            idempotency::fingerprint(&canonical)
         })
         .await
         .map_err(Problem::internal)?
     };
-    let token = request.recovery_token.clone();
+    // Where the notice goes, asked before the change: once the directory
+    // has the new password, nothing may stop the rest.
+    let account = state.directory.find_by_login(&token_user).await?;
+    // The token is this request's from here on: another completion cannot
+    // use it while the directory is asked, a retry of this one (same key)
+    // can.
+    let (token, key) = (request.recovery_token.clone(), scoped_key.clone());
+    let claimed = db::call(&state.db, move |conn| {
+        let tx = conn.transaction()?;
+        if let Some(record) = idempotency::find(&tx, &key)? {
+            return Ok(Some(Outcome::Recorded(record)));
+        }
+        if !recovery::use_token(&tx, &token, &key)? {
+            return Ok(Some(Outcome::Expired));
+        }
+        tx.commit()?;
+        Ok(None)
+    })
+    .await?;
+    if let Some(outcome) = claimed {
+        return answer(&state, outcome, canonical).await;
+    }
+    if let Err(error) = state
+        .directory
+        .recover_password(&token_user, &request.new_password)
+        .await
+    {
+        let problem = error.at_field("newPassword");
+        if problem.status < 500 {
+            // Refused for sure, so nothing changed: the token is given back.
+            let (token, key) = (request.recovery_token.clone(), scoped_key.clone());
+            db::call(&state.db, move |conn| {
+                recovery::give_back_token(conn, &token, &key)
+            })
+            .await?;
+            record_refusal(&state, &token_user, client, &problem).await?;
+        }
+        return Err(problem);
+    }
+
     let smtp = state.mailer.is_some();
+    let user_id = token_user.clone();
     let outcome = db::call(&state.db, move |conn| {
         let tx = conn.transaction()?;
         if let Some(record) = idempotency::find(&tx, &scoped_key)? {
             return Ok(Outcome::Recorded(record));
         }
-        let Some(user_id) = recovery::token_user(&tx, &token)? else {
-            return Ok(Outcome::Expired);
-        };
-        db::set_own_password(&tx, &user_id, &hash)?;
         db::sessions::delete_all_of(&tx, &user_id)?;
-        recovery::use_token(&tx, &token)?;
         Actor::new(Some(&user_id), client).record(
             &tx,
             Action::Recovery,
@@ -297,7 +333,12 @@ pub async fn completions(
             audit::RESET,
             Some("with a recovery code"),
         )?;
-        let notice = own_password::write_notice(&tx, &user_id, "reset with a recovery code", smtp)?;
+        let notice = match &account {
+            Some(account) => {
+                own_password::write_notice(&tx, account, "reset with a recovery code", smtp)?
+            }
+            None => None,
+        };
         let stored = StoredResponse {
             status: 200,
             body: RESET.to_owned(),
@@ -307,17 +348,47 @@ pub async fn completions(
         Ok(Outcome::Reset(user_id, notice))
     })
     .await?;
+    answer(&state, outcome, canonical).await
+}
+
+async fn answer(
+    state: &AppState,
+    outcome: Outcome,
+    canonical: Arc<idempotency::Canonical>,
+) -> Result<Response, Problem> {
     Ok(match outcome {
-        Outcome::Recorded(record) => super::replay::answer(&state, record, canonical).await?,
+        Outcome::Recorded(record) => super::replay::answer(state, record, canonical).await?,
         Outcome::Expired => recovery_expired().into_response(),
         Outcome::Reset(user_id, notice) => {
             tracing::info!(%user_id, "password reset through recovery");
             if let Some(notice) = notice {
-                own_password::send_in_background(&state, notice);
+                own_password::send_in_background(state, notice);
             }
             json_answer(StatusCode::OK, RESET)
         }
     })
+}
+
+/// The audit row of a new password refused for a valid token.
+async fn record_refusal(
+    state: &AppState,
+    user_id: &str,
+    client: Option<IpAddr>,
+    problem: &Problem,
+) -> Result<(), Problem> {
+    let actor = Actor::new(Some(user_id), client);
+    let (user_id, detail) = (user_id.to_owned(), audit::refusal_detail(problem));
+    db::call(&state.db, move |conn| {
+        actor.record(
+            conn,
+            Action::Recovery,
+            Some(&user_id),
+            audit::REFUSED,
+            Some(&detail),
+        )
+    })
+    .await?;
+    Ok(())
 }
 
 fn json_answer(status: StatusCode, body: &'static str) -> Response {

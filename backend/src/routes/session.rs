@@ -35,14 +35,14 @@ pub async fn create(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     let SignInRequest { user_id, password } = json_body::parse(&headers, body)?;
-    verify_credentials(&state, &user_id, password, client).await?;
+    let verified = verify_credentials(&state, &user_id, password, client).await?;
     // A new session every time; the one the browser had (if any) ends.
     let previous = state.cookies.token(&headers);
     let (token, session) = db::call(&state.db, move |conn| {
         if let Some(previous) = previous {
             sessions::delete(conn, &previous)?;
         }
-        sessions::create(conn, &user_id)
+        sessions::create_for(conn, &verified.user, verified.must_change)
     })
     .await?;
     tracing::info!(user_id = %session.user_id, admin = session.is_admin, "session started");
@@ -62,9 +62,11 @@ pub async fn read(
     match signed_in {
         Ok(SignedIn(session)) => Json::<Session>(session).into_response(),
         Err(problem) => {
+            let over = problem.status == 401;
             let mut response = problem.into_response();
-            if state.cookies.token(&headers).is_some() {
-                // A cookie of a session that is over: drop it.
+            if over && state.cookies.token(&headers).is_some() {
+                // A cookie of a session that is over: drop it (not when the
+                // directory could not say whether it must change: a 503).
                 response
                     .headers_mut()
                     .insert(header::SET_COOKIE, state.cookies.clear_cookie(&headers));

@@ -13,10 +13,9 @@ use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
 use super::auth::ClientAddress;
-use super::hash_permit;
-use crate::db::{self, Credentials};
+use crate::directory::{Bind, DirectoryUser};
 use crate::json_body;
-use crate::passwords::{self, Password};
+use crate::passwords::Password;
 use crate::problem::Problem;
 use crate::rate_limit::{retry_after_secs, Refusal};
 use crate::state::AppState;
@@ -50,60 +49,54 @@ pub async fn sign_in(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<SignInResponse>, Problem> {
     let SignInRequest { user_id, password } = json_body::parse(&headers, body)?;
-    let credentials = verify_credentials(&state, &user_id, password, client).await?;
+    let verified = verify_credentials(&state, &user_id, password, client).await?;
     Ok(Json(SignInResponse {
-        must_change_password: credentials.must_change_password,
+        must_change_password: verified.must_change,
     }))
 }
 
-/// Checks a user's password under the sign-in rate limits: 429 without
-/// looking at the password when the user id or the client address is
-/// blocked, 503 at once when no Argon2 permit is free (the attempt is then
-/// not counted), 401 when the id or
-/// the password is wrong (the same answer, and about the same time, for
-/// both), 403 [`TEMPORARY_PASSWORD_EXPIRED`] when it is a right temporary
-/// password past its expiry, the user's credentials when it is right.
+/// A user whose password the directory accepted.
+#[derive(Debug)]
+pub struct Verified {
+    pub user: DirectoryUser,
+    /// The directory requires a new password before anything else.
+    pub must_change: bool,
+}
+
+/// Checks a user's password with the directory, under the sign-in rate
+/// limits: 429 without asking when the user id or the client address is
+/// blocked; 503 when the directory cannot check it now (every Argon2 permit
+/// taken, or the directory unavailable: the attempt is then not counted);
+/// 401 when the id or the password is wrong (the same answer, and about the
+/// same time, for both); 403 [`TEMPORARY_PASSWORD_EXPIRED`] when it is a
+/// right temporary password past its expiry; else the user.
 pub async fn verify_credentials(
     state: &AppState,
     user_id: &str,
     password: Password,
     client: Option<IpAddr>,
-) -> Result<Credentials, Problem> {
-    let id = user_id.to_owned();
-    let credentials = db::call(&state.db, move |conn| db::find_credentials(conn, &id)).await?;
-    let known = credentials.is_some();
+) -> Result<Verified, Problem> {
+    let user = state.directory.find_user(user_id).await?;
+    let known = user.is_some();
     if let Err(refusal) = state.sign_in_limiter.begin(user_id, known, client) {
         // No user id in the log: people type passwords into that field too.
         tracing::warn!("sign-in refused: too many failed attempts");
         return Err(limited(refusal));
     }
-    let permit = hash_permit(state).inspect_err(|_| {
-        state.sign_in_limiter.cancelled(user_id, known, client);
-    })?;
-    let stored_hash = credentials.as_ref().and_then(|c| c.password_hash.clone());
-    // Argon2 verification is deliberately slow: keep it off the async
-    // workers, and spend that time on unknown users too (against a dummy
-    // hash), so the answer's timing does not reveal which ids exist.
-    let verified = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        match stored_hash {
-            Some(hash) => passwords::verify(&password, &hash),
-            None => {
-                passwords::verify(&password, dummy_hash());
-                false
-            }
-        }
-    })
-    .await
-    .map_err(Problem::internal)?;
-    match credentials {
-        Some(credentials) if verified => {
+    let bind = state
+        .directory
+        .verify_password(user_id, &password)
+        .await
+        .inspect_err(|_| state.sign_in_limiter.cancelled(user_id, known, client))?;
+    match (user, bind) {
+        (Some(user), Bind::Accepted { must_change }) => {
             state.sign_in_limiter.succeeded(user_id, client);
-            if credentials.temporary_password_expired {
-                tracing::info!("sign-in refused: the temporary password has expired");
-                return Err(temporary_password_expired());
-            }
-            Ok(credentials)
+            Ok(Verified { user, must_change })
+        }
+        (Some(_), Bind::Expired) => {
+            state.sign_in_limiter.succeeded(user_id, client);
+            tracing::info!("sign-in refused: the temporary password has expired");
+            Err(temporary_password_expired())
         }
         _ => {
             tracing::info!("sign-in failed");
@@ -122,10 +115,6 @@ pub fn temporary_password_expired() -> Problem {
         "Your temporary password has expired. Ask an administrator to reset your password again.",
     )
     .with_type(TEMPORARY_PASSWORD_EXPIRED)
-}
-
-fn dummy_hash() -> &'static str {
-    passwords::unknown_password_hash()
 }
 
 fn incorrect() -> Problem {

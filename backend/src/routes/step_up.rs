@@ -143,10 +143,23 @@ pub async fn require_for(
 ) -> Result<(), Problem> {
     let token = state.cookies.token(headers).unwrap_or_default();
     let minutes = state.step_up_minutes;
-    let allowed = db::call(&state.db, move |conn| {
-        Ok(!db::any_admin(conn, &user_ids)? || sessions::stepped_up_within(conn, &token, minutes)?)
-    })
-    .await?;
+    let mut any_admin = false;
+    for id in &user_ids {
+        if state
+            .directory
+            .find_user(id)
+            .await?
+            .is_some_and(|user| user.is_admin)
+        {
+            any_admin = true;
+            break;
+        }
+    }
+    let allowed = !any_admin
+        || db::call(&state.db, move |conn| {
+            sessions::stepped_up_within(conn, &token, minutes)
+        })
+        .await?;
     if allowed {
         Ok(())
     } else {

@@ -4,17 +4,15 @@
 use axum::extract::State;
 use axum::Json;
 
-use crate::db::{self, User};
+use crate::directory::DirectoryUser;
 use crate::problem::Problem;
 use crate::routes::auth::SignedIn;
 use crate::state::AppState;
 
-/// `[{"id","name","email","isAdmin"}]`, sorted by name.
+/// `[{"id","name","email","isAdmin"}]`, sorted by name: the directory's.
 pub async fn list(
     State(state): State<AppState>,
     _signed_in: SignedIn,
-) -> Result<Json<Vec<User>>, Problem> {
-    Ok(Json(
-        db::call(&state.db, |conn| db::list_users(conn)).await?,
-    ))
+) -> Result<Json<Vec<DirectoryUser>>, Problem> {
+    Ok(Json(state.directory.list_users().await?))
 }

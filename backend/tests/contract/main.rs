@@ -10,6 +10,7 @@ mod bulk;
 mod change_required;
 mod crash;
 mod delivery;
+mod directory;
 mod end_to_end;
 mod faults;
 mod idempotency;

@@ -262,7 +262,7 @@ fn schema(name: &str) -> (Schemas, SchemaIndex) {
     (schemas, index)
 }
 
-fn assert_matches(name: &str, value: &Value) {
+pub(crate) fn assert_matches(name: &str, value: &Value) {
     let (schemas, index) = schema(name);
     if let Err(error) = schemas.validate(value, index) {
         panic!("{value} does not match {name}: {error:#}");

@@ -3,8 +3,9 @@
 //! idempotency record learn how that went.
 
 use super::wire::{to_json, Delivery, DeliveryStatus, ResetRequest, ResetResponse};
-use crate::db::{self, Db, User};
+use crate::db::{self, Db};
 use crate::delivery::{self, Mailer};
+use crate::directory::DirectoryUser as User;
 use crate::idempotency;
 
 /// Sends the real e-mail (passwords included) after the commit.

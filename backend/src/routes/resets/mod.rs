@@ -43,7 +43,15 @@
 //! - 409 `/problems/request-in-progress` with `Retry-After: 1`: a request
 //!   with the same `Idempotency-Key` (from the same admin) is still being
 //!   processed (`crate::in_flight`). Nothing is done; the same request sent
-//!   again once that one has committed gets its answer (a replay).
+//!   again once that one has committed gets its answer (a replay);
+//! - 422 with code `directoryRefused` at `resets[0].password`: the
+//!   directory refused the one user's new password under its own rules
+//!   (nothing changed). With several resets, that user gets
+//!   `{"status":"failed","detail":…}` and the others go on;
+//! - 503 `/problems/directory-unavailable` with `Retry-After`: the
+//!   directory did not answer. No user is reported reset that the directory
+//!   did not accept; the users it did accept are journaled, so the same
+//!   request with the same key finishes the job without changing them twice.
 //!
 //! Delivery (`delivery.status`):
 //! - `queued`: a (masked) message was written to the outbox: without a mail
@@ -55,8 +63,9 @@
 //!   outbox row is written then. `sent` therefore means "nothing pending".
 //!
 //! The handler reads top-down through its parts: [`wire`] (the JSON),
-//! [`validation`], [`apply`] (the transaction) and [`email`] (delivery by e-mail
-//! after the commit). Test mode wraps it in `fault_injection.rs`.
+//! [`validation`], [`apply`] (the records around the directory's changes)
+//! and [`email`] (delivery by e-mail after the commit). Test mode wraps it
+//! in `fault_injection.rs`.
 
 mod apply;
 mod email;
@@ -71,14 +80,13 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
-use self::apply::{apply, Keys, Outcome};
+use self::apply::{Keys, Outcome, ResetLedger};
 use self::validation::validate;
 use self::wire::{to_json, ResetRequest};
 use crate::audit::{self, Action, Actor};
 use crate::db;
 use crate::idempotency::{self, StoredResponse};
 use crate::json_body;
-use crate::passwords;
 use crate::problem::Problem;
 use crate::routes::auth::{AdminSession, ClientAddress};
 use crate::routes::password_policy::{self, NewPassword};
@@ -185,45 +193,75 @@ async fn process(
     // same key goes through after the step-up.
     step_up::require_for(state, headers, named.clone()).await?;
 
-    // Hash before taking the database lock: Argon2 is slow on purpose.
-    let (hashes, fingerprint) = {
-        let (request, canonical, keyed) = (request.clone(), canonical.clone(), key.is_some());
-        let permit = hash_permit(state)?;
-        tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            // No hash for an entry that keeps its password (`unchanged`).
-            let hashes: Vec<Option<String>> = request
-                .resets
-                .iter()
-                .map(|e| e.password.as_deref().map(passwords::hash))
-                .collect();
-            let fingerprint = keyed.then(|| idempotency::fingerprint(&canonical));
-            (hashes, fingerprint)
-        })
-        .await
-        .expect("hashing does not panic")
+    // Whom the directory knows. An earlier attempt with this key that
+    // failed midway (the directory unavailable) left a journal of the users
+    // it changed: they are not changed again, and the request must be the
+    // same one (its fingerprint, compared off the lock).
+    let mut users = Vec::with_capacity(request.resets.len());
+    for entry in &request.resets {
+        users.push(state.directory.find_user(&entry.user_id).await?);
+    }
+    let earlier = match &key {
+        Some(key) => {
+            let key = key.clone();
+            db::call(&state.db, move |conn| {
+                db::idempotency::applied_of(conn, &key)
+            })
+            .await?
+        }
+        None => Vec::new(),
+    };
+    let fingerprint = match &key {
+        Some(_) => {
+            let (canonical, first) = (canonical.clone(), earlier.first());
+            let earlier_fingerprint = first.map(|row| row.fingerprint.clone());
+            let permit = hash_permit(state)?;
+            let fingerprint = tokio::task::spawn_blocking(move || {
+                let _permit = permit;
+                match earlier_fingerprint {
+                    Some(earlier) => {
+                        idempotency::same_request(&canonical, &earlier).then_some(earlier)
+                    }
+                    None => Some(idempotency::fingerprint(&canonical)),
+                }
+            })
+            .await
+            .map_err(Problem::internal)?;
+            Some(fingerprint.ok_or_else(idempotency::key_reused)?)
+        }
+        None => None,
     };
 
-    let outcome = {
-        let (request, key, smtp) = (request.clone(), key.clone(), state.mailer.is_some());
-        let (hours, actor, raw_key) = (state.temporary_password_hours, actor.clone(), raw_key);
-        db::call(&state.db, move |conn| {
-            // Held until the transaction has ended, even if the client goes
-            // away meanwhile: from then on, a retry finds the record.
-            let _claim = claim;
-            let key = key.as_deref().zip(fingerprint.as_deref());
-            let keys = Keys {
-                record: key,
-                shown: raw_key.as_deref(),
-            };
-            apply(conn, &request, &hashes, keys, smtp, hours, &actor)
-        })
-        .await?
+    let ledger = ResetLedger {
+        request: request.clone(),
+        users,
+        keys: Keys {
+            record: key.clone().zip(fingerprint),
+            shown: raw_key,
+        },
+        earlier: earlier
+            .into_iter()
+            .map(|row| (row.user_id, row.status))
+            .collect(),
+        smtp: state.mailer.is_some(),
+        actor: actor.clone(),
     };
+    let changes = ledger.changes();
+    // On a task of its own, holding the key's claim to the end, so that it
+    // finishes (and records) even if the client goes away meanwhile: from
+    // then on, a retry finds the record.
+    let (directory, db) = (state.directory.clone(), state.db.clone());
+    let outcome = tokio::spawn(async move {
+        let _claim = claim;
+        directory.apply(&db, changes, ledger).await
+    })
+    .await
+    .map_err(Problem::internal)??;
 
     Ok(match outcome {
         Outcome::Recorded(record) => replay::answer(state, record, canonical).await?,
         Outcome::UnknownUser(problem) => problem.into_response(),
+        Outcome::Refused(problem) => return Err(problem),
         Outcome::Applied {
             mut response,
             outbox_id,
