@@ -39,6 +39,11 @@ export const CONFIG = {
   // Passes over a length, so that each row has at least 64 keystrokes.
   repsFor: (length) => Math.max(1, Math.ceil(64 / length)),
   throughputPasses: 3,
+  // Throughput at one length: this many distinct passwords of it (corpus
+  // passwords joined and cut), all fired then all awaited through
+  // estimateStrength, against zxcvbn.js one by one.
+  throughputLengths: [32, 64, 128, 256],
+  throughputPerLength: 100,
   // Pasted passwords (one input event each), a few times each: the typed
   // string at three lengths, and 64 l33t symbols (the slowest kind of input
   // for zxcvbn found: it tries their readings; 20-35 ms on the page's thread).
@@ -50,7 +55,7 @@ export const CONFIG = {
   ],
   pasteReps: 5,
   // Typing at once after choosing a custom password, on fresh pages.
-  startRuns: 10,
+  startRuns: Number(process.env.BENCH_START_PAGES || 200),
   startTypedLength: 40,
   startKeyDelayMs: 25,
   customPassword: 'Marmalade-Tundra-48-Quiver',
@@ -392,9 +397,36 @@ async function measureKeystrokes(browser, url) {
     log(`throughput: ${kind} ${throughput[kind].perSecond} passwords/s`);
   }
 
+  // The same at fixed lengths: distinct passwords, many calls in flight.
+  throughput.byLength = [];
+  for (const length of CONFIG.throughputLengths) {
+    const passwords = passwordsOfLength(corpus, length, CONFIG.throughputPerLength);
+    const row = { length, passwords: passwords.length };
+    for (const kind of ['oursPipelined', 'zxcvbnJs']) {
+      await page.evaluate(([k, c]) => window.benchLab.throughputPass(k, c), [kind, passwords]);
+      const ms = [];
+      for (let i = 0; i < CONFIG.throughputPasses; i++) ms.push(await page.evaluate(([k, c]) => window.benchLab.throughputPass(k, c), [kind, passwords]));
+      row[kind] = { perSecond: round(passwords.length / (median(ms) / 1000), 1), passesMs: ms.map((m) => round(m, 1)) };
+    }
+    row.ratio = round(row.oursPipelined.perSecond / row.zxcvbnJs.perSecond, 2);
+    log(`throughput at ${length} characters: ours ${row.oursPipelined.perSecond}/s, zxcvbn.js ${row.zxcvbnJs.perSecond}/s (${row.ratio}x)`);
+    throughput.byLength.push(row);
+  }
+
   const errors = p.errors;
   await p.context.close();
   return { coldFirstEstimateMs, rows, pastes, blocking, libLoad, throughput, errors };
+}
+
+/** `count` distinct passwords of exactly `length` characters: corpus passwords joined with '-', cut. */
+export function passwordsOfLength(corpus, length, count) {
+  const out = [];
+  for (let start = 0; out.length < count; start += 7) {
+    let text = '';
+    for (let i = start; text.length < length; i += 1) text += (text ? '-' : '') + corpus[i % corpus.length];
+    out.push(text.slice(0, length));
+  }
+  return out;
 }
 
 // --- results ---------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 // `make dist`'s last step, after Trunk: makes dist/ what a host page loads,
 // every file of it covered by a hash.
+//   0. drops the hashes from wasm-bindgen's import names, in each module and
+//      its glue (short-import-names.mjs);
 //   1. bundles the estimator's worker with its wasm-bindgen glue and
 //      zxcvbn-clock.js into one file, estimator-worker.js (it imports nothing);
 //   2. hashes the files the loader fetches at run time (the two .wasm and the
@@ -17,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { shortenImportNames } from './short-import-names.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const dist = resolve(process.argv[2] ?? join(ROOT, 'dist'));
@@ -42,6 +45,9 @@ async function bundle(entry, define = {}) {
   writeFileSync(join(dist, entry), result.outputFiles[0].contents);
 }
 
+// The hashes in wasm-bindgen's import names, out of both modules and glues.
+shortenImportNames(join(dist, 'password-reset-widget_bg.wasm'), join(dist, 'password-reset-widget.js'));
+shortenImportNames(join(dist, 'reset-estimator_bg.wasm'), join(dist, 'reset-estimator.js'));
 await bundle('estimator-worker.js');
 const integrity = Object.fromEntries(FETCHED.map((file) => [file, sri(readFileSync(join(dist, file)))]));
 await bundle('reset-widget.js', { __RESET_WIDGET_INTEGRITY__: JSON.stringify(integrity) });
