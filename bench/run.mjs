@@ -264,11 +264,16 @@ export async function measureTypingThroughStart(browser, url) {
   const runs = [];
   for (let i = 0; i < CONFIG.startRuns; i++) {
     const p = await openBenchPage(browser, url);
+    const from = await p.page.evaluate(() => performance.now());
     await p.widget.getByRole('radio', { name: 'Let me create the password' }).check();
     const field = p.widget.getByLabel('New password');
     await field.pressSequentially(textOf(CONFIG.startTypedLength), { delay: CONFIG.startKeyDelayMs });
     await sleep(300); // the last entries are delivered
-    const { slowEvents, longTasks } = await p.page.evaluate(() => ({ slowEvents: window.__bench.slowEvents, longTasks: window.__bench.longTasks }));
+    // Only what happened from the choice on: the page's own load is section 2's.
+    const { slowEvents, longTasks } = await p.page.evaluate((t) => ({
+      slowEvents: window.__bench.slowEvents.filter((e) => e.startTime >= t),
+      longTasks: window.__bench.longTasks.filter((e) => e.startTime + e.duration >= t),
+    }), from);
     const keys = slowEvents.filter((e) => ['keydown', 'keypress', 'beforeinput', 'input', 'keyup'].includes(e.name));
     runs.push({
       maxInputDelayMs: round(Math.max(0, ...keys.map((e) => e.inputDelay)), 1),
@@ -310,6 +315,7 @@ export async function typeAndCollect(page, field, text) {
 async function measureKeystrokes(browser, url) {
   const p = await openBenchPage(browser, url);
   const { page, widget } = p;
+  const from = await page.evaluate(() => performance.now());
   await widget.getByRole('radio', { name: 'Let me create the password' }).check();
   const field = widget.getByLabel('New password');
 
@@ -359,12 +365,13 @@ async function measureKeystrokes(browser, url) {
     log(`pastes: ${length} characters${kind ? ` of ${kind}` : ''}, median ${median(latencies)?.toFixed(2)} ms to the meter`);
   }
   // Everything the widget did on this page so far (the libraries are loaded next).
-  const blocking = await page.evaluate(() => ({
+  // From the choice on: the page's own load is section 2's.
+  const blocking = await page.evaluate((t) => ({
     supported: PerformanceObserver.supportedEntryTypes.includes('event'),
     counts: Object.fromEntries(['keydown', 'beforeinput', 'input', 'keyup', 'pointerdown', 'click'].map((n) => [n, performance.eventCounts.get(n) ?? 0])),
-    slowEvents: window.__bench.slowEvents,
-    longTasks: window.__bench.longTasks,
-  }));
+    slowEvents: window.__bench.slowEvents.filter((e) => e.startTime >= t),
+    longTasks: window.__bench.longTasks.filter((e) => e.startTime + e.duration >= t),
+  }), from);
 
   log('keystrokes: estimateStrength prefix by prefix (the worker without the dialog)');
   for (const row of rows) {
