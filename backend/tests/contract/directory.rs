@@ -667,3 +667,20 @@ async fn a_password_change_whose_answer_the_directory_lost_is_finished_by_its_re
     let other = json!({ "userId": "u-1043", "currentPassword": PASSWORD, "newPassword": "Other-Quokka-Tundra-73!" });
     assert_eq!(app.change_password(&auth, key, &other).await.status, 422);
 }
+
+/// A user deleted after their recovery code was verified: the completion
+/// is a 410 "start again", not a 500.
+#[tokio::test]
+async fn a_recovery_for_a_user_deleted_since_is_gone() {
+    let (app, users) = app_with_separate_directory();
+    let token =
+        crate::recovery::token_for(&app, "diane@contoso.com", "diane.prescott@alt.contoso.test")
+            .await;
+    Connection::open(&users)
+        .unwrap()
+        .execute("DELETE FROM users WHERE id = 'u-1042'", [])
+        .unwrap();
+    let body = json!({ "recoveryToken": token, "newPassword": PASSWORD });
+    let gone = app.complete_recovery("r-1", &body).await;
+    gone.typed_problem(410, "/problems/recovery-expired");
+}
