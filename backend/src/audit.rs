@@ -42,6 +42,9 @@ pub const CHANGED: &str = "changed";
 pub const FAILED: &str = "failed";
 pub const REFUSED: &str = "refused";
 pub const CONFIRMED: &str = "confirmed";
+/// A change asked of a directory that did not answer (or failed): it may
+/// or may not have been made.
+pub const UNKNOWN: &str = "unknown";
 
 /// Who acted and from where: the same for every row a request writes.
 #[derive(Debug, Clone)]

@@ -227,6 +227,9 @@ pub struct LdapConfig {
     pub alternate_mail_attribute: String,
     /// For connecting and for each operation.
     pub timeout: std::time::Duration,
+    /// At most this many connections to the directory at once (operations
+    /// beyond wait for one, for at most `timeout`).
+    pub max_connections: usize,
 }
 
 impl LdapConfig {
@@ -264,12 +267,16 @@ impl LdapConfig {
             mail_attribute: "mail".to_owned(),
             alternate_mail_attribute: "otherMailbox".to_owned(),
             timeout: std::time::Duration::from_secs(DEFAULT_LDAP_TIMEOUT_SECS),
+            max_connections: DEFAULT_LDAP_CONNECTIONS,
         }
     }
 }
 
 /// Seconds to connect to the directory, and for each of its operations.
 pub const DEFAULT_LDAP_TIMEOUT_SECS: u64 = 5;
+
+/// Connections to the directory open at once, at most.
+pub const DEFAULT_LDAP_CONNECTIONS: usize = 16;
 
 /// Never prints the admin password.
 impl std::fmt::Debug for Config {

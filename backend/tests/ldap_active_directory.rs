@@ -401,3 +401,52 @@ async fn wrong_service_credentials_make_the_directory_unavailable() {
         other => panic!("expected Unavailable, got {other:?}"),
     }
 }
+
+/// A retry of a reset whose answer was lost sets the same password again:
+/// AD takes a replace of `unicodePwd` by an administrator as a reset, not
+/// held to the password history.
+#[tokio::test]
+async fn a_reset_made_again_with_the_same_password_is_accepted() {
+    let dc = dc();
+    let directory = directory();
+    let (id, _) = dc.new_user("again", "Reset Again");
+    for must_change in [true, true, false, false] {
+        directory
+            .set_password(&id, &pw(NEW), must_change)
+            .await
+            .unwrap();
+        assert_eq!(directory.must_change(&id).await.unwrap(), must_change);
+    }
+    assert_eq!(
+        directory.verify_password(&id, &pw(NEW)).await.unwrap(),
+        accepted(false)
+    );
+    directory.recover_password(&id, &pw(NEW)).await.unwrap();
+}
+
+/// A user disabled since the routes' lookup is no longer a user (the
+/// filter keeps enabled accounts): `NoSuchUser`, not a failure of the
+/// directory; must-change is false for nobody.
+#[tokio::test]
+async fn a_user_disabled_since_the_lookup_is_no_such_user() {
+    let dc = dc();
+    let directory = directory();
+    let (id, _) = dc.new_user("gone", "Gone Since");
+    assert!(directory.find_user(&id).await.unwrap().is_some());
+    dc.replace(&id, "userAccountControl", "514");
+    assert_eq!(
+        directory.set_password(&id, &pw(NEW), true).await,
+        Err(DirectoryError::NoSuchUser)
+    );
+    assert_eq!(
+        directory.require_change(&id).await,
+        Err(DirectoryError::NoSuchUser)
+    );
+    assert_eq!(directory.must_change(&id).await, Ok(false));
+    assert_eq!(
+        directory
+            .change_own_password(&id, &pw(NEW), &pw(NEWER))
+            .await,
+        Err(DirectoryError::NoSuchUser)
+    );
+}

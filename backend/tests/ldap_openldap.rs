@@ -331,12 +331,12 @@ async fn a_users_own_change_checks_the_current_password_and_the_history() {
         directory.verify_password("bob", &pw(NEWER)).await.unwrap(),
         accepted(false)
     );
+    // A user gone since the route found them.
     assert_eq!(
         directory
             .change_own_password("nobody", &pw(NEWER), &pw(NEW))
-            .await
-            .unwrap(),
-        Bind::Rejected
+            .await,
+        Err(DirectoryError::NoSuchUser)
     );
 }
 
@@ -509,4 +509,283 @@ async fn the_id_and_mail_attributes_are_configurable() {
         directory.find_user("carol@contoso.test").await.unwrap(),
         None
     );
+}
+
+/// Adds the entries of `ldif` as the root DN.
+fn ldap_add(server: &Slapd, name: &str, ldif: &str) {
+    let file = server.dir().join(name);
+    std::fs::write(&file, ldif).unwrap();
+    server.ldap_tool("ldapadd", &["-f", file.to_str().unwrap()]);
+}
+
+fn ldap_modify(server: &Slapd, name: &str, ldif: &str) {
+    let file = server.dir().join(name);
+    std::fs::write(&file, ldif).unwrap();
+    server.ldap_tool("ldapmodify", &["-f", file.to_str().unwrap()]);
+}
+
+/// Who is an administrator is the server's comparison of DNs, by the
+/// matching rules of the naming attributes: `labeledURI=Reset` is another
+/// entry than the admin `labeledURI=reset` (caseExactMatch), though a
+/// string compared without case finds them alike; `cn=Smith\, John`
+/// ("Smith, John") is another entry than the admin `cn=Smith\,John`
+/// ("Smith,John"); a member value written with a hex escape (`uid=\65rin`)
+/// names erin.
+#[tokio::test]
+async fn an_administrator_is_the_entry_the_server_finds_in_the_group_not_a_lookalike_dn() {
+    let server = Slapd::start();
+    ldap_add(
+        &server,
+        "smiths.ldif",
+        "dn: cn=Smith\\,John,ou=people,dc=contoso,dc=test
+objectClass: inetOrgPerson
+cn: Smith,John
+sn: Smith
+uid: smith-admin
+mail: smith.admin@contoso.test
+
+dn: cn=Smith\\, John,ou=people,dc=contoso,dc=test
+objectClass: inetOrgPerson
+cn: Smith, John
+sn: Smith
+uid: jsmith
+mail: john.smith@contoso.test
+
+dn: labeledURI=reset,ou=people,dc=contoso,dc=test
+objectClass: inetOrgPerson
+labeledURI: reset
+cn: Lower Case
+sn: Case
+uid: lower-admin
+
+dn: labeledURI=Reset,ou=people,dc=contoso,dc=test
+objectClass: inetOrgPerson
+labeledURI: Reset
+cn: Upper Case
+sn: Case
+uid: upper
+",
+    );
+    ldap_modify(
+        &server,
+        "admins.ldif",
+        "dn: cn=reset-admins,ou=groups,dc=contoso,dc=test
+changetype: modify
+add: member
+member: cn=Smith\\,John,ou=people,dc=contoso,dc=test
+member: uid=\\65rin,ou=people,dc=contoso,dc=test
+member: uid=gone,ou=people,dc=contoso,dc=test
+member: labeledURI=reset,ou=people,dc=contoso,dc=test
+",
+    );
+    let directory = directory(&server);
+    let admin = |id: &'static str| {
+        let directory = &directory;
+        async move {
+            let found = directory.find_user(id).await.unwrap().unwrap();
+            let by_login = directory.find_by_login(id).await.unwrap().unwrap();
+            assert_eq!(found.is_admin, by_login.user.is_admin, "{id}");
+            found.is_admin
+        }
+    };
+    assert!(admin("smith-admin").await);
+    assert!(!admin("jsmith").await, "a lookalike DN is not the admin");
+    assert!(admin("lower-admin").await);
+    assert!(
+        !admin("upper").await,
+        "a DN alike but for case is not the admin"
+    );
+    assert!(admin("erin").await, "a hex-escaped member value");
+    assert!(admin("diane").await);
+    assert!(!admin("bob").await);
+
+    let listed: Vec<(String, bool)> = directory
+        .list_users()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|user| (user.id, user.is_admin))
+        .collect();
+    let expected = [
+        ("bob", false),
+        ("carol", false),
+        ("diane", true),
+        ("erin", true),
+        ("jsmith", false),
+        ("lower-admin", true),
+        ("smith-admin", true),
+        ("upper", false),
+    ];
+    let mut listed_sorted = listed.clone();
+    listed_sorted.sort();
+    assert_eq!(
+        listed_sorted,
+        expected.map(|(id, admin)| (id.to_owned(), admin)),
+        "{listed:?}"
+    );
+}
+
+/// An unknown id's password is checked too, by a bind to a DN under the
+/// base that is not there, so that the answer takes about as long as a
+/// wrong password's. Here that DN is made to exist, under a policy that
+/// counts failed binds: the server saw the bind. Even a right password
+/// for it is no sign-in.
+#[tokio::test]
+async fn an_unknown_id_costs_a_bind_too() {
+    use reset_backend::directory::ldap::NO_SUCH_USER_RDN;
+    let server = Slapd::start();
+    let phantom = format!("{NO_SUCH_USER_RDN},dc=contoso,dc=test");
+    ldap_add(
+        &server,
+        "phantom.ldif",
+        &format!(
+            "dn: cn=counting,ou=policies,dc=contoso,dc=test
+objectClass: organizationalRole
+objectClass: pwdPolicy
+cn: counting
+pwdAttribute: userPassword
+pwdLockout: TRUE
+pwdMaxFailure: 100
+
+dn: {phantom}
+objectClass: organizationalRole
+objectClass: simpleSecurityObject
+cn: reset-backend-no-such-user
+userPassword: {NEW}
+pwdPolicySubentry: cn=counting,ou=policies,dc=contoso,dc=test
+"
+        ),
+    );
+    let failures = || {
+        server
+            .ldap_tool(
+                "ldapsearch",
+                &["-LLL", "-b", &phantom, "-s", "base", "pwdFailureTime"],
+            )
+            .lines()
+            .filter(|line| line.starts_with("pwdFailureTime:"))
+            .count()
+    };
+    assert_eq!(failures(), 0);
+    let directory = directory(&server);
+    for id in ["nobody", "", "reset-backend-no-such-user"] {
+        assert_eq!(
+            directory.verify_password(id, &pw(NEW)).await.unwrap(),
+            Bind::Rejected,
+            "{id:?}"
+        );
+    }
+    assert_eq!(
+        directory
+            .verify_password("nobody", &pw(NEWER))
+            .await
+            .unwrap(),
+        Bind::Rejected
+    );
+    assert_eq!(
+        failures(),
+        1,
+        "the wrong password's bind reached the server"
+    );
+}
+
+/// A user deleted between the routes' lookup and the change: `NoSuchUser`
+/// (a 404, or that user's failure in a batch), not a failure of the
+/// directory; must-change is false for nobody.
+#[tokio::test]
+async fn a_user_gone_since_the_lookup_is_no_such_user() {
+    let server = Slapd::start();
+    let directory = directory(&server);
+    assert!(directory.find_user("carol").await.unwrap().is_some());
+    server.ldap_tool("ldapdelete", &["uid=carol,ou=people,dc=contoso,dc=test"]);
+    assert_eq!(
+        directory.set_password("carol", &pw(NEW), true).await,
+        Err(DirectoryError::NoSuchUser)
+    );
+    assert_eq!(
+        directory.require_change("carol").await,
+        Err(DirectoryError::NoSuchUser)
+    );
+    assert_eq!(
+        directory.recover_password("carol", &pw(NEW)).await,
+        Err(DirectoryError::NoSuchUser)
+    );
+    assert_eq!(directory.must_change("carol").await, Ok(false));
+}
+
+/// A retry of a reset whose answer was lost sets the same password again:
+/// an administrator's reset by the service account is not held to the
+/// password history (ppolicy checks history on the user's own changes).
+#[tokio::test]
+async fn a_reset_made_again_with_the_same_password_is_accepted() {
+    let server = Slapd::start();
+    let directory = directory(&server);
+    for must_change in [true, true, false, false] {
+        directory
+            .set_password("bob", &pw(NEW), must_change)
+            .await
+            .unwrap();
+        assert_eq!(
+            directory.verify_password("bob", &pw(NEW)).await.unwrap(),
+            accepted(must_change)
+        );
+    }
+    directory.recover_password("bob", &pw(NEW)).await.unwrap();
+}
+
+/// At most `max_connections` connections are open at once, however many
+/// operations come: here against a server that accepts connections and
+/// never answers, which counts them.
+#[tokio::test]
+async fn connections_to_the_directory_are_capped() {
+    use std::io::Read;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = silent.local_addr().unwrap();
+    let (open, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    {
+        let (open, most) = (open.clone(), most.clone());
+        std::thread::spawn(move || {
+            for stream in silent.incoming() {
+                let Ok(mut stream) = stream else { return };
+                let now = open.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                let open = open.clone();
+                // Open until the client closes it.
+                std::thread::spawn(move || {
+                    let mut buffer = [0u8; 512];
+                    while matches!(stream.read(&mut buffer), Ok(n) if n > 0) {}
+                    open.fetch_sub(1, Ordering::SeqCst);
+                });
+            }
+        });
+    }
+    let server = Slapd::start();
+    let mut config = server.config();
+    config.url = format!("ldap://{address}/");
+    config.timeout = Duration::from_millis(500);
+    config.max_connections = 2;
+    let directory = Arc::new(LdapDirectory::new(config).unwrap());
+    let tasks: Vec<_> = (0..6)
+        .map(|_| {
+            let directory = directory.clone();
+            tokio::spawn(async move { directory.find_user("bob").await })
+        })
+        .collect();
+    for task in tasks {
+        assert!(matches!(
+            task.await.unwrap(),
+            Err(DirectoryError::Unavailable(_))
+        ));
+    }
+    let peak = most.load(Ordering::SeqCst);
+    assert!((1..=2).contains(&peak), "{peak} connections at once");
+    // Each is closed once its operation gave up.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while open.load(Ordering::SeqCst) > 0 {
+        assert!(Instant::now() < deadline, "connections left open");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
 }

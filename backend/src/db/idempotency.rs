@@ -87,7 +87,8 @@ pub fn applied_of(conn: &Connection, key: &str) -> rusqlite::Result<Vec<Applied>
     rows.collect()
 }
 
-/// Notes that the directory accepted `user_id`'s change for `key`.
+/// Notes that the directory accepted `user_id`'s change for `key` (the
+/// `pending` row written before it was asked, if any, becomes this one).
 pub fn insert_applied(
     conn: &Connection,
     key: &str,
@@ -98,7 +99,8 @@ pub fn insert_applied(
     conn.execute(
         &format!(
             "INSERT INTO applied (key, user_id, request_hash, status, created_at)
-             VALUES (?1, ?2, ?3, ?4, {NOW})"
+             VALUES (?1, ?2, ?3, ?4, {NOW})
+             ON CONFLICT (key, user_id) DO UPDATE SET status = excluded.status"
         ),
         params![key, user_id, fingerprint, status],
     )?;
@@ -111,8 +113,9 @@ pub fn forget_applied(conn: &Connection, key: &str) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Notes that a user's own change with `key` is about to be asked of the
-/// directory (once per key).
+/// Notes that a change of `user_id` with `key` is about to be asked of the
+/// directory (a user's own change, or one user of a reset); a row already
+/// there stays as it is.
 pub fn note_pending(
     conn: &Connection,
     key: &str,

@@ -12,16 +12,27 @@
 //! | must change | `pwdReset: TRUE` (deleted when not) | `pwdLastSet: 0` (`-1`: now) |
 //! | checking a password | bind with the ppolicy control: `changeAfterReset` means must change | bind: `data 773` (and `532`, expired) mean must change |
 //! | own change | bind as the user, Password Modify with the old password | one modify as the service account: delete the old `unicodePwd`, add the new |
-//! | administrators | the admin group's `member` values | the user's `memberOf` |
+//! | administrators | the server compares: a base search of the admin group for `(member=<user DN>)` | the server compares: a base search of the user for `(memberOf=<admin group DN>)` |
 //! | the server's own rules | constraint violation (ppolicy: quality, history, age) | constraint violation `0000052D` |
 //!
-//! Every value a user typed is escaped before it enters a filter (RFC 4515).
+//! Every value a user typed, and every DN, is escaped before it enters a
+//! filter (RFC 4515). DNs are never compared here as strings: escapes and
+//! spaces make one DN many strings, so the server compares them.
 //! Passwords never appear in an error text: errors carry the operation's
 //! name and the server's own diagnostic.
+//!
+//! An unknown id costs the server the same work as a known one: the same
+//! searches (against [`NO_SUCH_USER_RDN`] under the base DN), and a
+//! password check binds to that DN, so that the answer takes about as long.
+//!
+//! At most `max_connections` connections are open at once; each one is
+//! unbound (within the timeout) when its operation is done.
 
 use std::collections::HashSet;
 use std::future::Future;
+use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
+use std::time::Duration;
 
 use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
 use ldap3::asn1::{parse_tag, TagClass};
@@ -32,6 +43,7 @@ use ldap3::{Mod, Scope, SearchEntry};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
 use rustls::{ClientConfig, RootCertStore};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use zeroize::Zeroizing;
 
 use super::{Account, Bind, DirectoryError, DirectoryResult, DirectoryUser};
@@ -48,6 +60,7 @@ const REFERRAL: u32 = 10;
 const NO_SUCH_ATTRIBUTE: u32 = 16;
 const CONSTRAINT_VIOLATION: u32 = 19;
 const NO_SUCH_OBJECT: u32 = 32;
+const INVALID_DN_SYNTAX: u32 = 34;
 const INVALID_CREDENTIALS: u32 = 49;
 const BUSY: u32 = 51;
 const UNAVAILABLE: u32 = 52;
@@ -62,11 +75,55 @@ enum PpolicyError {
     Other(u8),
 }
 
+/// The first RDN of the DN an unknown id stands for (under the base DN): it
+/// must not exist. An unknown id's password is checked by binding to it, and
+/// its admin check searches for it, so that an unknown id costs what a
+/// known one does.
+pub const NO_SUCH_USER_RDN: &str = "cn=reset-backend-no-such-user";
+
 /// An LDAP server holding the users.
 pub struct LdapDirectory {
     config: LdapConfig,
     bind_password: Password,
     tls: Arc<ClientConfig>,
+    /// One per connection that may be open at once.
+    connections: Arc<Semaphore>,
+}
+
+/// An open connection, holding one of the directory's connection permits;
+/// unbound when dropped (within the timeout), and its permit given back
+/// after that.
+struct Connection {
+    ldap: Ldap,
+    permit: Option<OwnedSemaphorePermit>,
+    timeout: Duration,
+}
+
+impl Deref for Connection {
+    type Target = Ldap;
+    fn deref(&self) -> &Ldap {
+        &self.ldap
+    }
+}
+
+impl DerefMut for Connection {
+    fn deref_mut(&mut self) -> &mut Ldap {
+        &mut self.ldap
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        let (mut ldap, permit, timeout) = (self.ldap.clone(), self.permit.take(), self.timeout);
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Ok(Err(e)) = tokio::time::timeout(timeout, ldap.unbind()).await {
+                    tracing::debug!("LDAP unbind: {e}");
+                }
+                drop(permit);
+            });
+        }
+    }
 }
 
 impl std::fmt::Debug for LdapDirectory {
@@ -88,10 +145,12 @@ impl LdapDirectory {
         check_ldap_url(&config).map_err(|e| format!("--ldap-url (LDAP_URL): {e}"))?;
         let bind_password = read_password_file(&config.bind_password_file)?;
         let tls = tls_config(config.ca_file.as_deref())?;
+        let connections = Arc::new(Semaphore::new(config.max_connections.max(1)));
         Ok(LdapDirectory {
             config,
             bind_password,
             tls,
+            connections,
         })
     }
 
@@ -103,12 +162,13 @@ impl LdapDirectory {
     /// name (then id).
     pub async fn list_users(&self) -> DirectoryResult<Vec<DirectoryUser>> {
         let mut ldap = self.service().await?;
-        let admins = self.admin_members(&mut ldap).await?;
         let filter = self.users_filter("");
         let entries = self.search_all(&mut ldap, &filter).await?;
+        let admins = self.admin_dns(&mut ldap).await?;
+        // Both sets of DNs are the server's own spelling of its entries.
         let mut users: Vec<DirectoryUser> = entries
             .iter()
-            .filter_map(|entry| self.user(entry, &admins))
+            .filter_map(|entry| self.user(entry, admins.contains(&entry.dn)))
             .collect();
         users.sort_by(|a, b| {
             a.name
@@ -126,11 +186,14 @@ impl LdapDirectory {
             return Ok(None);
         }
         let mut ldap = self.service().await?;
-        let Some(entry) = self.entry_by_id(&mut ldap, id).await? else {
-            return Ok(None);
-        };
-        let admins = self.admin_members(&mut ldap).await?;
-        Ok(self.user(&entry, &admins))
+        let entry = self.entry_by_id(&mut ldap, id).await?;
+        // The admin check runs for an unknown id too (on a DN that is not
+        // there): the same searches either way.
+        let dn = entry
+            .as_ref()
+            .map_or_else(|| self.no_such_user_dn(), |entry| entry.dn.clone());
+        let is_admin = self.is_admin(&mut ldap, &dn).await?;
+        Ok(entry.and_then(|entry| self.user(&entry, is_admin)))
     }
 
     /// The user whose id or e-mail address is `login` (case-insensitively),
@@ -155,12 +218,16 @@ impl LdapDirectory {
             })
             .collect();
         let entry = match (by_id.as_slice(), entries.as_slice()) {
-            ([one], _) => *one,
-            ([], [one]) => one,
-            _ => return Ok(None),
+            ([one], _) => Some(*one),
+            ([], [one]) => Some(one),
+            _ => None,
         };
-        let admins = self.admin_members(&mut ldap).await?;
-        Ok(self.user(entry, &admins).map(|user| Account {
+        let dn = entry.map_or_else(|| self.no_such_user_dn(), |entry| entry.dn.clone());
+        let is_admin = self.is_admin(&mut ldap, &dn).await?;
+        let Some(entry) = entry else {
+            return Ok(None);
+        };
+        Ok(self.user(entry, is_admin).map(|user| Account {
             user,
             alternate_email: first(entry, &self.config.alternate_mail_attribute)
                 .filter(|mail| !mail.is_empty())
@@ -175,11 +242,15 @@ impl LdapDirectory {
         if password.is_empty() {
             return Ok(Bind::Rejected);
         }
-        let Some(dn) = self.dn_of(id).await? else {
-            return Ok(Bind::Rejected);
-        };
+        let dn = self.dn_of(id).await?;
+        // An unknown id binds too, to a DN that is not there (the server
+        // answers invalidCredentials after about the same work): whether
+        // an id exists does not show in the time the answer takes.
+        let known = dn.is_some();
+        let dn = dn.unwrap_or_else(|| self.no_such_user_dn());
         let mut ldap = self.connect().await?;
-        self.bind_as_user(&mut ldap, &dn, password).await
+        let bind = self.bind_as_user(&mut ldap, &dn, password).await?;
+        Ok(if known { bind } else { Bind::Rejected })
     }
 
     /// An administrator's reset, as the service account. With
@@ -205,7 +276,17 @@ impl LdapDirectory {
                     .await?
                     .1;
                 self.expect_success("password modify", &result, true)?;
-                self.set_pwd_reset(&mut ldap, &dn, must_change).await
+                // The password is set: a failure of the second step is
+                // neither a success nor a clean failure (the must-change
+                // flag is not what was asked). Unavailable: a retry sets
+                // both again.
+                self.set_pwd_reset(&mut ldap, &dn, must_change)
+                    .await
+                    .map_err(|error| {
+                        DirectoryError::Unavailable(format!(
+                            "the password was set, its must-change flag not: {error}"
+                        ))
+                    })
             }
             LdapFlavour::ActiveDirectory => {
                 let quoted = unicode_pwd(password);
@@ -236,16 +317,22 @@ impl LdapDirectory {
         }
     }
 
-    /// Whether the user must choose a new password at the next sign-in.
+    /// Whether the user must choose a new password at the next sign-in
+    /// (`false` for no such user).
     pub async fn must_change(&self, id: &str) -> DirectoryResult<bool> {
         let mut ldap = self.service().await?;
-        let dn = self.required_dn(&mut ldap, id).await?;
+        let Some(dn) = self.find_dn(&mut ldap, id).await? else {
+            return Ok(false);
+        };
         let attribute = match self.config.flavour {
             LdapFlavour::OpenLdap => "pwdReset",
             LdapFlavour::ActiveDirectory => "pwdLastSet",
         };
         let search = ldap.search(&dn, Scope::Base, "(objectClass=*)", vec![attribute]);
         let ldap3::SearchResult(entries, result) = self.timed("read must-change", search).await?;
+        if result.rc == NO_SUCH_OBJECT {
+            return Ok(false);
+        }
         self.expect_success("read must-change", &result, false)?;
         let value = entries
             .into_iter()
@@ -273,7 +360,7 @@ impl LdapDirectory {
         match self.config.flavour {
             LdapFlavour::OpenLdap => {
                 let Some(dn) = self.dn_of(id).await? else {
-                    return Ok(Bind::Rejected);
+                    return Err(DirectoryError::NoSuchUser);
                 };
                 // Under ppolicy a user whose password was reset may still
                 // bind, and then do nothing but change it.
@@ -301,7 +388,7 @@ impl LdapDirectory {
                 // (the old password, history, complexity, minimum age).
                 let mut ldap = self.service().await?;
                 let Some(dn) = self.find_dn(&mut ldap, id).await? else {
-                    return Ok(Bind::Rejected);
+                    return Err(DirectoryError::NoSuchUser);
                 };
                 let old = unicode_pwd(current);
                 let replacement = unicode_pwd(new);
@@ -330,8 +417,21 @@ impl LdapDirectory {
 
     // ------------------------------------------------------------------ helpers
 
-    /// A connection, TLS set up and verified, not bound yet.
-    async fn connect(&self) -> DirectoryResult<Ldap> {
+    /// A connection, TLS set up and verified, not bound yet: once one of
+    /// the `max_connections` permits is free (waiting at most the timeout).
+    async fn connect(&self) -> DirectoryResult<Connection> {
+        let permits = self.connections.clone().acquire_owned();
+        let permit = match tokio::time::timeout(self.config.timeout, permits).await {
+            Ok(Ok(permit)) => permit,
+            Ok(Err(closed)) => return Err(DirectoryError::Failed(closed.to_string())),
+            Err(_) => {
+                return Err(DirectoryError::Unavailable(format!(
+                    "all {} connections to the directory stayed busy for {} s",
+                    self.config.max_connections,
+                    self.config.timeout.as_secs_f32()
+                )))
+            }
+        };
         let settings = LdapConnSettings::new()
             .set_conn_timeout(self.config.timeout)
             .set_config(self.tls.clone())
@@ -347,12 +447,16 @@ impl LdapDirectory {
                 tracing::debug!("LDAP connection ended: {e}");
             }
         });
-        Ok(ldap)
+        Ok(Connection {
+            ldap,
+            permit: Some(permit),
+            timeout: self.config.timeout,
+        })
     }
 
     /// A connection bound as the service account. Any refusal of that bind
     /// is the directory being unavailable to us, not the user's fault.
-    async fn service(&self) -> DirectoryResult<Ldap> {
+    async fn service(&self) -> DirectoryResult<Connection> {
         let mut ldap = self.connect().await?;
         let bind = ldap.simple_bind(&self.config.bind_dn, &self.bind_password);
         let result = self.timed("service account bind", bind).await?;
@@ -434,17 +538,13 @@ impl LdapDirectory {
 
     fn attributes(&self) -> Vec<&str> {
         let c = &self.config;
-        let mut attributes = vec![
+        vec![
             c.id_attribute.as_str(),
             c.name_attribute.as_str(),
             "cn",
             c.mail_attribute.as_str(),
             c.alternate_mail_attribute.as_str(),
-        ];
-        if c.flavour == LdapFlavour::ActiveDirectory {
-            attributes.push("memberOf");
-        }
-        attributes
+        ]
     }
 
     /// The entries `filter` finds under the base DN (one page's worth:
@@ -485,7 +585,9 @@ impl LdapDirectory {
         while let Some(entry) = self.timed("search", stream.next()).await? {
             entries.push(SearchEntry::construct(entry));
         }
-        let result = stream.finish().await;
+        let result = self
+            .timed("search", async { Ok(stream.finish().await) })
+            .await?;
         self.expect_success("search", &result, false)?;
         Ok(entries)
     }
@@ -513,11 +615,17 @@ impl LdapDirectory {
         Ok(self.entry_by_id(ldap, id).await?.map(|entry| entry.dn))
     }
 
-    /// The DN of a user who must exist (the routes found them before).
+    /// The DN of a user the routes found before: [`DirectoryError::NoSuchUser`]
+    /// when they have been deleted (or disabled) since.
     async fn required_dn(&self, ldap: &mut Ldap, id: &str) -> DirectoryResult<String> {
         self.find_dn(ldap, id)
             .await?
-            .ok_or_else(|| DirectoryError::Failed("no such user in the directory".into()))
+            .ok_or(DirectoryError::NoSuchUser)
+    }
+
+    /// The DN an unknown id stands for: [`NO_SUCH_USER_RDN`] under the base.
+    fn no_such_user_dn(&self) -> String {
+        format!("{NO_SUCH_USER_RDN},{}", self.config.base_dn)
     }
 
     /// The user's DN, looked up as the service account.
@@ -526,11 +634,50 @@ impl LdapDirectory {
         self.find_dn(&mut ldap, id).await
     }
 
-    /// OpenLDAP: the admin group's members, normalised; AD reads `memberOf`
-    /// of each user instead (an empty set here).
-    async fn admin_members(&self, ldap: &mut Ldap) -> DirectoryResult<HashSet<String>> {
+    /// Whether the entry `dn` is an administrator, as the server compares
+    /// DNs (escapes, spaces and case are its business): OpenLDAP, a base
+    /// search of the admin group for `(member=<dn>)`; AD, a base search of
+    /// the entry for `(memberOf=<admin group>)`. A DN that is not there is
+    /// no administrator.
+    async fn is_admin(&self, ldap: &mut Ldap, dn: &str) -> DirectoryResult<bool> {
+        let group = &self.config.admin_group;
+        let (base, filter) = match self.config.flavour {
+            LdapFlavour::OpenLdap => {
+                let value = ldap_escape(dn);
+                (
+                    group.as_str(),
+                    format!("(|(member={value})(uniqueMember={value}))"),
+                )
+            }
+            LdapFlavour::ActiveDirectory => (dn, format!("(memberOf={})", ldap_escape(group))),
+        };
+        let search = ldap.search(base, Scope::Base, &filter, vec!["1.1"]);
+        let ldap3::SearchResult(entries, result) = self.timed("admin check", search).await?;
+        if result.rc == NO_SUCH_OBJECT {
+            if self.config.flavour == LdapFlavour::OpenLdap {
+                tracing::warn!(
+                    "the admin group is not in the directory: nobody is an administrator"
+                );
+            }
+            return Ok(false);
+        }
+        self.expect_success("admin check", &result, false)?;
+        Ok(entries.iter().any(|entry| !entry.is_ref()))
+    }
+
+    /// The administrators' DNs as the server spells its entries (the users'
+    /// search gives the same spelling), for the list of every user.
+    /// OpenLDAP: each `member` value of the admin group, looked up by the
+    /// server (a value that names no user is nobody); AD: the users whose
+    /// `memberOf` the server finds equal to the admin group.
+    async fn admin_dns(&self, ldap: &mut Ldap) -> DirectoryResult<HashSet<String>> {
         if self.config.flavour == LdapFlavour::ActiveDirectory {
-            return Ok(HashSet::new());
+            let filter = self.users_filter(&format!(
+                "(memberOf={})",
+                ldap_escape(&self.config.admin_group)
+            ));
+            let admins = self.search_all(ldap, &filter).await?;
+            return Ok(admins.into_iter().map(|entry| entry.dn).collect());
         }
         let search = ldap.search(
             &self.config.admin_group,
@@ -544,15 +691,33 @@ impl LdapDirectory {
             return Ok(HashSet::new());
         }
         self.expect_success("admin group", &result, false)?;
-        Ok(entries
+        let members: Vec<String> = entries
             .into_iter()
+            .filter(|entry| !entry.is_ref())
             .map(SearchEntry::construct)
             .flat_map(|entry| entry.attrs.into_values().flatten())
-            .map(|dn: String| normalise_dn(&dn))
-            .collect())
+            .collect();
+        let filter = self.users_filter("");
+        let mut admins = HashSet::new();
+        for member in members {
+            let search = ldap.search(&member, Scope::Base, &filter, vec!["1.1"]);
+            let ldap3::SearchResult(found, result) = self.timed("admin member", search).await?;
+            match result.rc {
+                SUCCESS => admins.extend(
+                    found
+                        .into_iter()
+                        .filter(|entry| !entry.is_ref())
+                        .map(|entry| SearchEntry::construct(entry).dn),
+                ),
+                // No such entry, not a DN, or not in this directory.
+                NO_SUCH_OBJECT | INVALID_DN_SYNTAX | REFERRAL => {}
+                _ => return Err(self.refusal("admin member", &result, false)),
+            }
+        }
+        Ok(admins)
     }
 
-    fn user(&self, entry: &SearchEntry, admins: &HashSet<String>) -> Option<DirectoryUser> {
+    fn user(&self, entry: &SearchEntry, is_admin: bool) -> Option<DirectoryUser> {
         let c = &self.config;
         let id = first(entry, &c.id_attribute)?.to_owned();
         let name = first(entry, &c.name_attribute)
@@ -562,13 +727,6 @@ impl LdapDirectory {
         let email = first(entry, &c.mail_attribute)
             .unwrap_or_default()
             .to_owned();
-        let is_admin = match c.flavour {
-            LdapFlavour::OpenLdap => admins.contains(&normalise_dn(&entry.dn)),
-            LdapFlavour::ActiveDirectory => {
-                let group = normalise_dn(&c.admin_group);
-                values(entry, "memberOf").any(|dn| normalise_dn(dn) == group)
-            }
-        };
         Some(DirectoryUser {
             id,
             name,
@@ -722,15 +880,6 @@ fn first<'a>(entry: &'a SearchEntry, attribute: &'a str) -> Option<&'a str> {
     values(entry, attribute).next()
 }
 
-/// A DN compared loosely: lowercase, without spaces around `,` and `=`.
-fn normalise_dn(dn: &str) -> String {
-    dn.split(',')
-        .map(|rdn| rdn.split('=').map(str::trim).collect::<Vec<_>>().join("="))
-        .collect::<Vec<_>>()
-        .join(",")
-        .to_lowercase()
-}
-
 /// The service account's password: the file's first line, without its
 /// line ending. The file's text is wiped from memory once read.
 pub fn read_password_file(path: &std::path::Path) -> Result<Password, String> {
@@ -802,14 +951,6 @@ mod tests {
         assert_eq!(ad_bind_data(text).as_deref(), Some("773"));
         assert_eq!(ad_bind_data("... data 52E, v1db1").as_deref(), Some("52e"));
         assert_eq!(ad_bind_data("Invalid credentials"), None);
-    }
-
-    #[test]
-    fn dns_compare_loosely() {
-        assert_eq!(
-            normalise_dn("CN=Reset Admins, OU=Groups,DC=contoso, DC=test"),
-            normalise_dn("cn=reset admins,ou=groups,dc=Contoso,dc=Test")
-        );
     }
 
     #[test]

@@ -68,6 +68,10 @@ pub enum DirectoryError {
     /// quality or history errors). The text is the directory's own, for the
     /// log.
     PasswordRefused(String),
+    /// The user is not (or no longer) in the directory: deleted or
+    /// disabled since the route found them. A 404 by itself; a batch
+    /// reports that user failed and goes on.
+    NoSuchUser,
     /// Anything else (a bug, an unexpected answer).
     Failed(String),
     /// The backend itself is too busy to check or hash a password now
@@ -84,6 +88,7 @@ impl std::fmt::Display for DirectoryError {
             DirectoryError::PasswordRefused(why) => {
                 write!(f, "directory refused the password: {why}")
             }
+            DirectoryError::NoSuchUser => write!(f, "no such user in the directory"),
             DirectoryError::Failed(why) => write!(f, "directory failed: {why}"),
             DirectoryError::Busy => write!(f, "every Argon2 permit is taken"),
         }
@@ -158,6 +163,14 @@ impl From<DirectoryError> for Problem {
                 Problem::server_busy()
             }
             refused @ DirectoryError::PasswordRefused(_) => refused.at_field("password"),
+            DirectoryError::NoSuchUser => {
+                tracing::info!("the user is no longer in the directory");
+                Problem::new(
+                    StatusCode::NOT_FOUND,
+                    "Unknown user",
+                    "No user with this id exists.",
+                )
+            }
             DirectoryError::Failed(why) => Problem::internal(format!("directory failed: {why}")),
         }
     }
@@ -276,13 +289,18 @@ impl Directory {
     /// backend's own database), the whole batch is one transaction: every
     /// change and every record, or nothing. Otherwise (LDAP, or SQLite
     /// users in another file) each change goes to the directory on its
-    /// own, and [`Ledger::accepted`] commits right after the directory
-    /// accepted it: a failure or a crash midway loses nothing, and the
-    /// ledger tells a retry which changes not to make again
-    /// ([`Ledger::accepted_before`]). A change the directory refuses under
-    /// its password rules is [`Applied::Refused`] and the others go on; a
-    /// directory that is unavailable (or any other failure) ends the batch
-    /// with its problem, before [`Ledger::close`].
+    /// own: [`Ledger::pending`] commits right before the directory is asked
+    /// (a journal row `pending`, the user's sessions ended), and
+    /// [`Ledger::accepted`] right after it accepted. A failure or a crash
+    /// midway, a lost answer included, loses nothing: the ledger tells a
+    /// retry which changes not to make again ([`Ledger::accepted_before`]),
+    /// and a pending one is made again (the same password set once more).
+    /// A change the directory refuses under its password rules is
+    /// [`Applied::Refused`], one of a user no longer there
+    /// [`Applied::NoSuchUser`], and the others go on; a directory that is
+    /// unavailable (or any other failure) gets the user an audit row
+    /// ([`Ledger::unknown`]) and ends the batch with its problem, before
+    /// [`Ledger::close`].
     pub async fn apply<L: Ledger>(
         &self,
         db: &Db,
@@ -322,6 +340,16 @@ impl Directory {
                 applied.push(Applied::Accepted);
                 continue;
             }
+            // Before the directory is asked: should its answer be lost, the
+            // journal says the change may have been made, and no session
+            // signed in with the old password outlives it.
+            let pending = ledger.clone();
+            db::call(db, move |conn| {
+                let tx = conn.transaction()?;
+                pending.pending(&tx, index)?;
+                tx.commit()
+            })
+            .await?;
             let result = match &change.password {
                 Some(password) => {
                     self.set_password(&change.user_id, password, change.must_change)
@@ -344,7 +372,16 @@ impl Directory {
                     tracing::info!(%why, "the directory refused a new password");
                     applied.push(Applied::Refused);
                 }
-                Err(error) => return Err(error.into()),
+                Err(DirectoryError::NoSuchUser) => applied.push(Applied::NoSuchUser),
+                Err(DirectoryError::Busy) => return Err(DirectoryError::Busy.into()),
+                Err(error) => {
+                    let unknown = ledger.clone();
+                    let noted = db::call(db, move |conn| unknown.unknown(conn, index)).await;
+                    if let Err(db_error) = noted {
+                        tracing::error!(%db_error, "could not write the audit trail");
+                    }
+                    return Err(error.into());
+                }
             }
         }
         let closing = ledger.clone();
@@ -390,11 +427,20 @@ pub trait Ledger: Send + Sync + 'static {
     fn open(&self, conn: &Connection) -> rusqlite::Result<Option<Self::Outcome>>;
 
     /// Whether change `index` was accepted by an earlier attempt of the same
-    /// request (it is not made again, and counts as accepted).
+    /// request (it is not made again, and counts as accepted). A change
+    /// only pending then is made again.
     fn accepted_before(&self, index: usize) -> bool;
+
+    /// Change `index` is about to be asked of a directory outside the
+    /// backend's transaction (committed before it is).
+    fn pending(&self, conn: &Connection, index: usize) -> rusqlite::Result<()>;
 
     /// The directory has just accepted change `index`.
     fn accepted(&self, conn: &Connection, index: usize) -> rusqlite::Result<()>;
+
+    /// The directory did not answer change `index` (or failed): it may
+    /// have been made. The batch ends.
+    fn unknown(&self, conn: &Connection, index: usize) -> rusqlite::Result<()>;
 
     /// Last, with what became of each change.
     fn close(&self, conn: &Connection, applied: &[Applied]) -> rusqlite::Result<Self::Outcome>;

@@ -286,5 +286,5 @@ fn refused_by_trigger(error: &rusqlite::Error) -> bool {
 }
 
 fn no_such_user() -> DirectoryError {
-    DirectoryError::Failed("no such user".to_owned())
+    DirectoryError::NoSuchUser
 }

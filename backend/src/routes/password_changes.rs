@@ -42,7 +42,7 @@ use serde::{Deserialize, Serialize};
 use super::own_password::{self, Notice};
 use crate::audit::{self, Action, Actor};
 use crate::db;
-use crate::directory::Bind;
+use crate::directory::{Bind, DirectoryError};
 use crate::idempotency::{self, StoredResponse};
 use crate::json_body;
 use crate::passwords::Password;
@@ -222,7 +222,11 @@ async fn change(
             .directory
             .change_own_password(&user_id, &request.current_password, &request.new_password)
             .await
-            .map_err(|error| error.at_field("newPassword"))?;
+            .map_err(|error| match error {
+                // Deleted (or disabled) since sign-in: the session is no one's.
+                DirectoryError::NoSuchUser => sessions::sign_in_required(),
+                other => other.at_field("newPassword"),
+            })?;
     }
     let keep = state
         .cookies

@@ -39,6 +39,7 @@ use super::own_password::{self, Notice};
 use crate::audit::{self, Action, Actor};
 use crate::db;
 use crate::delivery::{self, MASK};
+use crate::directory::DirectoryError;
 use crate::idempotency::{self, StoredResponse};
 use crate::json_body;
 use crate::passwords::Password;
@@ -283,8 +284,13 @@ pub async fn completions(
     let account = state.directory.find_by_login(&token_user).await?;
     // The token is this request's from here on: another completion cannot
     // use it while the directory is asked, a retry of this one (same key)
-    // can.
-    let (token, key) = (request.recovery_token.clone(), scoped_key.clone());
+    // can. The user's sessions end here, before the directory is asked: if
+    // its answer is lost, none signed in with the old password survives.
+    let (token, key, user_id) = (
+        request.recovery_token.clone(),
+        scoped_key.clone(),
+        token_user.clone(),
+    );
     let claimed = db::call(&state.db, move |conn| {
         let tx = conn.transaction()?;
         if let Some(record) = idempotency::find(&tx, &key)? {
@@ -293,6 +299,7 @@ pub async fn completions(
         if !recovery::use_token(&tx, &token, &key)? {
             return Ok(Some(Outcome::Expired));
         }
+        db::sessions::delete_all_of(&tx, &user_id)?;
         tx.commit()?;
         Ok(None)
     })
@@ -305,8 +312,15 @@ pub async fn completions(
         .recover_password(&token_user, &request.new_password)
         .await
     {
+        if error == DirectoryError::NoSuchUser {
+            // Deleted (or disabled) since the token was made.
+            tracing::info!("recovery refused: the user is no longer in the directory");
+            return Err(recovery_expired());
+        }
         let problem = error.at_field("newPassword");
-        if problem.status < 500 {
+        if problem.status >= 500 {
+            record_unknown(&state, &token_user, client).await;
+        } else {
             // Refused for sure, so nothing changed: the token is given back.
             let (token, key) = (request.recovery_token.clone(), scoped_key.clone());
             db::call(&state.db, move |conn| {
@@ -367,6 +381,27 @@ async fn answer(
             json_answer(StatusCode::OK, RESET)
         }
     })
+}
+
+/// The audit row of a recovery whose directory did not answer (or failed):
+/// the password may have been set. The token stays this request's: its
+/// retry with the same key sets it again.
+async fn record_unknown(state: &AppState, user_id: &str, client: Option<IpAddr>) {
+    let actor = Actor::new(Some(user_id), client);
+    let user_id = user_id.to_owned();
+    let written = db::call(&state.db, move |conn| {
+        actor.record(
+            conn,
+            Action::Recovery,
+            Some(&user_id),
+            audit::UNKNOWN,
+            Some("outcome unknown: the directory did not answer; the same request with the same Idempotency-Key sets the password again"),
+        )
+    })
+    .await;
+    if let Err(db_error) = written {
+        tracing::error!(%db_error, "could not write the audit trail");
+    }
 }
 
 /// The audit row of a new password refused for a valid token.

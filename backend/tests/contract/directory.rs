@@ -130,6 +130,9 @@ async fn a_directory_that_does_not_answer_is_a_503_to_retry_and_nothing_is_repor
     let (app, users) = app_with_separate_directory();
     let body = reset_body(&USERS[..3], PASSWORD);
 
+    for id in &USERS[..3] {
+        signed_in(&app, id);
+    }
     let locked = lock(&users);
     let refused = app.reset_with_key(&body, KEY).await;
     let problem = refused.typed_problem(503, DIRECTORY_UNAVAILABLE);
@@ -138,8 +141,19 @@ async fn a_directory_that_does_not_answer_is_a_503_to_retry_and_nothing_is_repor
     assert_eq!(refused.header("retry-after"), "5");
     drop(locked);
 
-    for id in &USERS[..3] {
+    // The first user's change was asked, its answer lost: journaled as
+    // pending, audited as unknown, their sessions ended before the asking.
+    // The others were never asked.
+    assert_eq!(records_of(&app, USERS[0]), (0, 0, 1));
+    assert_eq!(journal_status(&app, USERS[0]).as_deref(), Some("pending"));
+    assert_eq!(unknown_rows(&app, USERS[0]), 1);
+    assert_eq!(sessions_of(&app, USERS[0]), 0);
+    for id in &USERS[1..3] {
         assert_eq!(records_of(&app, id), (0, 0, 0), "{id}");
+        assert_eq!(unknown_rows(&app, id), 0, "{id}");
+        assert_eq!(sessions_of(&app, id), 1, "{id}: not asked, kept");
+    }
+    for id in &USERS[..3] {
         assert!(!password_is(&users, id, PASSWORD), "{id}");
     }
     assert_eq!(
@@ -181,7 +195,11 @@ async fn a_directory_lost_midway_loses_nothing_and_the_retry_changes_nobody_twic
             let deadline = Instant::now() + Duration::from_secs(60);
             loop {
                 let journaled: i64 = own
-                    .query_row("SELECT COUNT(*) FROM applied", [], |r| r.get(0))
+                    .query_row(
+                        "SELECT COUNT(*) FROM applied WHERE status != 'pending'",
+                        [],
+                        |r| r.get(0),
+                    )
                     .unwrap_or(0);
                 if journaled > 0 {
                     break;
@@ -197,11 +215,22 @@ async fn a_directory_lost_midway_loses_nothing_and_the_retry_changes_nobody_twic
     let locked = locker.join().unwrap();
     drop(locked);
 
-    // Every user is either changed and recorded (once), or untouched.
+    // Every user is either changed and recorded (once), or untouched; the
+    // one whose change was asked when the directory went away is pending.
     let mut changed = 0;
+    let mut pending = 0;
     for id in USERS {
         let set = password_is(&users, id, PASSWORD);
-        let expected = if set { (1, 1, 1) } else { (0, 0, 0) };
+        let status = journal_status(&app, id);
+        let expected = match (set, status.as_deref()) {
+            (true, _) => (1, 1, 1),
+            (false, Some("pending")) => {
+                pending += 1;
+                assert_eq!(unknown_rows(&app, id), 1, "{id}");
+                (0, 0, 1)
+            }
+            (false, _) => (0, 0, 0),
+        };
         assert_eq!(records_of(&app, id), expected, "{id}");
         changed += usize::from(set);
     }
@@ -209,6 +238,7 @@ async fn a_directory_lost_midway_loses_nothing_and_the_retry_changes_nobody_twic
         (1..USERS.len()).contains(&changed),
         "{changed} changed before the directory went away"
     );
+    assert_eq!(pending, 1, "the one the directory did not answer");
     assert_eq!(records(&app), 0);
 
     // Another request under the same key is refused: the key is taken.
@@ -229,6 +259,154 @@ async fn a_directory_lost_midway_loses_nothing_and_the_retry_changes_nobody_twic
         assert_eq!(records_of(&app, id), (1, 1, 0), "{id}");
         assert!(password_is(&users, id, PASSWORD), "{id}");
     }
+}
+
+/// The journal row of `id` (any key): `pending`, `reset` or `required`.
+fn journal_status(app: &TestApp, id: &str) -> Option<String> {
+    use rusqlite::OptionalExtension;
+    app.sqlite()
+        .query_row("SELECT status FROM applied WHERE user_id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()
+        .unwrap()
+}
+
+/// Audit rows of a change whose outcome is unknown.
+fn unknown_rows(app: &TestApp, id: &str) -> i64 {
+    count(
+        app,
+        "SELECT COUNT(*) FROM audit WHERE subject_id = ?1 AND outcome = 'unknown'",
+        id,
+    )
+}
+
+fn sessions_of(app: &TestApp, id: &str) -> i64 {
+    count(app, "SELECT COUNT(*) FROM sessions WHERE user_id = ?1", id)
+}
+
+/// A live session of `id` in the backend's own file.
+fn signed_in(app: &TestApp, id: &str) {
+    app.sqlite()
+        .execute(
+            "INSERT INTO sessions (token_hash, user_id, name, is_admin, csrf_token, created_at, expires_at)
+             VALUES ('hash-of-' || ?1, ?1, 'Someone', 0, 'c',
+                     strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), '2999-01-01T00:00:00.000Z')",
+            [id],
+        )
+        .unwrap();
+}
+
+/// The directory made the change, and the backend failed to record it (a
+/// trigger in the backend's own file refuses u-1043's reset row, as a full
+/// disk would): the journal still says the change was asked, no session of
+/// the user survives it, and the retry with the same key makes it again
+/// and records it, once; the users accepted before are not changed twice.
+#[tokio::test]
+async fn a_change_the_directory_made_but_the_backend_did_not_record_is_made_again_by_the_retry() {
+    let (app, users) = app_with_separate_directory();
+    let body = reset_body(&USERS[..3], PASSWORD);
+    for id in &USERS[..3] {
+        signed_in(&app, id);
+    }
+    app.sqlite()
+        .execute_batch(
+            "CREATE TRIGGER lost BEFORE INSERT ON resets WHEN NEW.user_id = 'u-1043'
+             BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
+        )
+        .unwrap();
+
+    let failed = app.reset_with_key(&body, KEY).await;
+    assert_eq!(failed.status, 500, "{}", failed.text());
+    assert!(
+        password_is(&users, "u-1043", PASSWORD),
+        "the directory has it"
+    );
+    assert_eq!(records_of(&app, "u-1043"), (0, 0, 1));
+    assert_eq!(journal_status(&app, "u-1043").as_deref(), Some("pending"));
+    assert_eq!(
+        sessions_of(&app, "u-1043"),
+        0,
+        "ended before the directory was asked"
+    );
+    assert_eq!(records_of(&app, "u-1042"), (1, 1, 1));
+    assert_eq!(journal_status(&app, "u-1042").as_deref(), Some("reset"));
+    assert_eq!(sessions_of(&app, "u-1042"), 0);
+    assert_eq!(records_of(&app, "u-1044"), (0, 0, 0));
+    assert_eq!(sessions_of(&app, "u-1044"), 1, "never asked");
+    assert!(!password_is(&users, "u-1044", PASSWORD));
+
+    // u-1042's password changes behind the backend's back: a retry that
+    // changed it again would undo that.
+    let changed_since = passwords::hash("Someone-Else-Set-This-9!");
+    Connection::open(&users)
+        .unwrap()
+        .execute(
+            "UPDATE users SET password_hash = ?1 WHERE id = 'u-1042'",
+            [&changed_since],
+        )
+        .unwrap();
+    app.sqlite().execute_batch("DROP TRIGGER lost").unwrap();
+    let retried = app.reset_with_key(&body, KEY).await;
+    assert_eq!(retried.status, 200, "{}", retried.text());
+    let results = retried.json()["results"].as_array().unwrap().clone();
+    assert!(
+        results.iter().all(|r| r["status"] == "reset"),
+        "{results:?}"
+    );
+    for id in &USERS[..3] {
+        assert_eq!(records_of(&app, id), (1, 1, 0), "{id}: once");
+    }
+    assert!(password_is(&users, "u-1043", PASSWORD));
+    assert!(password_is(&users, "u-1044", PASSWORD));
+    assert!(
+        password_is(&users, "u-1042", "Someone-Else-Set-This-9!"),
+        "accepted before: not changed twice"
+    );
+}
+
+/// A user deleted between the lookup and the change (a trigger deletes
+/// u-1043 as u-1042 is changed): that user fails like an unknown one, the
+/// others go on.
+#[tokio::test]
+async fn a_user_deleted_midway_fails_alone_and_the_batch_goes_on() {
+    let (app, users) = app_with_separate_directory();
+    Connection::open(&users)
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER gone AFTER UPDATE OF password_hash ON users WHEN NEW.id = 'u-1042'
+             BEGIN DELETE FROM users WHERE id = 'u-1043'; END;",
+        )
+        .unwrap();
+    let reset = app
+        .reset(&reset_body(&["u-1042", "u-1043", "u-1044"], PASSWORD))
+        .await;
+    assert_eq!(reset.status, 200, "{}", reset.text());
+    let results = reset.json()["results"].clone();
+    assert_eq!(results[0]["status"], "reset");
+    assert_eq!(results[1]["status"], "failed");
+    assert_eq!(results[1]["detail"], "No user with this id exists.");
+    assert_eq!(results[2]["status"], "reset");
+    assert!(password_is(&users, "u-1044", PASSWORD));
+
+    // Alone, the same is a 404, not a 500.
+    Connection::open(&users)
+        .unwrap()
+        .execute_batch(
+            "DROP TRIGGER gone;
+             CREATE TRIGGER gone AFTER UPDATE OF password_hash ON users WHEN NEW.id = 'u-1044'
+             BEGIN DELETE FROM users WHERE id = 'u-1045'; END;",
+        )
+        .unwrap();
+    let two = app
+        .reset(&reset_body(&["u-1044", "u-1045"], PASSWORD))
+        .await;
+    assert_eq!(
+        two.json()["results"][1]["status"],
+        "failed",
+        "{}",
+        two.text()
+    );
 }
 
 /// The directory's own password rules: a trigger, as an organisation could
@@ -324,13 +502,18 @@ async fn a_recovery_the_directory_refuses_or_misses_keeps_its_token_for_the_user
         .execute_batch("DROP TRIGGER history")
         .unwrap();
 
-    // The directory does not answer: 503; the token is this request's now.
+    // The directory does not answer: 503; the token is this request's now,
+    // the user's sessions ended before the directory was asked, and the
+    // audit says the outcome is unknown.
+    signed_in(&app, "u-1042");
     let locked = lock(&users);
     let missed = app.complete_recovery("r-2", &body).await;
     missed.typed_problem(503, DIRECTORY_UNAVAILABLE);
     assert_eq!(missed.header("retry-after"), "5");
     drop(locked);
     assert!(!password_is(&users, "u-1042", PASSWORD));
+    assert_eq!(sessions_of(&app, "u-1042"), 0);
+    assert_eq!(unknown_rows(&app, "u-1042"), 1);
     let other = app.complete_recovery("r-3", &body).await;
     other.typed_problem(410, "/problems/recovery-expired");
 
@@ -483,4 +666,21 @@ async fn a_password_change_whose_answer_the_directory_lost_is_finished_by_its_re
     // Another request under that key is refused, not taken for the first.
     let other = json!({ "userId": "u-1043", "currentPassword": PASSWORD, "newPassword": "Other-Quokka-Tundra-73!" });
     assert_eq!(app.change_password(&auth, key, &other).await.status, 422);
+}
+
+/// A user deleted after their recovery code was verified: the completion
+/// is a 410 "start again", not a 500.
+#[tokio::test]
+async fn a_recovery_for_a_user_deleted_since_is_gone() {
+    let (app, users) = app_with_separate_directory();
+    let token =
+        crate::recovery::token_for(&app, "diane@contoso.com", "diane.prescott@alt.contoso.test")
+            .await;
+    Connection::open(&users)
+        .unwrap()
+        .execute("DELETE FROM users WHERE id = 'u-1042'", [])
+        .unwrap();
+    let body = json!({ "recoveryToken": token, "newPassword": PASSWORD });
+    let gone = app.complete_recovery("r-1", &body).await;
+    gone.typed_problem(410, "/problems/recovery-expired");
 }

@@ -1,12 +1,16 @@
 //! The reset's records in the backend's own SQLite file, around the
 //! directory's changes (`Directory::apply`): the idempotency check first;
-//! for each user the directory accepted, at once, a journal row (`applied`,
-//! so that a retry with the same key does not change that user again), the
-//! reset row, the end of the user's sessions and the audit row; last, the
-//! failed users' audit rows, the (masked) outbox message and the
-//! idempotency record. With the SQLite directory on the same file all of it
-//! is one transaction; with another directory a failure midway leaves
-//! every user either changed and recorded, or untouched.
+//! for each user, before the directory is asked, a `pending` journal row
+//! (with a key) and the end of the user's sessions (a new password); once
+//! the directory accepted, at once, the journal row turned `reset` or
+//! `required` (so that a retry with the same key does not change that user
+//! again), the reset row and the audit row; last, the failed users' audit
+//! rows, the (masked) outbox message and the idempotency record. With the
+//! SQLite directory on the same file all of it is one transaction; with
+//! another directory a failure midway leaves every user changed and
+//! recorded, untouched, or (the one user whose answer was lost) pending: an
+//! audit row `unknown`, no session left, and a retry with the same key that
+//! makes the change again and records it.
 
 use std::collections::HashMap;
 
@@ -23,6 +27,10 @@ use crate::delivery;
 use crate::directory::{self, Applied, Change, DirectoryUser, Ledger};
 use crate::idempotency::{self, Record, StoredResponse};
 use crate::problem::Problem;
+
+/// The journal status of a change asked of the directory, its answer not
+/// (yet) received.
+const PENDING: &str = "pending";
 
 /// What the reset came to.
 pub(super) enum Outcome {
@@ -56,8 +64,8 @@ pub(super) struct ResetLedger {
     /// Per entry of the request, the user the directory found.
     pub users: Vec<Option<DirectoryUser>>,
     pub keys: Keys,
-    /// User ids an earlier attempt with this key had changed, with their
-    /// status (`reset` or `required`).
+    /// User ids an earlier attempt with this key had changed (or asked
+    /// for), with their status (`reset`, `required` or `pending`).
     pub earlier: HashMap<String, String>,
     pub smtp: bool,
     pub actor: Actor,
@@ -110,7 +118,38 @@ impl Ledger for ResetLedger {
     }
 
     fn accepted_before(&self, change: usize) -> bool {
-        self.earlier.contains_key(&self.change(change).1.id)
+        self.earlier
+            .get(&self.change(change).1.id)
+            .is_some_and(|status| status != PENDING)
+    }
+
+    fn pending(&self, conn: &Connection, change: usize) -> rusqlite::Result<()> {
+        let (_, user) = self.change(change);
+        if let Some((key, fingerprint)) = &self.keys.record {
+            db::idempotency::note_pending(conn, key, &user.id, fingerprint)?;
+        }
+        if !self.keeps_passwords() {
+            // Ended before the change: if its answer is lost, no session
+            // signed in with the old password survives it.
+            db::sessions::delete_all_of(conn, &user.id)?;
+        }
+        Ok(())
+    }
+
+    fn unknown(&self, conn: &Connection, change: usize) -> rusqlite::Result<()> {
+        let (_, user) = self.change(change);
+        let detail = if self.keys.record.is_some() {
+            "outcome unknown: the directory did not answer; the same request with the same Idempotency-Key makes the change again"
+        } else {
+            "outcome unknown: the directory did not answer"
+        };
+        self.actor.record(
+            conn,
+            Action::AdminReset,
+            Some(&user.id),
+            audit::UNKNOWN,
+            Some(detail),
+        )
     }
 
     fn accepted(&self, conn: &Connection, change: usize) -> rusqlite::Result<()> {

@@ -52,6 +52,9 @@
 //!   directory did not answer. No user is reported reset that the directory
 //!   did not accept; the users it did accept are journaled, so the same
 //!   request with the same key finishes the job without changing them twice.
+//!   The user whose change was asked when it stopped answering is journaled
+//!   `pending` (their sessions already ended, an audit row `unknown`): the
+//!   retry makes that change again (the same password, set once more).
 //!
 //! Delivery (`delivery.status`):
 //! - `queued`: a (masked) message was written to the outbox: without a mail
