@@ -23,7 +23,8 @@
 //!
 //! On success the directory has the new password (no must-change flag or
 //! temporary expiry any more); then, in one transaction: every *other*
-//! session of the user ended, a notice (no password) to the user's e-mail
+//! session of the user ended, this one's must-change flag of its sign-in
+//! cleared (the only way it clears), a notice (no password) to the user's e-mail
 //! and alternate e-mail, the idempotency record (scoped to the user).
 //! Before the directory is asked, a `pending` journal row notes the
 //! attempt: if the directory took the new password but its answer was lost,
@@ -238,6 +239,8 @@ async fn change(
                 return Ok(Outcome::Recorded(record));
             }
             db::sessions::delete_others_of(&tx, &user_id, &keep)?;
+            // This session's sign-in may have said "must change": done.
+            db::sessions::clear_must_change(&tx, &keep)?;
             let notice = match &account {
                 Some(account) => own_password::write_notice(&tx, account, "changed", smtp)?,
                 None => None,
