@@ -291,23 +291,35 @@ pub(crate) async fn check_own_password(
     client: Option<std::net::IpAddr>,
     (field, detail): (&str, &str),
 ) -> Result<(), Problem> {
-    let known = state.directory.find_user(user_id).await?.is_some();
-    if let Err(refusal) = state.sign_in_limiter.begin(user_id, known, client) {
+    let limiter = &state.sign_in_limiter;
+    let mut attempt = limiter.begin(user_id, client).map_err(|refusal| {
         tracing::warn!(field, "refused: too many wrong passwords");
-        return Err(sign_in::limited(refusal));
-    }
+        sign_in::limited(refusal)
+    })?;
+    let user = state
+        .directory
+        .find_user(user_id)
+        .await
+        .inspect_err(|_| limiter.cancelled(&attempt))?;
+    let known = user.is_some();
+    limiter
+        .identified(&mut attempt, user.as_ref().map(|user| user.id.as_str()))
+        .map_err(|refusal| {
+            tracing::warn!(field, "refused: too many wrong passwords");
+            sign_in::limited(refusal)
+        })?;
     let bind = state
         .directory
         .verify_password(user_id, &password)
         .await
-        .inspect_err(|_| state.sign_in_limiter.cancelled(user_id, known, client))?;
+        .inspect_err(|_| limiter.cancelled(&attempt))?;
     match bind {
         Bind::Accepted { .. } if known => {
-            state.sign_in_limiter.succeeded(user_id, client);
+            limiter.succeeded(&attempt);
             Ok(())
         }
         Bind::Expired if known => {
-            state.sign_in_limiter.succeeded(user_id, client);
+            limiter.succeeded(&attempt);
             Err(sign_in::temporary_password_expired())
         }
         _ => {
