@@ -28,7 +28,7 @@ const SIGN_IN_PAGE = "/sign-in.html";
 let session = null;
 // The signed-in administrator's address: reset notifications go there.
 let deliverTo = null;
-// Everyone GET /api/users listed: [{ id, name, email, isAdmin }].
+// Everyone GET /api/users listed (administrators only): [{ id, name, email, isAdmin }].
 let directory = [];
 // Bulk widget → the ids it has reset so far ("done" fires once per batch).
 const bulkResets = new WeakMap();
@@ -57,7 +57,10 @@ async function start() {
   }
   signedInName.textContent = session.name;
   if (!session.isAdmin) {
-    showStatus(`${session.name} is not an administrator: password resets will be refused.`);
+    // The directory (everyone's e-mail address) is for administrators only.
+    showStatus(`${session.name} is not an administrator: only administrators can reset passwords.`);
+    showPlaceholder("Only administrators see the directory.");
+    return;
   }
   await loadUsers();
 }

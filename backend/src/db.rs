@@ -63,6 +63,7 @@ CREATE TABLE IF NOT EXISTS sessions (
     user_id    TEXT NOT NULL,      -- the directory's user id
     name       TEXT NOT NULL,      -- the user's name and role at sign-in
     is_admin   INTEGER NOT NULL,
+    must_change_password INTEGER NOT NULL DEFAULT 0,  -- the sign-in said so; cleared by the session's own change
     csrf_token TEXT NOT NULL,
     created_at TEXT NOT NULL,
     expires_at TEXT NOT NULL,
@@ -228,10 +229,10 @@ fn upgrade_user_references(conn: &mut Connection) -> rusqlite::Result<()> {
         conn,
         "sessions",
         referencing,
-        "token_hash, user_id, name, is_admin, csrf_token, created_at, expires_at, last_seen_at, stepped_up_at",
+        "token_hash, user_id, name, is_admin, must_change_password, csrf_token, created_at, expires_at, last_seen_at, stepped_up_at",
         Some(
             "SELECT s.token_hash, s.user_id, COALESCE(u.name, s.user_id), COALESCE(u.is_admin, 0),
-                    s.csrf_token, s.created_at, s.expires_at, s.last_seen_at, s.stepped_up_at
+                    s.must_change_password, s.csrf_token, s.created_at, s.expires_at, s.last_seen_at, s.stepped_up_at
              FROM sessions_before s LEFT JOIN users u ON u.id = s.user_id",
         ),
     )

@@ -21,13 +21,16 @@
 //! whatever a client sends). Memory stays bounded without letting a flood
 //! of made-up ids wipe a real id's count or lock anyone out:
 //!
-//! - ids of existing users (the caller says which, after looking the id up)
-//!   are always tracked; their table holds at most one entry per user of
-//!   the directory, and is purged of entries whose failures have all left
-//!   the window whenever it has doubled;
+//! - ids of existing users (the caller says which, after looking the id up:
+//!   [`SignInLimiter::identified`]) are always tracked, under the
+//!   directory's own id for the user; their table holds at most one entry
+//!   per user of the directory, and is purged of entries whose failures
+//!   have all left the window whenever it has doubled;
 //! - made-up ids go to a table of at most [`MAX_TRACKED_IDS`]; when it is
 //!   full of live entries, a new made-up id is not tracked (its attempt can
-//!   never succeed anyway, and its address's limit still counts it);
+//!   never succeed anyway, and its address's limit still counts it). An
+//!   attempt not yet looked up is counted there too (or, that table full,
+//!   among existing users' until the lookup says otherwise);
 //! - addresses go to a table of at most [`MAX_TRACKED_CLIENTS`]; when it is
 //!   full of live entries, a new address is not tracked (the per-id limit
 //!   still protects every real account).
@@ -38,8 +41,14 @@
 //! 429 does not reveal whether a user exists (except, in part, to someone
 //! who has filled the made-up table from hundreds of addresses).
 //!
-//! Every attempt is counted as a failure *before* the password is checked
-//! and forgiven on success, so parallel guesses cannot slip past the limit
+//! An id counts without case, leading or trailing spaces and with inner
+//! runs of spaces as one, as an LDAP directory matches it: "Alice",
+//! "alice " and "ALICE" are one account there, and share one count (its
+//! failures in both tables are added up).
+//!
+//! Every attempt is counted as a failure *before* the directory is asked
+//! anything and forgiven on success, so a blocked client costs the
+//! directory nothing, and parallel guesses cannot slip past the limit
 //! while Argon2 is still verifying the first one.
 //!
 //! [`Windows`] is the same sliding window for one kind of key, refusing a
@@ -150,6 +159,20 @@ impl Table {
         }))
     }
 
+    /// The failures of `key` still in the window.
+    fn live(&mut self, key: &Key, now: Instant) -> Vec<Instant> {
+        let Some(times) = self.entries.get_mut(key) else {
+            return Vec::new();
+        };
+        while times
+            .front()
+            .is_some_and(|&oldest| now.saturating_duration_since(oldest) >= self.window)
+        {
+            times.pop_front();
+        }
+        times.iter().copied().collect()
+    }
+
     fn forget(&mut self, key: &Key) {
         self.entries.remove(key);
     }
@@ -190,13 +213,55 @@ struct Tables {
 }
 
 impl Tables {
-    fn users(&mut self, known: bool) -> &mut Table {
-        if known {
-            &mut self.known
-        } else {
-            &mut self.unknown
+    fn table(&mut self, which: Which) -> &mut Table {
+        match which {
+            Which::Known => &mut self.known,
+            Which::Unknown => &mut self.unknown,
         }
     }
+
+    /// [`Table::check`] of a user key over both tables: the failures an id
+    /// had as a made-up one (a directory that matches exactly finds no
+    /// "u-1001 ") count with those it had as an existing user's.
+    fn check_id(&mut self, id: &Key, now: Instant) -> Result<(), Duration> {
+        let mut times: Vec<Instant> = self.known.live(id, now);
+        times.extend(self.unknown.live(id, now));
+        let limit = self.known.limit as usize;
+        if times.len() < limit {
+            return Ok(());
+        }
+        times.sort_unstable();
+        // Below the limit again once this one has left the window.
+        let frees = times[times.len() - limit];
+        let window = self.known.window;
+        Err(frees
+            .checked_add(window)
+            .map_or(window, |at| at.saturating_duration_since(now)))
+    }
+}
+
+/// Which table of user ids an attempt is counted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Which {
+    Known,
+    Unknown,
+}
+
+/// An attempt [`SignInLimiter::begin`] let through: where it is counted,
+/// until [`SignInLimiter::identified`] says whose it is and
+/// [`SignInLimiter::succeeded`] or [`SignInLimiter::cancelled`] takes it
+/// back. Holds digests only, never the id typed.
+#[derive(Debug)]
+pub struct Attempt {
+    /// The user key ([`user_key`]): of the id typed, then of the
+    /// directory's own id for it.
+    id: Key,
+    /// `None`: not counted (a made-up id while that table is full).
+    table: Option<Which>,
+    /// Counted among existing users only because the made-up table was
+    /// full when it began: moved out if the id turns out made up.
+    provisional: bool,
+    client: Key,
 }
 
 /// Failed sign-ins per user id and per client address (see the module).
@@ -214,52 +279,130 @@ impl SignInLimiter {
         }))
     }
 
-    /// Call before checking a password, once the caller knows whether
-    /// `user_id` is an existing user's (`known`). `client` is the peer
-    /// address (`None`: unknown, as in a test that calls the router
+    /// Call first, before the directory is asked anything: a blocked id
+    /// or address costs the directory nothing, and takes the same time
+    /// whether the id exists or not. `user_id` as typed (it counts without
+    /// case and extra spaces, as a directory matches it); `client` is the
+    /// peer address (`None`: unknown, as in a test that calls the router
     /// directly; those share one count). Refused when the id or the
     /// address is blocked; otherwise the attempt is counted as a failure of
     /// both until [`SignInLimiter::succeeded`] or
-    /// [`SignInLimiter::cancelled`] takes it back.
-    pub fn begin(&self, user_id: &str, known: bool, client: Option<IpAddr>) -> Result<(), Refusal> {
-        self.begin_at(user_id, known, client, Instant::now())
+    /// [`SignInLimiter::cancelled`] takes it back. Then, once the directory
+    /// has looked the id up, [`SignInLimiter::identified`].
+    pub fn begin(&self, user_id: &str, client: Option<IpAddr>) -> Result<Attempt, Refusal> {
+        self.begin_at(user_id, client, Instant::now())
     }
 
-    /// The password was right: forget this user id's failures, and do not
+    /// The directory's answer for the attempt's id: its own id for the user
+    /// (`canonical`), or `None` when there is no such user. The attempt
+    /// counts under the user's own id from now on: every spelling of one
+    /// account shares one count. Refused (the attempt taken back) when that
+    /// id is blocked.
+    pub fn identified(
+        &self,
+        attempt: &mut Attempt,
+        canonical: Option<&str>,
+    ) -> Result<(), Refusal> {
+        self.identified_at(attempt, canonical, Instant::now())
+    }
+
+    /// The password was right: forget this user's failures, and do not
     /// count the attempt against the address.
-    pub fn succeeded(&self, user_id: &str, client: Option<IpAddr>) {
+    pub fn succeeded(&self, attempt: &Attempt) {
         let mut tables = self.lock();
-        tables.known.forget(&key(user_id));
-        tables.unknown.forget(&key(user_id));
-        tables.clients.forgive_latest(&client_key(client));
+        tables.known.forget(&attempt.id);
+        tables.unknown.forget(&attempt.id);
+        tables.clients.forgive_latest(&attempt.client);
     }
 
-    /// The password was never checked (the server was too busy): take the
-    /// attempt back.
-    pub fn cancelled(&self, user_id: &str, known: bool, client: Option<IpAddr>) {
+    /// The password was never checked (the server was too busy, the
+    /// directory did not answer): take the attempt back.
+    pub fn cancelled(&self, attempt: &Attempt) {
         let mut tables = self.lock();
-        tables.users(known).forgive_latest(&key(user_id));
-        tables.clients.forgive_latest(&client_key(client));
+        if let Some(which) = attempt.table {
+            tables.table(which).forgive_latest(&attempt.id);
+        }
+        tables.clients.forgive_latest(&attempt.client);
     }
 
     fn begin_at(
         &self,
         user_id: &str,
-        known: bool,
         client: Option<IpAddr>,
         now: Instant,
-    ) -> Result<(), Refusal> {
-        let (id, address) = (key(user_id), client_key(client));
+    ) -> Result<Attempt, Refusal> {
+        let (id, address) = (user_key(user_id), client_key(client));
         let mut tables = self.lock();
-        tables.users(known).check(&id, now).map_err(Refusal::User)?;
+        tables.check_id(&id, now).map_err(Refusal::User)?;
         tables
             .clients
             .check(&address, now)
             .map_err(Refusal::Client)?;
-        // Full of live entries: a made-up id or a new address goes untracked
-        // (see the module); an existing user's id always has room.
-        let _ = tables.users(known).record(id, now);
+        // An id with failures among existing users' counts there. Any other
+        // goes to the made-up table until the directory says; when that is
+        // full of live entries, to the existing users' (which always has
+        // room) for the time of the lookup, so that an existing user's
+        // parallel attempts are counted from the start.
+        let (table, provisional) = if tables.known.entries.contains_key(&id) {
+            let _ = tables.known.record(id, now);
+            (Which::Known, false)
+        } else if tables.unknown.record(id, now).is_ok() {
+            (Which::Unknown, false)
+        } else {
+            let _ = tables.known.record(id, now);
+            (Which::Known, true)
+        };
+        // Full of live entries: a new address goes untracked (see the module).
         let _ = tables.clients.record(address, now);
+        Ok(Attempt {
+            id,
+            table: Some(table),
+            provisional,
+            client: address,
+        })
+    }
+
+    fn identified_at(
+        &self,
+        attempt: &mut Attempt,
+        canonical: Option<&str>,
+        now: Instant,
+    ) -> Result<(), Refusal> {
+        let mut tables = self.lock();
+        let Some(canonical) = canonical else {
+            // A made-up id: out of the existing users' table if it was only
+            // lent a place there (a made-up id may share an existing user's
+            // key, as "u-1001 " does in a directory that matches exactly:
+            // it stays counted with them).
+            if attempt.provisional {
+                tables.known.forgive_latest(&attempt.id);
+                attempt.table = tables
+                    .unknown
+                    .record(attempt.id, now)
+                    .ok()
+                    .map(|()| Which::Unknown);
+                attempt.provisional = false;
+            }
+            return Ok(());
+        };
+        let id = user_key(canonical);
+        if let Some(which) = attempt.table {
+            tables.table(which).forgive_latest(&attempt.id);
+        }
+        if id != attempt.id {
+            if let Err(wait) = tables.check_id(&id, now) {
+                tables.clients.forgive_latest(&attempt.client);
+                attempt.table = None;
+                return Err(Refusal::User(wait));
+            }
+        }
+        let _ = tables.known.record(id, now);
+        *attempt = Attempt {
+            id,
+            table: Some(Which::Known),
+            provisional: false,
+            client: attempt.client,
+        };
         Ok(())
     }
 
@@ -363,6 +506,14 @@ fn key(user_id: &str) -> Key {
     Sha256::digest(user_id.as_bytes()).into()
 }
 
+/// The key of a user id: without case, leading or trailing spaces, and
+/// with runs of inner spaces as one, as LDAP compares a `uid` or a
+/// `sAMAccountName` ("Alice ", "alice" and "ALICE" are one entry there).
+fn user_key(user_id: &str) -> Key {
+    let words: Vec<&str> = user_id.split_whitespace().collect();
+    key(&format!("user {}", words.join(" ").to_lowercase()))
+}
+
 /// Whole seconds for a `Retry-After` header: rounded up, at least 1.
 pub fn retry_after_secs(wait: Duration) -> u64 {
     let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
@@ -435,6 +586,22 @@ mod tests {
         assert!(limiter.tracked() <= 2, "{}", limiter.tracked());
     }
 
+    impl SignInLimiter {
+        /// [`SignInLimiter::begin_at`], then the directory's answer: the
+        /// id exists as typed when `known`.
+        fn attempt_at(
+            &self,
+            user_id: &str,
+            known: bool,
+            client: Option<IpAddr>,
+            now: Instant,
+        ) -> Result<Attempt, Refusal> {
+            let mut attempt = self.begin_at(user_id, client, now)?;
+            self.identified_at(&mut attempt, known.then_some(user_id), now)?;
+            Ok(attempt)
+        }
+    }
+
     fn ip(text: &str) -> Option<IpAddr> {
         Some(text.parse().unwrap())
     }
@@ -447,13 +614,13 @@ mod tests {
         // A real id with failures before the flood.
         for _ in 0..4 {
             assert!(limiter
-                .begin_at("u-1042", true, ip("192.0.2.9"), t0)
+                .attempt_at("u-1042", true, ip("192.0.2.9"), t0)
                 .is_ok());
         }
         let mut refused = 0;
         for i in 0..10_000 {
-            match limiter.begin_at(&format!("made-up-{i}"), false, attacker, t0) {
-                Ok(()) => {}
+            match limiter.attempt_at(&format!("made-up-{i}"), false, attacker, t0) {
+                Ok(_) => {}
                 Err(Refusal::Client(_)) => refused += 1,
                 Err(other) => panic!("{other:?}"),
             }
@@ -461,18 +628,20 @@ mod tests {
         assert_eq!(refused, 10_000 - 30, "stopped after 30");
         assert_eq!(limiter.tracked(), (1, 30, 2), "bounded");
         // The admin, from another address, is not locked out.
-        assert_eq!(limiter.begin_at("u-1001", true, admin, t0), Ok(()));
-        limiter.succeeded("u-1001", admin);
+        let attempt = limiter.attempt_at("u-1001", true, admin, t0).unwrap();
+        limiter.succeeded(&attempt);
         // The real id's failures are not forgotten: one more, then blocked.
-        assert!(limiter.begin_at("u-1042", true, admin, t0).is_ok());
+        assert!(limiter.attempt_at("u-1042", true, admin, t0).is_ok());
         assert_eq!(
-            limiter.begin_at("u-1042", true, admin, t0 + MINUTE),
-            Err(Refusal::User(4 * MINUTE))
+            limiter.attempt_at("u-1042", true, admin, t0 + MINUTE).err(),
+            Some(Refusal::User(4 * MINUTE))
         );
         // The attacker's address stays blocked for real ids too.
         assert_eq!(
-            limiter.begin_at("u-1001", true, attacker, t0 + MINUTE),
-            Err(Refusal::Client(4 * MINUTE))
+            limiter
+                .attempt_at("u-1001", true, attacker, t0 + MINUTE)
+                .err(),
+            Some(Refusal::Client(4 * MINUTE))
         );
     }
 
@@ -481,13 +650,13 @@ mod tests {
         let limiter = SignInLimiter::new(2, 5 * MINUTE, 30);
         let t0 = Instant::now();
         assert!(limiter
-            .begin_at("u-1042", true, ip("192.0.2.9"), t0)
+            .attempt_at("u-1042", true, ip("192.0.2.9"), t0)
             .is_ok());
         // 20,000 made-up ids from 20,000 addresses: both tables fill up.
         for i in 0..20_000u32 {
             let address = Some(IpAddr::V4((0x0a00_0000 + i).into()));
             assert!(limiter
-                .begin_at(&format!("made-up-{i}"), false, address, t0)
+                .attempt_at(&format!("made-up-{i}"), false, address, t0)
                 .is_ok());
         }
         let (known, unknown, clients) = limiter.tracked();
@@ -495,13 +664,13 @@ mod tests {
         assert_eq!(clients, MAX_TRACKED_CLIENTS);
         // Nobody is locked out: a new address, a real id, a new made-up id.
         let admin = ip("198.51.100.1");
-        assert!(limiter.begin_at("u-1001", true, admin, t0).is_ok());
-        limiter.succeeded("u-1001", admin);
-        assert!(limiter.begin_at("made-up-new", false, admin, t0).is_ok());
+        let attempt = limiter.attempt_at("u-1001", true, admin, t0).unwrap();
+        limiter.succeeded(&attempt);
+        assert!(limiter.attempt_at("made-up-new", false, admin, t0).is_ok());
         // And the real id keeps its failure: one more and it is blocked.
-        assert!(limiter.begin_at("u-1042", true, admin, t0).is_ok());
+        assert!(limiter.attempt_at("u-1042", true, admin, t0).is_ok());
         assert!(matches!(
-            limiter.begin_at("u-1042", true, ip("198.51.100.2"), t0),
+            limiter.attempt_at("u-1042", true, ip("198.51.100.2"), t0),
             Err(Refusal::User(_))
         ));
     }
@@ -511,20 +680,112 @@ mod tests {
         let limiter = SignInLimiter::new(2, MINUTE, 2);
         let t0 = Instant::now();
         let a = ip("192.0.2.1");
-        assert!(limiter.begin_at("u-1", true, a, t0).is_ok());
-        limiter.cancelled("u-1", true, a);
-        assert!(limiter.begin_at("u-1", true, a, t0).is_ok());
-        limiter.succeeded("u-1", a);
+        let attempt = limiter.attempt_at("u-1", true, a, t0).unwrap();
+        limiter.cancelled(&attempt);
+        let attempt = limiter.attempt_at("u-1", true, a, t0).unwrap();
+        limiter.succeeded(&attempt);
         assert_eq!(limiter.tracked(), (0, 0, 0));
         // A success does not clear the address's earlier failures.
-        assert!(limiter.begin_at("u-9", false, a, t0).is_ok());
-        assert!(limiter.begin_at("u-1", true, a, t0).is_ok());
-        limiter.succeeded("u-1", a);
-        assert!(limiter.begin_at("u-8", false, a, t0).is_ok());
+        assert!(limiter.attempt_at("u-9", false, a, t0).is_ok());
+        let attempt = limiter.attempt_at("u-1", true, a, t0).unwrap();
+        limiter.succeeded(&attempt);
+        assert!(limiter.attempt_at("u-8", false, a, t0).is_ok());
         assert!(matches!(
-            limiter.begin_at("u-7", false, a, t0),
+            limiter.attempt_at("u-7", false, a, t0),
             Err(Refusal::Client(_))
         ));
+    }
+
+    #[test]
+    fn every_spelling_of_an_id_shares_one_count() {
+        let limiter = SignInLimiter::new(3, 5 * MINUTE, 100);
+        let t0 = Instant::now();
+        let a = ip("192.0.2.1");
+        // An LDAP directory finds "Alice" for each of these.
+        for typed in ["alice", " ALICE", "Alice  "] {
+            let mut attempt = limiter.begin_at(typed, a, t0).unwrap();
+            limiter
+                .identified_at(&mut attempt, Some("Alice"), t0)
+                .unwrap();
+        }
+        assert!(matches!(
+            limiter.begin_at("aLiCe", a, t0 + MINUTE),
+            Err(Refusal::User(_))
+        ));
+        // A directory that matches exactly finds nobody for "ALICE ": its
+        // failures still count with Alice's.
+        let limiter = SignInLimiter::new(2, 5 * MINUTE, 100);
+        let mut attempt = limiter.begin_at("ALICE ", a, t0).unwrap();
+        limiter.identified_at(&mut attempt, None, t0).unwrap();
+        let mut attempt = limiter.begin_at("Alice", a, t0).unwrap();
+        limiter
+            .identified_at(&mut attempt, Some("Alice"), t0)
+            .unwrap();
+        assert!(matches!(
+            limiter.begin_at("Alice", a, t0),
+            Err(Refusal::User(_))
+        ));
+        // A success clears every spelling.
+        let limiter = SignInLimiter::new(2, 5 * MINUTE, 100);
+        for typed in ["alice", "Alice"] {
+            let mut attempt = limiter.begin_at(typed, a, t0).unwrap();
+            limiter
+                .identified_at(&mut attempt, Some("Alice"), t0)
+                .unwrap();
+            limiter.succeeded(&attempt);
+        }
+        assert_eq!(limiter.tracked(), (0, 0, 0));
+    }
+
+    #[test]
+    fn a_directory_id_spelled_otherwise_is_checked_and_counted_too() {
+        let limiter = SignInLimiter::new(1, 5 * MINUTE, 100);
+        let t0 = Instant::now();
+        let a = ip("192.0.2.1");
+        let mut attempt = limiter.begin_at("alice", a, t0).unwrap();
+        limiter
+            .identified_at(&mut attempt, Some("alice"), t0)
+            .unwrap();
+        // Typed otherwise than any rule here folds it, found as "alice":
+        // blocked once the directory says whose it is, and not counted.
+        let mut attempt = limiter.begin_at("alice.", a, t0).unwrap();
+        assert!(matches!(
+            limiter.identified_at(&mut attempt, Some("alice"), t0),
+            Err(Refusal::User(_))
+        ));
+        assert_eq!(limiter.tracked(), (1, 0, 1));
+    }
+
+    #[test]
+    fn with_the_made_up_table_full_an_existing_user_is_counted_from_the_start() {
+        let limiter = SignInLimiter::new(2, 5 * MINUTE, 1_000_000);
+        let t0 = Instant::now();
+        for i in 0..MAX_TRACKED_IDS {
+            let address = Some(IpAddr::V4((0x0a00_0000 + i as u32).into()));
+            assert!(limiter
+                .attempt_at(&format!("made-up-{i}"), false, address, t0)
+                .is_ok());
+        }
+        let a = ip("192.0.2.1");
+        // Two parallel attempts, neither looked up yet: the third waits.
+        let mut first = limiter.begin_at("u-1042", a, t0).unwrap();
+        let mut second = limiter.begin_at("u-1042", a, t0).unwrap();
+        assert!(matches!(
+            limiter.begin_at("u-1042", a, t0),
+            Err(Refusal::User(_))
+        ));
+        limiter
+            .identified_at(&mut first, Some("u-1042"), t0)
+            .unwrap();
+        limiter
+            .identified_at(&mut second, Some("u-1042"), t0)
+            .unwrap();
+        assert_eq!(limiter.tracked().0, 1);
+        // A made-up id lent a place there leaves it once looked up.
+        let mut made_up = limiter.begin_at("made-up-new", a, t0).unwrap();
+        assert_eq!(limiter.tracked().0, 2);
+        limiter.identified_at(&mut made_up, None, t0).unwrap();
+        assert_eq!(limiter.tracked().0, 1);
     }
 
     #[test]

@@ -79,8 +79,9 @@ pub fn token_hash(token: &str) -> String {
 
 /// Starts a session for `user` as the directory found them at sign-in
 /// (their name and role are kept with it; `must_change`: the directory
-/// requires a new password first) and returns the cookie value with the
-/// session. Also forgets expired sessions.
+/// requires a new password first, kept with it until the session's own
+/// change) and returns the cookie value with the session. Also forgets
+/// expired sessions.
 pub fn create_for(
     conn: &Connection,
     user: &DirectoryUser,
@@ -93,6 +94,7 @@ pub fn create_for(
         conn,
         &token_hash(&token),
         (&user.id, &user.name, user.is_admin),
+        must_change,
         &csrf_token,
         LIFETIME_HOURS,
     )?;
@@ -265,10 +267,20 @@ fn cookie_header(value: &str, max_age: u32, secure: bool) -> HeaderValue {
 }
 
 /// The live session of the request (its use recorded), or 401 "Sign-in
-/// required". Whether its user must change their password is asked of the
-/// directory each time (a 503 when it does not answer), so an
-/// administrator's "change required" applies at once, and the change
-/// itself ends it.
+/// required". Its user is asked of the directory each time (a 503 when it
+/// does not answer: never an answer from stale data), so that what an
+/// administrator changes there applies at once:
+/// - a user the directory no longer has: the session ends, 401;
+/// - the name and role are the directory's now (a demoted administrator
+///   is no administrator from the next request on);
+/// - the user must change their password when the sign-in said so (until
+///   this session's own change, `routes::password_changes`) or the
+///   directory says so now. (AD's per-request answer reads `pwdLastSet: 0`
+///   only, not a password expired by age; a sign-in with one, `data 532`,
+///   said so and stored it.)
+///
+/// Call it once per request: `routes::auth` keeps its answer in the
+/// request for the guard and the extractors.
 pub async fn current(
     db: &Db,
     directory: &Directory,
@@ -277,10 +289,21 @@ pub async fn current(
 ) -> Result<Session, Problem> {
     let token = policy.token(headers).ok_or_else(sign_in_required)?;
     let idle_minutes = policy.idle_minutes;
-    let mut session = db::call(db, move |conn| find_and_touch(conn, &token, idle_minutes))
-        .await?
-        .ok_or_else(sign_in_required)?;
-    session.must_change_password = directory.must_change(&session.user_id).await?;
+    let found = {
+        let token = token.clone();
+        db::call(db, move |conn| find_and_touch(conn, &token, idle_minutes)).await?
+    };
+    let mut session = found.ok_or_else(sign_in_required)?;
+    let Some(user) = directory.find_user(&session.user_id).await? else {
+        db::call(db, move |conn| delete(conn, &token)).await?;
+        tracing::info!(user_id = %session.user_id, "session ended: the directory no longer has its user");
+        return Err(sign_in_required());
+    };
+    session.name = user.name;
+    session.is_admin = user.is_admin;
+    if !session.must_change_password {
+        session.must_change_password = directory.must_change(&session.user_id).await?;
+    }
     Ok(session)
 }
 

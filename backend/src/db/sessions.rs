@@ -17,9 +17,10 @@ pub struct Session {
     pub csrf_token: String,
     /// The user must change their password: until then this session may
     /// only read or end itself and change the password (see
-    /// `routes::auth::password_change_guard`). Asked of the directory at
-    /// each request (`crate::sessions::current`), so the change itself makes
-    /// the session a normal one; the name and role are the sign-in's.
+    /// `routes::auth::password_change_guard`). True when the sign-in said
+    /// so (kept with the session until the session's own change clears
+    /// it) or the directory says so now (asked at each request, with the
+    /// name and role, by `crate::sessions::current`).
     /// Sent only when true: the session answer of a normal session keeps
     /// exactly the four members it always had.
     #[serde(skip_serializing_if = "is_false")]
@@ -53,20 +54,22 @@ pub fn delete_expired(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// Stores a session of `user_id` (with the name and role the directory
-/// gave at sign-in) that ends `lifetime_hours` from now.
+/// gave at sign-in, and whether the sign-in said the password must change)
+/// that ends `lifetime_hours` from now.
 pub fn insert(
     conn: &Connection,
     token_hash: &str,
     (user_id, name, is_admin): (&str, &str, bool),
+    must_change: bool,
     csrf_token: &str,
     lifetime_hours: u32,
 ) -> rusqlite::Result<()> {
     conn.execute(
         &format!(
-            "INSERT INTO sessions (token_hash, user_id, name, is_admin, csrf_token, created_at, expires_at, last_seen_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, {NOW}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+{lifetime_hours} hours'), {NOW})"
+            "INSERT INTO sessions (token_hash, user_id, name, is_admin, must_change_password, csrf_token, created_at, expires_at, last_seen_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, {NOW}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+{lifetime_hours} hours'), {NOW})"
         ),
-        params![token_hash, user_id, name, is_admin, csrf_token],
+        params![token_hash, user_id, name, is_admin, must_change, csrf_token],
     )?;
     Ok(())
 }
@@ -76,8 +79,9 @@ pub fn insert(
 const LAST_SEEN: &str = "COALESCE(sessions.last_seen_at, sessions.created_at)";
 
 /// The live session stored under this hash, if any: unexpired and, given
-/// `idle_minutes`, used within that many minutes. Its `must_change_password`
-/// is false: the directory knows (`crate::sessions::current` asks it).
+/// `idle_minutes`, used within that many minutes, as it was stored: the
+/// name and role of the sign-in, and its must-change flag
+/// (`crate::sessions::current` adds what the directory says now).
 pub fn find(
     conn: &Connection,
     token_hash: &str,
@@ -88,7 +92,7 @@ pub fn find(
     });
     conn.query_row(
         &format!(
-            "SELECT user_id, name, is_admin, csrf_token FROM sessions
+            "SELECT user_id, name, is_admin, csrf_token, must_change_password FROM sessions
              WHERE token_hash = ?1 AND expires_at > {NOW}{idle}"
         ),
         [token_hash],
@@ -98,7 +102,7 @@ pub fn find(
                 name: row.get(1)?,
                 is_admin: row.get(2)?,
                 csrf_token: row.get(3)?,
-                must_change_password: false,
+                must_change_password: row.get(4)?,
             })
         },
     )
@@ -144,8 +148,9 @@ pub fn stepped_up_within(
     )
 }
 
-/// A database made before sessions had an idle timeout or a step-up gets
-/// the columns.
+/// A database made before sessions had an idle timeout, a step-up or the
+/// sign-in's must-change flag gets the columns (its sessions: no flag
+/// stored, the directory's answer alone, as they had it).
 pub fn add_missing_columns(conn: &Connection) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('sessions')")?;
     let columns: Vec<String> = stmt
@@ -154,12 +159,28 @@ pub fn add_missing_columns(conn: &Connection) -> rusqlite::Result<()> {
     if !columns.iter().any(|c| c == "last_seen_at") {
         conn.execute("ALTER TABLE sessions ADD COLUMN last_seen_at TEXT NULL", [])?;
     }
+    if !columns.iter().any(|c| c == "must_change_password") {
+        conn.execute(
+            "ALTER TABLE sessions ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0",
+            [],
+        )?;
+    }
     if !columns.iter().any(|c| c == "stepped_up_at") {
         conn.execute(
             "ALTER TABLE sessions ADD COLUMN stepped_up_at TEXT NULL",
             [],
         )?;
     }
+    Ok(())
+}
+
+/// The user of the session stored under this hash has changed their
+/// password in it: its sign-in's must-change flag is over.
+pub fn clear_must_change(conn: &Connection, token_hash: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE sessions SET must_change_password = 0 WHERE token_hash = ?1",
+        [token_hash],
+    )?;
     Ok(())
 }
 

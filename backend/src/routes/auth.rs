@@ -9,7 +9,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{Method, StatusCode};
+use axum::http::{Extensions, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -34,8 +34,33 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
     }
 }
 
-/// The live session of the request's cookie; else 401 "Sign-in required".
-/// Take `Result<SignedIn, Problem>` to handle "not signed in" yourself.
+/// [`sessions::current`]'s answer for this request, kept in its
+/// extensions: the guard and the extractors ask the directory once.
+#[derive(Clone)]
+struct Current(Result<Session, Problem>);
+
+/// The request's session ([`sessions::current`]), asked at most once per
+/// request.
+async fn current_session(
+    extensions: &mut Extensions,
+    headers: &HeaderMap,
+    state: &AppState,
+) -> Result<Session, Problem> {
+    if let Some(Current(answer)) = extensions.get::<Current>() {
+        return answer.clone();
+    }
+    let answer = sessions::current(&state.db, &state.directory, headers, &state.cookies).await;
+    extensions.insert(Current(answer.clone()));
+    answer
+}
+
+async fn session_of(parts: &mut Parts, state: &AppState) -> Result<Session, Problem> {
+    current_session(&mut parts.extensions, &parts.headers, state).await
+}
+
+/// The live session of the request's cookie; else 401 "Sign-in required"
+/// (or the directory's 503). Take `Result<SignedIn, Problem>` to handle
+/// "not signed in" yourself.
 #[derive(Debug)]
 pub struct SignedIn(pub Session);
 
@@ -43,9 +68,7 @@ impl FromRequestParts<AppState> for SignedIn {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
-        sessions::current(&state.db, &state.directory, &parts.headers, &state.cookies)
-            .await
-            .map(SignedIn)
+        session_of(parts, state).await.map(SignedIn)
     }
 }
 
@@ -60,8 +83,7 @@ impl FromRequestParts<AppState> for SignedInWithCsrf {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
-        let session =
-            sessions::current(&state.db, &state.directory, &parts.headers, &state.cookies).await?;
+        let session = session_of(parts, state).await?;
         if !sessions::carries_csrf_token(&parts.headers, &session) {
             tracing::warn!("request refused: CSRF token missing or wrong");
             return Err(csrf_refused());
@@ -93,7 +115,7 @@ impl FromRequestParts<AppState> for AdminSession {
 }
 
 /// What a read-only administrator page or API (`GET /outbox`,
-/// `GET /api/outbox`, `GET /api/audit`) must show: a live session (401) of
+/// `GET /api/outbox`, `GET /api/audit`, `GET /api/users`) must show: a live session (401) of
 /// an administrator (403 "Not allowed"). No CSRF token: a GET changes
 /// nothing, and a page load cannot send the header. Under `/api` the
 /// [`password_change_guard`] refuses a must-change session first.
@@ -104,8 +126,7 @@ impl FromRequestParts<AppState> for AdminReader {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
-        let session =
-            sessions::current(&state.db, &state.directory, &parts.headers, &state.cookies).await?;
+        let session = session_of(parts, state).await?;
         if !session.is_admin {
             tracing::warn!("administrator page refused: not an administrator");
             return Err(Problem::new(
@@ -123,9 +144,8 @@ impl FromRequestParts<AppState> for AdminReader {
     }
 }
 
-async fn admin_with_csrf(parts: &Parts, state: &AppState) -> Result<Session, Problem> {
-    let session =
-        sessions::current(&state.db, &state.directory, &parts.headers, &state.cookies).await?;
+async fn admin_with_csrf(parts: &mut Parts, state: &AppState) -> Result<Session, Problem> {
+    let session = session_of(parts, state).await?;
     if !session.is_admin {
         return Err(Problem::new(
             StatusCode::FORBIDDEN,
@@ -188,30 +208,32 @@ fn checked_by_extractor(path: &str) -> bool {
 /// session gets 403 [`PASSWORD_CHANGE_REQUIRED`] unless
 /// [`allowed_while_change_required`] (or [`checked_by_extractor`]).
 /// Requests without a session (or with an expired one) pass untouched:
-/// each handler decides about those.
+/// each handler decides about those. Fails closed: when whether the
+/// session must change cannot be told (the directory does not answer),
+/// the request gets that problem (503) and goes no further.
 pub async fn password_change_guard(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
-    if state.cookies.token(request.headers()).is_some()
-        && !allowed_while_change_required(request.method(), request.uri().path())
-        && !checked_by_extractor(request.uri().path())
+    if state.cookies.token(request.headers()).is_none()
+        || allowed_while_change_required(request.method(), request.uri().path())
+        || checked_by_extractor(request.uri().path())
     {
-        match sessions::current(
-            &state.db,
-            &state.directory,
-            request.headers(),
-            &state.cookies,
-        )
-        .await
-        {
-            Ok(session) if session.must_change_password => {
-                tracing::info!("request refused: a password change is required first");
-                return password_change_required().into_response();
-            }
-            _ => {}
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    match session_of(&mut parts, &state).await {
+        Ok(session) if session.must_change_password => {
+            tracing::info!("request refused: a password change is required first");
+            return password_change_required().into_response();
+        }
+        Ok(_) => {}
+        Err(problem) if problem.status == StatusCode::UNAUTHORIZED.as_u16() => {}
+        Err(problem) => {
+            tracing::warn!(title = %problem.title, "request refused: the session could not be checked");
+            return problem.into_response();
         }
     }
-    next.run(request).await
+    next.run(Request::from_parts(parts, body)).await
 }

@@ -7,10 +7,9 @@
 //! with the CSRF token (a reset of an administrator also a recent step-up,
 //! see `step_up.rs`),
 //! `POST /api/password-changes` any session with its CSRF token; the
-//! outbox (`/outbox`, `GET /api/outbox`) and the audit trail (`/audit`,
-//! `GET /api/audit`) an administrator's session, the
-//! directory listing (`GET /api/users`) any session; `/api/sign-in` and
-//! password recovery need none. A session whose user
+//! outbox (`/outbox`, `GET /api/outbox`), the audit trail (`/audit`,
+//! `GET /api/audit`) and the directory listing (`GET /api/users`) an
+//! administrator's session; `/api/sign-in` and password recovery need none. A session whose user
 //! must change their password gets 403 from everything but
 //! `/api/session` and `/api/password-changes` (`auth::password_change_guard`).
 

@@ -23,7 +23,8 @@
 //!
 //! On success the directory has the new password (no must-change flag or
 //! temporary expiry any more); then, in one transaction: every *other*
-//! session of the user ended, a notice (no password) to the user's e-mail
+//! session of the user ended, this one's must-change flag of its sign-in
+//! cleared (the only way it clears), a notice (no password) to the user's e-mail
 //! and alternate e-mail, the idempotency record (scoped to the user).
 //! Before the directory is asked, a `pending` journal row notes the
 //! attempt: if the directory took the new password but its answer was lost,
@@ -242,6 +243,8 @@ async fn change(
                 return Ok(Outcome::Recorded(record));
             }
             db::sessions::delete_others_of(&tx, &user_id, &keep)?;
+            // This session's sign-in may have said "must change": done.
+            db::sessions::clear_must_change(&tx, &keep)?;
             let notice = match &account {
                 Some(account) => own_password::write_notice(&tx, account, "changed", smtp)?,
                 None => None,
@@ -292,23 +295,35 @@ pub(crate) async fn check_own_password(
     client: Option<std::net::IpAddr>,
     (field, detail): (&str, &str),
 ) -> Result<(), Problem> {
-    let known = state.directory.find_user(user_id).await?.is_some();
-    if let Err(refusal) = state.sign_in_limiter.begin(user_id, known, client) {
+    let limiter = &state.sign_in_limiter;
+    let mut attempt = limiter.begin(user_id, client).map_err(|refusal| {
         tracing::warn!(field, "refused: too many wrong passwords");
-        return Err(sign_in::limited(refusal));
-    }
+        sign_in::limited(refusal)
+    })?;
+    let user = state
+        .directory
+        .find_user(user_id)
+        .await
+        .inspect_err(|_| limiter.cancelled(&attempt))?;
+    let known = user.is_some();
+    limiter
+        .identified(&mut attempt, user.as_ref().map(|user| user.id.as_str()))
+        .map_err(|refusal| {
+            tracing::warn!(field, "refused: too many wrong passwords");
+            sign_in::limited(refusal)
+        })?;
     let bind = state
         .directory
         .verify_password(user_id, &password)
         .await
-        .inspect_err(|_| state.sign_in_limiter.cancelled(user_id, known, client))?;
+        .inspect_err(|_| limiter.cancelled(&attempt))?;
     match bind {
         Bind::Accepted { .. } if known => {
-            state.sign_in_limiter.succeeded(user_id, client);
+            limiter.succeeded(&attempt);
             Ok(())
         }
         Bind::Expired if known => {
-            state.sign_in_limiter.succeeded(user_id, client);
+            limiter.succeeded(&attempt);
             Err(sign_in::temporary_password_expired())
         }
         _ => {

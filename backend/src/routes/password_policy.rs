@@ -11,6 +11,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
+use crate::directory::DirectoryUser;
 use crate::problem::Problem;
 use crate::state::AppState;
 
@@ -44,13 +45,23 @@ pub struct NewPassword<'a> {
 /// with the widget's reason codes), or `Ok` when all may. An unknown user
 /// is checked without their name; the route reports them unknown after.
 pub async fn check(state: &AppState, passwords: Vec<NewPassword<'_>>) -> Result<(), Problem> {
-    if passwords.is_empty() {
-        return Ok(());
-    }
     // Their names and addresses, which a password must not contain.
     let mut users = Vec::with_capacity(passwords.len());
     for password in &passwords {
         users.push(state.directory.find_user(password.user_id).await?);
+    }
+    check_found(state, passwords, users).await
+}
+
+/// [`check`] when the caller has looked the users up already: `users[i]`
+/// is whom the directory found for `passwords[i]`.
+pub async fn check_found(
+    state: &AppState,
+    passwords: Vec<NewPassword<'_>>,
+    users: Vec<Option<DirectoryUser>>,
+) -> Result<(), Problem> {
+    if passwords.is_empty() {
+        return Ok(());
     }
     // The estimator takes a few milliseconds per password: off the async threads.
     let owned: Vec<(String, String)> = passwords

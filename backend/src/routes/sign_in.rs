@@ -64,37 +64,51 @@ pub struct Verified {
 }
 
 /// Checks a user's password with the directory, under the sign-in rate
-/// limits: 429 without asking when the user id or the client address is
-/// blocked; 503 when the directory cannot check it now (every Argon2 permit
-/// taken, or the directory unavailable: the attempt is then not counted);
-/// 401 when the id or the password is wrong (the same answer, and about the
-/// same time, for both); 403 [`TEMPORARY_PASSWORD_EXPIRED`] when it is a
-/// right temporary password past its expiry; else the user.
+/// limits: 429 without asking the directory anything when the user id or
+/// the client address is blocked (the same answer, and time, whether the
+/// id exists or not); then the id is looked up, and counts under the
+/// directory's own id for it (every spelling of one account shares one
+/// count: 429 when that is blocked); 503 when the directory cannot check
+/// it now (every Argon2 permit taken, or the directory unavailable: the
+/// attempt is then not counted); 401 when the id or the password is wrong
+/// (the same answer, and about the same time, for both); 403
+/// [`TEMPORARY_PASSWORD_EXPIRED`] when it is a right temporary password
+/// past its expiry; else the user.
 pub async fn verify_credentials(
     state: &AppState,
     user_id: &str,
     password: Password,
     client: Option<IpAddr>,
 ) -> Result<Verified, Problem> {
-    let user = state.directory.find_user(user_id).await?;
-    let known = user.is_some();
-    if let Err(refusal) = state.sign_in_limiter.begin(user_id, known, client) {
-        // No user id in the log: people type passwords into that field too.
+    let limiter = &state.sign_in_limiter;
+    // No user id in the log: people type passwords into that field too.
+    let mut attempt = limiter.begin(user_id, client).map_err(|refusal| {
         tracing::warn!("sign-in refused: too many failed attempts");
-        return Err(limited(refusal));
-    }
+        limited(refusal)
+    })?;
+    let user = state
+        .directory
+        .find_user(user_id)
+        .await
+        .inspect_err(|_| limiter.cancelled(&attempt))?;
+    limiter
+        .identified(&mut attempt, user.as_ref().map(|user| user.id.as_str()))
+        .map_err(|refusal| {
+            tracing::warn!("sign-in refused: too many failed attempts");
+            limited(refusal)
+        })?;
     let bind = state
         .directory
         .verify_password(user_id, &password)
         .await
-        .inspect_err(|_| state.sign_in_limiter.cancelled(user_id, known, client))?;
+        .inspect_err(|_| limiter.cancelled(&attempt))?;
     match (user, bind) {
         (Some(user), Bind::Accepted { must_change }) => {
-            state.sign_in_limiter.succeeded(user_id, client);
+            limiter.succeeded(&attempt);
             Ok(Verified { user, must_change })
         }
         (Some(_), Bind::Expired) => {
-            state.sign_in_limiter.succeeded(user_id, client);
+            limiter.succeeded(&attempt);
             tracing::info!("sign-in refused: the temporary password has expired");
             Err(temporary_password_expired())
         }

@@ -34,6 +34,7 @@ use super::auth::{AdminSession, ClientAddress};
 use super::password_changes::check_own_password;
 use crate::audit::{self, Action, Actor};
 use crate::db;
+use crate::directory::DirectoryUser;
 use crate::json_body;
 use crate::passwords::Password;
 use crate::problem::Problem;
@@ -133,28 +134,18 @@ pub async fn create(
     }))
 }
 
-/// For a reset naming `user_ids`: `Ok` unless one of them is an
-/// administrator and the session of this request has not stepped up within
-/// `--step-up-minutes`; then 403 [`STEP_UP_REQUIRED`].
+/// For a reset of `users` (whom the directory found for its entries):
+/// `Ok` unless one of them is an administrator and the session of this
+/// request has not stepped up within `--step-up-minutes`; then 403
+/// [`STEP_UP_REQUIRED`].
 pub async fn require_for(
     state: &AppState,
     headers: &HeaderMap,
-    user_ids: Vec<String>,
+    users: &[Option<DirectoryUser>],
 ) -> Result<(), Problem> {
     let token = state.cookies.token(headers).unwrap_or_default();
     let minutes = state.step_up_minutes;
-    let mut any_admin = false;
-    for id in &user_ids {
-        if state
-            .directory
-            .find_user(id)
-            .await?
-            .is_some_and(|user| user.is_admin)
-        {
-            any_admin = true;
-            break;
-        }
-    }
+    let any_admin = users.iter().flatten().any(|user| user.is_admin);
     let allowed = !any_admin
         || db::call(&state.db, move |conn| {
             sessions::stepped_up_within(conn, &token, minutes)

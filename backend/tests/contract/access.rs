@@ -1,5 +1,5 @@
-//! Issue 14, "What the backend exposes": the directory needs a session, the
-//! outbox an administrator's, and the test-mode endpoints an
+//! Issue 14, "What the backend exposes": the directory and the outbox
+//! need an administrator's session, and the test-mode endpoints an
 //! administrator's session with its CSRF token; test mode is a flag only,
 //! and only on a loopback address.
 
@@ -12,13 +12,19 @@ use serde_json::json;
 use crate::common::{repo_dir, TestApp};
 
 #[tokio::test]
-async fn the_directory_needs_a_session() {
+async fn the_directory_needs_an_administrator() {
     let app = TestApp::new();
     let refused = app.get("/api/users").await;
     assert_eq!(refused.problem(401)["title"], "Sign-in required");
     let lee = TestApp::session_in_db(&app.state, "u-1044");
-    let users = app.get_as(&lee, "/api/users").await;
-    assert_eq!(users.status, 200, "any signed-in user, not only an admin");
+    let refused = app.get_as(&lee, "/api/users").await;
+    assert_eq!(
+        refused.problem(403)["title"],
+        "Not allowed",
+        "everyone's e-mail"
+    );
+    let users = app.get_as(&app.admin, "/api/users").await;
+    assert_eq!(users.status, 200);
     assert!(users.text().contains("\"id\":\"u-1042\""));
 }
 

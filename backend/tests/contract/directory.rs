@@ -32,7 +32,7 @@ fn app_with_separate_directory() -> (TestApp, PathBuf) {
 
 /// [`app_with_separate_directory`], the directory's file in this journal
 /// mode (`DELETE`: a writer's lock keeps readers out too).
-fn app_with_directory_journal(mode: &str) -> (TestApp, PathBuf) {
+pub(crate) fn app_with_directory_journal(mode: &str) -> (TestApp, PathBuf) {
     let mut app = TestApp::new();
     let users = app.dir.path().join("users.sqlite");
     let own = app.sqlite();
@@ -54,7 +54,7 @@ fn app_with_directory_journal(mode: &str) -> (TestApp, PathBuf) {
 }
 
 /// Holds the directory file's write lock until dropped.
-struct Locked(Connection);
+pub(crate) struct Locked(Connection);
 
 impl Drop for Locked {
     fn drop(&mut self) {
@@ -62,14 +62,14 @@ impl Drop for Locked {
     }
 }
 
-fn lock(users: &Path) -> Locked {
+pub(crate) fn lock(users: &Path) -> Locked {
     let conn = Connection::open(users).unwrap();
     conn.busy_timeout(Duration::from_secs(10)).unwrap();
     conn.execute_batch("BEGIN EXCLUSIVE").unwrap();
     Locked(conn)
 }
 
-fn password_is(users: &Path, id: &str, password: &str) -> bool {
+pub(crate) fn password_is(users: &Path, id: &str, password: &str) -> bool {
     let hash: String = Connection::open(users)
         .unwrap()
         .query_row("SELECT password_hash FROM users WHERE id = ?1", [id], |r| {

@@ -15,6 +15,7 @@ mod end_to_end;
 mod faults;
 mod idempotency;
 mod in_flight;
+mod live_sessions;
 mod password_changes;
 mod password_policy;
 mod rate_limit;

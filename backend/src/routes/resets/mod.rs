@@ -31,7 +31,9 @@
 //!   `Idempotency-Key` header that is not 1-255 visible ASCII characters;
 //! - 413: more than [`MAX_RESETS`](crate::limits::MAX_RESETS) resets (or a body over 64 KiB);
 //! - 415: not `application/json`;
-//! - 422: `resets` empty; an empty or repeated `userId`; a bad address in
+//! - 422: `resets` empty; an empty or repeated `userId` (also two the
+//!   directory finds one user for, as LDAP does `alice` and `ALICE`: at the
+//!   later one, once the directory has been asked); a bad address in
 //!   `deliverTo`, or one outside `--delivery-domains` (code
 //!   `domainNotAllowed`); an `Idempotency-Key` reused with a different
 //!   request; a password the organisation's policy refuses
@@ -88,6 +90,7 @@ use self::validation::validate;
 use self::wire::{to_json, ResetRequest};
 use crate::audit::{self, Action, Actor};
 use crate::db;
+use crate::directory::DirectoryUser;
 use crate::idempotency::{self, StoredResponse};
 use crate::json_body;
 use crate::problem::Problem;
@@ -187,23 +190,30 @@ async fn process(
         }
     }
 
-    // The policy, as the dialog checks it; after the replay, so that a
-    // retry of an applied request is answered even if the policy changed.
-    password_policy::check(state, new_passwords(&request)).await?;
-
-    // An administrator's password needs the acting admin's own, confirmed
-    // lately (`step_up.rs`). Refused here, nothing is applied or stored: the
-    // same key goes through after the step-up.
-    step_up::require_for(state, headers, named.clone()).await?;
-
-    // Whom the directory knows. An earlier attempt with this key that
-    // failed midway (the directory unavailable) left a journal of the users
-    // it changed: they are not changed again, and the request must be the
-    // same one (its fingerprint, compared off the lock).
+    // Whom the directory knows, asked once (the policy, the step-up and the
+    // changes all go by this answer). A directory may match ids loosely
+    // (LDAP: without case or extra spaces): two entries that name one user
+    // are refused as one id named twice is.
     let mut users = Vec::with_capacity(request.resets.len());
     for entry in &request.resets {
         users.push(state.directory.find_user(&entry.user_id).await?);
     }
+    validation::distinct_users(&users)?;
+
+    // The policy, as the dialog checks it; after the replay, so that a
+    // retry of an applied request is answered even if the policy changed.
+    let (passwords, their_users) = new_passwords(&request, &users);
+    password_policy::check_found(state, passwords, their_users).await?;
+
+    // An administrator's password needs the acting admin's own, confirmed
+    // lately (`step_up.rs`). Refused here, nothing is applied or stored: the
+    // same key goes through after the step-up.
+    step_up::require_for(state, headers, &users).await?;
+
+    // An earlier attempt with this key that failed midway (the directory
+    // unavailable) left a journal of the users it changed: they are not
+    // changed again, and the request must be the same one (its
+    // fingerprint, compared off the lock).
     let earlier = match &key {
         Some(key) => {
             let key = key.clone();
@@ -283,16 +293,24 @@ async fn process(
     })
 }
 
-/// Each entry's new password, at its field (none when `unchanged`).
-fn new_passwords(request: &ResetRequest) -> Vec<NewPassword<'_>> {
-    let entries = request.resets.iter().enumerate();
-    entries
-        .filter_map(|(index, entry)| {
-            Some(NewPassword {
+/// Each entry's new password, at its field (none when `unchanged`), with
+/// whom the directory found for it (`users`, one per entry).
+fn new_passwords<'a>(
+    request: &'a ResetRequest,
+    users: &[Option<DirectoryUser>],
+) -> (Vec<NewPassword<'a>>, Vec<Option<DirectoryUser>>) {
+    request
+        .resets
+        .iter()
+        .zip(users)
+        .enumerate()
+        .filter_map(|(index, (entry, user))| {
+            let password = NewPassword {
                 field: format!("resets[{index}].password"),
                 user_id: &entry.user_id,
                 password: entry.password.as_deref()?,
-            })
+            };
+            Some((password, user.clone()))
         })
-        .collect()
+        .unzip()
 }

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use axum::http::StatusCode;
 
 use super::wire::{PasswordSource, ResetRequest};
+use crate::directory::DirectoryUser;
 use crate::json_body;
 use crate::limits::{MAX_RECIPIENTS, MAX_RESETS};
 use crate::problem::{FieldError, Problem};
@@ -118,6 +119,33 @@ pub(super) fn validate(request: &ResetRequest, domains: &[String]) -> Result<(),
 fn domain_allowed(domain: &str, domains: &[String]) -> bool {
     let domain = domain.strip_suffix('.').unwrap_or(domain);
     domains.is_empty() || domains.iter().any(|d| d.eq_ignore_ascii_case(domain))
+}
+
+/// 422 at each later entry's `userId` that names a user an earlier entry
+/// names too, as the directory found them (`users`, one per entry, by
+/// their own id): a directory that matches ids without case or extra
+/// spaces (LDAP) finds one user for "alice" and "ALICE ". The same error
+/// as one id written twice.
+pub(super) fn distinct_users(users: &[Option<DirectoryUser>]) -> Result<(), Problem> {
+    let mut seen = HashSet::new();
+    let errors: Vec<FieldError> = users
+        .iter()
+        .enumerate()
+        .filter_map(|(index, user)| {
+            let user = user.as_ref()?;
+            (!seen.insert(user.id.as_str())).then(|| {
+                FieldError::new(
+                    format!("resets[{index}].userId"),
+                    "This user appears more than once.",
+                )
+            })
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Problem::invalid_fields(errors))
+    }
 }
 
 /// Quotes a user-supplied address for an error message, shortened so a
