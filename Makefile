@@ -35,9 +35,16 @@ backend:
 # The demo directory has 95 users (89 seeded besides the five demo users), so
 # "Reset passwords for all users" shows requests of 40, 40 and 15.
 # One policy, the backend's: it enforces it and serves it to the widgets.
+# DIRECTORY=ldap: the users are a throw-away slapd's instead, on 127.0.0.1:3890
+# and :6360 (scripts/directory/demo-ldap.sh prints them), stopped with the demo.
 DEMO_POLICY := --policy-context-words Contoso --policy-blocklist www/banned-passwords.txt
+DIRECTORY ?= sqlite
 demo: dist backend
+ifeq ($(DIRECTORY),ldap)
+	scripts/directory/demo-ldap.sh $(BACKEND) --addr $(ADDR) $(DEMO_POLICY)
+else
 	$(BACKEND) --addr $(ADDR) --seed-users 89 $(DEMO_POLICY)
+endif
 
 test: setup-test test-native test-components test-e2e
 

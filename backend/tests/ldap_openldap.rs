@@ -494,6 +494,7 @@ async fn the_id_and_mail_attributes_are_configurable() {
         ids,
         [
             ("bob@contoso.test", "Fischer"),
+            ("carol@contoso.test", "Nguyen"),
             ("diane@contoso.test", "Prescott")
         ]
     );
@@ -504,9 +505,12 @@ async fn the_id_and_mail_attributes_are_configurable() {
             .unwrap(),
         accepted(false)
     );
-    // Carol is outside the filter.
+    // Erin (no alternate address) is outside the filter.
     assert_eq!(
-        directory.find_user("carol@contoso.test").await.unwrap(),
+        directory
+            .find_user("Erin.Walsh@Contoso.test")
+            .await
+            .unwrap(),
         None
     );
 }

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { openPage, openDialogFor, leakSurface, readResultPassword, startSession, sessionHeaders, useBackendAndBrowser } from './harness.mjs';
+import { leakSurface, resetInDialog, signInOnSite as signInOn, startSession, sessionHeaders, useBackendAndBrowser } from './harness.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
@@ -16,25 +16,10 @@ const SHOTS = join(ROOT, 'tests/artifacts/screenshots');
 const env = useBackendAndBrowser();
 
 /** The demo admin resets `userId` with "require change" (the default); the temporary password. */
-async function adminResets(userId) {
-  const { page, context } = await openPage(env.browser, env.backend.url + '/');
-  const widget = await openDialogFor(page, userId);
-  await widget.getByRole('button', { name: 'Next' }).click();
-  await widget.getByRole('button', { name: 'Next' }).click();
-  await widget.getByRole('button', { name: 'Reset password' }).click();
-  const password = await readResultPassword(widget);
-  await context.close();
-  return password;
-}
+const adminResets = (userId) => resetInDialog(env.browser, env.backend.url, userId);
 
 /** Signs `userId` in on the sample site's sign-in page, in a fresh context. */
-async function signInOnSite(userId, password, contextOptions = {}) {
-  const opened = await openPage(env.browser, env.backend.url + '/sign-in.html', { signIn: false, ...contextOptions });
-  await opened.page.getByLabel('User id').fill(userId);
-  await opened.page.getByLabel('Password').fill(password);
-  await opened.page.getByRole('button', { name: 'Sign in' }).click();
-  return opened;
-}
+const signInOnSite = (userId, password, contextOptions) => signInOn(env.browser, env.backend.url, userId, password, contextOptions);
 
 async function axe(page) {
   await page.evaluate(AXE);

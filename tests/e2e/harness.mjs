@@ -31,9 +31,10 @@ export const CSRF_HEADER = 'X-CSRF-Token';
 /**
  * Starts the backend; resolves once it printed its address. `www` is the
  * folder served at `/`; `extraArgs` are more command-line flags (e.g.
- * `['--sign-in-limit', '3']`).
+ * `['--sign-in-limit', '3']`). `admin` is the administrator `asAdmin` signs
+ * in as: the demo admin, or with an LDAP directory one of its users.
  */
-export async function startBackend({ testMode = true, env = {}, www = join(ROOT, 'www'), extraArgs = [], addr = '127.0.0.1:0', dir } = {}) {
+export async function startBackend({ testMode = true, env = {}, www = join(ROOT, 'www'), extraArgs = [], addr = '127.0.0.1:0', dir, admin: adminUser = DEMO_ADMIN } = {}) {
   // `addr` and `dir` let a test start the same backend again (same port, same database).
   const ownDir = !dir;
   dir ??= mkdtempSync(join(tmpdir(), 'reset-e2e-'));
@@ -60,6 +61,8 @@ export async function startBackend({ testMode = true, env = {}, www = join(ROOT,
   return {
     url,
     dir,
+    /** `{ userId, password }` of the administrator `asAdmin` acts as. */
+    admin: adminUser,
     log: () => log,
     /** Stops the server; `keepData` keeps its database for a restart. */
     async stop({ keepData = false } = {}) {
@@ -84,15 +87,15 @@ export async function startBackend({ testMode = true, env = {}, www = join(ROOT,
       return { status: res.status, json, text, headers: res.headers };
     },
     /**
-     * `api` as the demo admin: its session cookie and CSRF token, from a
-     * session this backend object signs in once. The outbox, the directory
-     * and the test-mode endpoints need it.
+     * `api` as the admin (`admin`, the demo admin by default): its session
+     * cookie and CSRF token, from a session this backend object signs in
+     * once. The outbox, the directory and the test-mode endpoints need it.
      */
     async asAdmin(method, path, body, headers = {}) {
-      admin ??= adminSession(this);
+      admin ??= startSession(this, adminUser.userId, adminUser.password);
       let r = await this.api(method, path, body, { ...sessionHeaders(await admin), ...headers });
       if (r.status === 401) {
-        admin = adminSession(this);
+        admin = startSession(this, adminUser.userId, adminUser.password);
         r = await this.api(method, path, body, { ...sessionHeaders(await admin), ...headers });
       }
       return r;
@@ -159,19 +162,19 @@ export async function launchBrowser() {
  * A page that records what a password must never reach: console messages,
  * every URL requested, and the widget's event details.
  *
- * With `signIn` (the default) the demo admin is signed in first, through
- * the context's request API, which shares its cookies with the page: the
- * sample page then finds a session instead of sending you to sign in.
- * Other options (e.g. `acceptDownloads`) go to `browser.newContext`.
+ * With `signIn` (the default) the demo admin (or the `{ userId, password }`
+ * given) is signed in first, through the context's request API, which
+ * shares its cookies with the page: the sample page then finds a session
+ * instead of sending you to sign in. Other options (e.g. `acceptDownloads`)
+ * go to `browser.newContext`.
  */
 export async function openPage(browser, url, { signIn = true, route, ...contextOptions } = {}) {
   const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'], ...contextOptions });
   if (signIn) {
-    const res = await context.request.post(new URL('/api/session', url).href, {
-      data: { userId: DEMO_ADMIN.userId, password: DEMO_ADMIN.password },
-    });
+    const { userId, password } = signIn === true ? DEMO_ADMIN : signIn;
+    const res = await context.request.post(new URL('/api/session', url).href, { data: { userId, password } });
     if (res.status() !== 200) {
-      throw new Error(`signing the demo admin in answered ${res.status()}: ${await res.text()}`);
+      throw new Error(`signing ${userId} in answered ${res.status()}: ${await res.text()}`);
     }
   }
   const page = await context.newPage();
@@ -203,6 +206,32 @@ export async function openDialogFor(page, userId) {
   const widget = page.locator(`reset-password[user-id="${userId}"]`);
   await widget.getByRole('radio', { name: 'Auto-generate a password' }).waitFor();
   return widget;
+}
+
+/**
+ * An administrator (the demo admin, or `admin`: `{ userId, password }`)
+ * resets `userId` on the sample page with a generated password and "require
+ * change" (the dialog's defaults), in a context of its own; resolves to the
+ * temporary password the result view shows.
+ */
+export async function resetInDialog(browser, url, userId, { admin = true } = {}) {
+  const { page, context } = await openPage(browser, url + '/', { signIn: admin });
+  const widget = await openDialogFor(page, userId);
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Next' }).click();
+  await widget.getByRole('button', { name: 'Reset password' }).click();
+  const password = await readResultPassword(widget);
+  await context.close();
+  return password;
+}
+
+/** Signs `userId` in on the sample site's sign-in page, in a fresh context; what `openPage` resolves to. */
+export async function signInOnSite(browser, url, userId, password, contextOptions = {}) {
+  const opened = await openPage(browser, url + '/sign-in.html', { signIn: false, ...contextOptions });
+  await opened.page.getByLabel('User id').fill(userId);
+  await opened.page.getByLabel('Password').fill(password);
+  await opened.page.getByRole('button', { name: 'Sign in' }).click();
+  return opened;
 }
 
 /** Everything a password must not appear in, as one string. */

@@ -12,6 +12,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use crate::db::{self, User};
+use crate::directory::Directory;
 use crate::faults::ArmRequest;
 use crate::json_body;
 use crate::passwords;
@@ -89,13 +90,22 @@ const MAX_FIELD_CHARS: usize = 200;
 /// secret nobody keeps, as the seeded users have). 201 with the user as
 /// `GET /api/users` lists it; 409 when the id exists; 422 when a field is
 /// missing, empty or (the address) not an e-mail address; 400/415 for a body
-/// that is not such JSON.
+/// that is not such JSON. With `--directory ldap` the users live in the
+/// directory, which this backend does not add entries to: 501, nothing
+/// written (add the user to the directory instead).
 pub async fn create_user(
     State(state): State<AppState>,
     _admin: AdminSession,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<User>), Problem> {
+    if let Directory::Ldap(_) = state.directory {
+        return Err(Problem::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "Not with an LDAP directory",
+            "Test users are created in the embedded SQLite directory only; this backend's users live in an LDAP directory. Add the user there. Nothing was changed.",
+        ));
+    }
     let request: NewUser = json_body::parse(&headers, body)?;
     let user = validate_new_user(request)?;
 
