@@ -276,6 +276,9 @@ export async function measureTypingThroughStart(browser, url) {
     }), from);
     const keys = slowEvents.filter((e) => ['keydown', 'keypress', 'beforeinput', 'input', 'keyup'].includes(e.name));
     runs.push({
+      // The keys that waited or ran over a frame: which, and when after the choice.
+      slowKeys: keys.filter((e) => e.inputDelay > 16 || e.processing > 16)
+        .map((e) => ({ name: e.name, atMs: round(e.startTime - from, 0), inputDelayMs: round(e.inputDelay, 1), handlerMs: round(e.processing, 1) })),
       maxInputDelayMs: round(Math.max(0, ...keys.map((e) => e.inputDelay)), 1),
       maxProcessingMs: round(Math.max(0, ...keys.map((e) => e.processing)), 1),
       longTasksMs: longTasks.map((t) => round(t.duration, 0)),
@@ -293,6 +296,7 @@ export async function measureTypingThroughStart(browser, url) {
     maxInputDelayMs: round(Math.max(...delays), 1),
     maxProcessingMs: round(Math.max(...runs.map((r) => r.maxProcessingMs)), 1),
     longTasksMs: runs.flatMap((r) => r.longTasksMs),
+    slowKeys: runs.flatMap((r) => r.slowKeys),
   };
 }
 
