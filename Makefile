@@ -41,6 +41,7 @@ DEMO_POLICY := --policy-context-words Contoso --policy-blocklist www/banned-pass
 DIRECTORY ?= sqlite
 demo: dist backend
 ifeq ($(DIRECTORY),ldap)
+	scripts/setup.sh directory
 	scripts/directory/demo-ldap.sh $(BACKEND) --addr $(ADDR) $(DEMO_POLICY)
 else
 	$(BACKEND) --addr $(ADDR) --seed-users 89 $(DEMO_POLICY)

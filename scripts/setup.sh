@@ -7,6 +7,8 @@
 #                            LibreOffice Calc (headless, for the bulk CSV's tests),
 #                            OpenLDAP's slapd and tools, Samba (an AD domain
 #                            controller) and winbind, for the directory tests
+#   scripts/setup.sh directory  the same as build, plus the directory servers
+#                            (make demo DIRECTORY=ldap)
 #   scripts/setup.sh bench   the same as test, plus the benchmark's npm packages
 #                            (zxcvbn, @zxcvbn-ts/*, esbuild) and Debian's brotli
 # Versions are pinned where the offline machines need them (see TOOLCHAIN notes
@@ -76,7 +78,7 @@ fi
 # configuration. A policy-rc.d that refuses every start keeps invoke-rc.d from
 # starting them during the install (Docker images ship one already); ours is
 # removed afterwards. slapd ~3 s and samba + winbind ~15 s to install.
-if [ "$what" = "test" ] && { [ ! -x /usr/sbin/slapd ] || ! command -v ldapsearch >/dev/null 2>&1 \
+if { [ "$what" = "test" ] || [ "$what" = "directory" ]; } && { [ ! -x /usr/sbin/slapd ] || ! command -v ldapsearch >/dev/null 2>&1 \
   || [ ! -x /usr/sbin/samba ] || [ ! -x /usr/sbin/winbindd ]; }; then
   log "installing slapd, ldap-utils, samba and winbind (their services kept stopped)"
   policy=/usr/sbin/policy-rc.d
