@@ -2,6 +2,8 @@
 //! controller shared by every test here (started once, ~15 s). Tests that
 //! change passwords create users of their own.
 
+#[path = "support/ldap.rs"]
+mod ldap;
 #[path = "support/samba.rs"]
 mod samba;
 #[path = "support/slapd.rs"]
@@ -10,24 +12,17 @@ mod slapd;
 
 use std::time::{Duration, Instant};
 
+use ldap::{
+    accepted, assert_bind, assert_finds_nobody, assert_no_such_user, assert_own_change,
+    assert_password, assert_seeded_logins, assert_service_account_refused, own_change, pw, refused,
+    unavailable, with_wrong_service_password, NEW, NEWER,
+};
 use reset_backend::directory::ldap::LdapDirectory;
 use reset_backend::directory::{Bind, DirectoryError};
-use reset_backend::passwords::Password;
 use samba::{dc, BOB, DIANE};
-
-const NEW: &str = "Vq8#tLm2!pZx9wRk";
-const NEWER: &str = "Hq3$wNp8@yTe5uZc";
-
-fn pw(text: &str) -> Password {
-    Password::new(text)
-}
 
 fn directory() -> LdapDirectory {
     LdapDirectory::new(dc().config()).unwrap()
-}
-
-fn accepted(must_change: bool) -> Bind {
-    Bind::Accepted { must_change }
 }
 
 #[tokio::test]
@@ -84,88 +79,28 @@ async fn finds_users_by_id_and_by_mail_case_insensitively() {
     );
     assert_eq!(directory.find_user("nobody").await.unwrap(), None);
 
-    let account = directory.find_by_login("bob").await.unwrap().unwrap();
-    assert_eq!(
-        account.alternate_email.as_deref(),
-        Some("bob.fischer@example.net")
-    );
-    let erin = directory
-        .find_by_login("ERIN.WALSH@contoso.TEST")
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        (erin.user.id.as_str(), erin.alternate_email),
-        ("erin", None)
-    );
-    assert_eq!(
-        directory
-            .find_by_login("nobody@contoso.test")
-            .await
-            .unwrap(),
-        None
-    );
+    assert_seeded_logins(&directory).await;
 }
 
 #[tokio::test]
 async fn a_filter_injection_finds_nobody() {
-    let directory = directory();
-    for attempt in [
+    let attempts = [
         "*",
         "*)(sAMAccountName=*",
         "bob)(sAMAccountName=*",
         "b*",
         "*)(|(mail=*",
-    ] {
-        assert_eq!(
-            directory.find_user(attempt).await.unwrap(),
-            None,
-            "{attempt:?}"
-        );
-        assert_eq!(
-            directory.find_by_login(attempt).await.unwrap(),
-            None,
-            "{attempt:?}"
-        );
-        assert_eq!(
-            directory
-                .verify_password(attempt, &pw(BOB.1))
-                .await
-                .unwrap(),
-            Bind::Rejected,
-            "{attempt:?}"
-        );
-    }
+    ];
+    assert_finds_nobody(&directory(), &attempts, BOB.1).await;
 }
 
 #[tokio::test]
 async fn checks_passwords_by_binding_as_the_user() {
     let directory = directory();
-    assert_eq!(
-        directory
-            .verify_password("diane", &pw(DIANE.1))
-            .await
-            .unwrap(),
-        accepted(false)
-    );
-    assert_eq!(
-        directory
-            .verify_password("diane", &pw(BOB.1))
-            .await
-            .unwrap(),
-        Bind::Rejected
-    );
-    assert_eq!(
-        directory.verify_password("diane", &pw("")).await.unwrap(),
-        Bind::Rejected
-    );
-    assert_eq!(
-        directory
-            .verify_password("nobody", &pw(BOB.1))
-            .await
-            .unwrap(),
-        Bind::Rejected
-    );
+    assert_bind(&directory, "diane", DIANE.1, accepted(false)).await;
+    assert_bind(&directory, "diane", BOB.1, Bind::Rejected).await;
+    assert_bind(&directory, "diane", "", Bind::Rejected).await;
+    assert_bind(&directory, "nobody", BOB.1, Bind::Rejected).await;
 }
 
 #[tokio::test]
@@ -174,15 +109,7 @@ async fn a_reset_without_must_change_replaces_the_password() {
     let directory = directory();
     let (id, old) = dc.new_user("reset", "Reset Plain");
     directory.set_password(&id, &pw(NEW), false).await.unwrap();
-    assert_eq!(
-        directory.verify_password(&id, &pw(NEW)).await.unwrap(),
-        accepted(false)
-    );
-    assert_eq!(
-        directory.verify_password(&id, &pw(&old)).await.unwrap(),
-        Bind::Rejected
-    );
-    assert!(!directory.must_change(&id).await.unwrap());
+    assert_password(&directory, &id, NEW, &old, false).await;
     assert_ne!(dc.attribute(&id, "pwdLastSet").as_deref(), Some("0"));
 }
 
@@ -193,26 +120,14 @@ async fn a_reset_with_must_change_answers_data_773_at_bind() {
     let (id, old) = dc.new_user("temp", "Reset Temporary");
     directory.set_password(&id, &pw(NEW), true).await.unwrap();
     assert_eq!(dc.attribute(&id, "pwdLastSet").as_deref(), Some("0"));
-    assert!(directory.must_change(&id).await.unwrap());
-    assert_eq!(
-        directory.verify_password(&id, &pw(NEW)).await.unwrap(),
-        accepted(true)
-    );
-    assert_eq!(
-        directory.verify_password(&id, &pw(&old)).await.unwrap(),
-        Bind::Rejected
-    );
+    assert_password(&directory, &id, NEW, &old, true).await;
 
     // A later reset without must-change lifts it.
     directory
         .set_password(&id, &pw(NEWER), false)
         .await
         .unwrap();
-    assert!(!directory.must_change(&id).await.unwrap());
-    assert_eq!(
-        directory.verify_password(&id, &pw(NEWER)).await.unwrap(),
-        accepted(false)
-    );
+    assert_password(&directory, &id, NEWER, NEW, false).await;
 }
 
 #[tokio::test]
@@ -223,13 +138,7 @@ async fn require_change_keeps_the_password() {
     assert!(!directory.must_change(&id).await.unwrap());
     directory.require_change(&id).await.unwrap();
     assert!(directory.must_change(&id).await.unwrap());
-    assert_eq!(
-        directory
-            .verify_password(&id, &pw(&password))
-            .await
-            .unwrap(),
-        accepted(true)
-    );
+    assert_bind(&directory, &id, &password, accepted(true)).await;
 }
 
 #[tokio::test]
@@ -238,55 +147,16 @@ async fn a_users_own_change_checks_the_current_password_history_and_complexity()
     let directory = directory();
     let (id, _) = dc.new_user("own", "Own Change");
     directory.set_password(&id, &pw(NEW), true).await.unwrap();
-
-    assert_eq!(
-        directory
-            .change_own_password(&id, &pw(NEWER), &pw(NEWER))
-            .await
-            .unwrap(),
-        Bind::Rejected,
-        "a wrong current password"
-    );
     // Allowed although the user must change (and so cannot bind).
-    assert_eq!(
-        directory
-            .change_own_password(&id, &pw(NEW), &pw(NEWER))
-            .await
-            .unwrap(),
-        accepted(false)
-    );
-    assert_eq!(
-        directory.verify_password(&id, &pw(NEWER)).await.unwrap(),
-        accepted(false)
-    );
-    assert_eq!(
-        directory.verify_password(&id, &pw(NEW)).await.unwrap(),
-        Bind::Rejected
-    );
-    assert!(!directory.must_change(&id).await.unwrap());
+    assert_own_change(&directory, &id, NEWER, NEW, NEWER).await;
 
     // Back to the previous password: the domain's history refuses it.
-    match directory
-        .change_own_password(&id, &pw(NEWER), &pw(NEW))
-        .await
-    {
-        Err(DirectoryError::PasswordRefused(why)) => {
-            assert!(why.contains("0000052D"), "{why}");
-            assert!(!why.contains(NEW) && !why.contains(NEWER), "{why}");
-        }
-        other => panic!("expected the history to refuse it, got {other:?}"),
-    }
+    let back = own_change(&directory, &id, NEWER, NEW).await;
+    let why = refused(back, &[NEW, NEWER]);
+    assert!(why.contains("0000052D"), "{why}");
     // Too simple for the domain's complexity rules.
-    assert!(matches!(
-        directory
-            .change_own_password(&id, &pw(NEWER), &pw("abc"))
-            .await,
-        Err(DirectoryError::PasswordRefused(_))
-    ));
-    assert_eq!(
-        directory.verify_password(&id, &pw(NEWER)).await.unwrap(),
-        accepted(false)
-    );
+    refused(own_change(&directory, &id, NEWER, "abc").await, &[NEWER]);
+    assert_bind(&directory, &id, NEWER, accepted(false)).await;
 }
 
 #[tokio::test]
@@ -294,18 +164,10 @@ async fn an_administrators_reset_is_held_to_the_domains_complexity() {
     let dc = dc();
     let directory = directory();
     let (id, password) = dc.new_user("simple", "Too Simple");
-    match directory.set_password(&id, &pw("abc"), false).await {
-        Err(DirectoryError::PasswordRefused(why)) => assert!(why.contains("0000052D"), "{why}"),
-        other => panic!("expected the complexity rules to refuse it, got {other:?}"),
-    }
+    let why = refused(directory.set_password(&id, &pw("abc"), false).await, &[]);
+    assert!(why.contains("0000052D"), "{why}");
     // Nothing changed.
-    assert_eq!(
-        directory
-            .verify_password(&id, &pw(&password))
-            .await
-            .unwrap(),
-        accepted(false)
-    );
+    assert_bind(&directory, &id, &password, accepted(false)).await;
     assert!(!directory.must_change(&id).await.unwrap());
 }
 
@@ -313,14 +175,10 @@ async fn an_administrators_reset_is_held_to_the_domains_complexity() {
 async fn recovery_sets_a_password_without_must_change() {
     let dc = dc();
     let directory = directory();
-    let (id, _) = dc.new_user("recover", "Recovering User");
+    let (id, old) = dc.new_user("recover", "Recovering User");
     directory.require_change(&id).await.unwrap();
     directory.recover_password(&id, &pw(NEW)).await.unwrap();
-    assert_eq!(
-        directory.verify_password(&id, &pw(NEW)).await.unwrap(),
-        accepted(false)
-    );
-    assert!(!directory.must_change(&id).await.unwrap());
+    assert_password(&directory, &id, NEW, &old, false).await;
 }
 
 #[tokio::test]
@@ -328,21 +186,9 @@ async fn a_disabled_account_is_rejected() {
     let dc = dc();
     let directory = directory();
     let (id, password) = dc.new_user("disabled", "Disabled User");
-    assert_eq!(
-        directory
-            .verify_password(&id, &pw(&password))
-            .await
-            .unwrap(),
-        accepted(false)
-    );
+    assert_bind(&directory, &id, &password, accepted(false)).await;
     dc.replace(&id, "userAccountControl", "514");
-    assert_eq!(
-        directory
-            .verify_password(&id, &pw(&password))
-            .await
-            .unwrap(),
-        Bind::Rejected
-    );
+    assert_bind(&directory, &id, &password, Bind::Rejected).await;
 }
 
 #[tokio::test]
@@ -352,16 +198,10 @@ async fn starttls_works_and_verifies_the_certificate() {
     config.url = samba::LDAP_URL.into();
     config.starttls = true;
     let directory = LdapDirectory::new(config.clone()).unwrap();
-    assert_eq!(
-        directory.verify_password("bob", &pw(BOB.1)).await.unwrap(),
-        accepted(false)
-    );
+    assert_bind(&directory, "bob", BOB.1, accepted(false)).await;
     config.ca_file = None;
     let untrusted = LdapDirectory::new(config).unwrap();
-    assert!(matches!(
-        untrusted.find_user("bob").await,
-        Err(DirectoryError::Unavailable(_))
-    ));
+    unavailable(untrusted.find_user("bob").await);
 }
 
 #[tokio::test]
@@ -370,14 +210,8 @@ async fn a_directory_that_is_not_there_is_unavailable_fast() {
     config.url = format!("ldaps://127.0.0.1:{}/", slapd::free_port());
     let directory = LdapDirectory::new(config).unwrap();
     let started = Instant::now();
-    assert!(matches!(
-        directory.set_password("bob", &pw(NEW), false).await,
-        Err(DirectoryError::Unavailable(_))
-    ));
-    assert!(matches!(
-        directory.verify_password("bob", &pw(BOB.1)).await,
-        Err(DirectoryError::Unavailable(_))
-    ));
+    unavailable(directory.set_password("bob", &pw(NEW), false).await);
+    unavailable(directory.verify_password("bob", &pw(BOB.1)).await);
     assert!(
         started.elapsed() < Duration::from_secs(2),
         "{:?}",
@@ -387,19 +221,9 @@ async fn a_directory_that_is_not_there_is_unavailable_fast() {
 
 #[tokio::test]
 async fn wrong_service_credentials_make_the_directory_unavailable() {
-    let dc = dc();
-    let mut config = dc.config();
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), "Not-The-Service-Password-9\n").unwrap();
-    config.bind_password_file = file.path().to_owned();
-    let directory = LdapDirectory::new(config).unwrap();
-    match directory.find_user("bob").await {
-        Err(DirectoryError::Unavailable(why)) => {
-            assert!(why.contains("service account"), "{why}");
-            assert!(!why.contains("Not-The-Service"), "{why}");
-        }
-        other => panic!("expected Unavailable, got {other:?}"),
-    }
+    let dir = tempfile::tempdir().unwrap();
+    let directory = with_wrong_service_password(dc().config(), dir.path());
+    assert_service_account_refused(directory.find_user("bob").await);
 }
 
 /// A retry of a reset whose answer was lost sets the same password again:
@@ -417,10 +241,7 @@ async fn a_reset_made_again_with_the_same_password_is_accepted() {
             .unwrap();
         assert_eq!(directory.must_change(&id).await.unwrap(), must_change);
     }
-    assert_eq!(
-        directory.verify_password(&id, &pw(NEW)).await.unwrap(),
-        accepted(false)
-    );
+    assert_bind(&directory, &id, NEW, accepted(false)).await;
     directory.recover_password(&id, &pw(NEW)).await.unwrap();
 }
 
@@ -434,19 +255,9 @@ async fn a_user_disabled_since_the_lookup_is_no_such_user() {
     let (id, _) = dc.new_user("gone", "Gone Since");
     assert!(directory.find_user(&id).await.unwrap().is_some());
     dc.replace(&id, "userAccountControl", "514");
+    assert_no_such_user(&directory, &id).await;
     assert_eq!(
-        directory.set_password(&id, &pw(NEW), true).await,
-        Err(DirectoryError::NoSuchUser)
-    );
-    assert_eq!(
-        directory.require_change(&id).await,
-        Err(DirectoryError::NoSuchUser)
-    );
-    assert_eq!(directory.must_change(&id).await, Ok(false));
-    assert_eq!(
-        directory
-            .change_own_password(&id, &pw(NEW), &pw(NEWER))
-            .await,
+        own_change(&directory, &id, NEW, NEWER).await,
         Err(DirectoryError::NoSuchUser)
     );
 }

@@ -119,6 +119,11 @@ impl Slapd {
         String::from_utf8_lossy(&output.stdout).into_owned()
     }
 
+    /// The entry `dn`'s values of `attribute`, as LDIF (read as the root DN).
+    pub fn attribute(&self, dn: &str, attribute: &str) -> String {
+        self.ldap_tool("ldapsearch", &["-LLL", "-b", dn, "-s", "base", attribute])
+    }
+
     /// Kills slapd and waits until it is gone.
     pub fn stop(&mut self) {
         if let Some(pid) = self.pid.take() {

@@ -28,52 +28,35 @@
 //! At most `max_connections` connections are open at once; each one is
 //! unbound (within the timeout) when its operation is done.
 
+//!
+//! The module's files: this one holds [`LdapDirectory`] and its operations
+//! with the searches they share; `connection` opens, binds and times the
+//! connections; `results` reads the server's answers (result codes, the
+//! ppolicy control, AD's bind reasons) and says what they mean.
+
+mod connection;
+mod results;
+
 use std::collections::HashSet;
-use std::future::Future;
-use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
-use std::time::Duration;
 
 use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
-use ldap3::asn1::{parse_tag, TagClass};
-use ldap3::controls::RawControl;
 use ldap3::exop::PasswordModify;
-use ldap3::{ldap_escape, Ldap, LdapConnAsync, LdapConnSettings, LdapError, LdapResult};
+use ldap3::{ldap_escape, Ldap};
 use ldap3::{Mod, Scope, SearchEntry};
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::CertificateDer;
-use rustls::{ClientConfig, RootCertStore};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-use zeroize::Zeroizing;
+use rustls::ClientConfig;
+use tokio::sync::Semaphore;
 
 use super::{Account, Bind, DirectoryError, DirectoryResult, DirectoryUser};
 use crate::config::{check_ldap_url, LdapConfig, LdapFlavour};
 use crate::passwords::Password;
-
-/// The password policy request and response control (draft-behera-ldap-password-policy).
-const PPOLICY_OID: &str = "1.3.6.1.4.1.42.2.27.8.5.1";
-
-/// Result codes (RFC 4511).
-const SUCCESS: u32 = 0;
-const TIME_LIMIT_EXCEEDED: u32 = 3;
-const REFERRAL: u32 = 10;
-const NO_SUCH_ATTRIBUTE: u32 = 16;
-const CONSTRAINT_VIOLATION: u32 = 19;
-const NO_SUCH_OBJECT: u32 = 32;
-const INVALID_DN_SYNTAX: u32 = 34;
-const INVALID_CREDENTIALS: u32 = 49;
-const BUSY: u32 = 51;
-const UNAVAILABLE: u32 = 52;
-const UNWILLING_TO_PERFORM: u32 = 53;
-
-/// The ppolicy response control's errors (its `error` field).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum PpolicyError {
-    PasswordExpired,
-    AccountLocked,
-    ChangeAfterReset,
-    Other(u8),
-}
+pub use connection::read_password_file;
+use connection::tls_config;
+use results::{
+    ad_bind_data, ppolicy_error, ppolicy_request, unicode_pwd, PpolicyError, CONSTRAINT_VIOLATION,
+    INVALID_CREDENTIALS, INVALID_DN_SYNTAX, NO_SUCH_ATTRIBUTE, NO_SUCH_OBJECT, REFERRAL, SUCCESS,
+    UNWILLING_TO_PERFORM,
+};
 
 /// The first RDN of the DN an unknown id stands for (under the base DN): it
 /// must not exist. An unknown id's password is checked by binding to it, and
@@ -88,42 +71,6 @@ pub struct LdapDirectory {
     tls: Arc<ClientConfig>,
     /// One per connection that may be open at once.
     connections: Arc<Semaphore>,
-}
-
-/// An open connection, holding one of the directory's connection permits;
-/// unbound when dropped (within the timeout), and its permit given back
-/// after that.
-struct Connection {
-    ldap: Ldap,
-    permit: Option<OwnedSemaphorePermit>,
-    timeout: Duration,
-}
-
-impl Deref for Connection {
-    type Target = Ldap;
-    fn deref(&self) -> &Ldap {
-        &self.ldap
-    }
-}
-
-impl DerefMut for Connection {
-    fn deref_mut(&mut self) -> &mut Ldap {
-        &mut self.ldap
-    }
-}
-
-impl Drop for Connection {
-    fn drop(&mut self) {
-        let (mut ldap, permit, timeout) = (self.ldap.clone(), self.permit.take(), self.timeout);
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move {
-                if let Ok(Err(e)) = tokio::time::timeout(timeout, ldap.unbind()).await {
-                    tracing::debug!("LDAP unbind: {e}");
-                }
-                drop(permit);
-            });
-        }
-    }
 }
 
 impl std::fmt::Debug for LdapDirectory {
@@ -417,58 +364,6 @@ impl LdapDirectory {
 
     // ------------------------------------------------------------------ helpers
 
-    /// A connection, TLS set up and verified, not bound yet: once one of
-    /// the `max_connections` permits is free (waiting at most the timeout).
-    async fn connect(&self) -> DirectoryResult<Connection> {
-        let permits = self.connections.clone().acquire_owned();
-        let permit = match tokio::time::timeout(self.config.timeout, permits).await {
-            Ok(Ok(permit)) => permit,
-            Ok(Err(closed)) => return Err(DirectoryError::Failed(closed.to_string())),
-            Err(_) => {
-                return Err(DirectoryError::Unavailable(format!(
-                    "all {} connections to the directory stayed busy for {} s",
-                    self.config.max_connections,
-                    self.config.timeout.as_secs_f32()
-                )))
-            }
-        };
-        let settings = LdapConnSettings::new()
-            .set_conn_timeout(self.config.timeout)
-            .set_config(self.tls.clone())
-            .set_starttls(self.config.starttls);
-        let (connection, ldap) = self
-            .timed(
-                "connect",
-                LdapConnAsync::with_settings(settings, &self.config.url),
-            )
-            .await?;
-        tokio::spawn(async move {
-            if let Err(e) = connection.drive().await {
-                tracing::debug!("LDAP connection ended: {e}");
-            }
-        });
-        Ok(Connection {
-            ldap,
-            permit: Some(permit),
-            timeout: self.config.timeout,
-        })
-    }
-
-    /// A connection bound as the service account. Any refusal of that bind
-    /// is the directory being unavailable to us, not the user's fault.
-    async fn service(&self) -> DirectoryResult<Connection> {
-        let mut ldap = self.connect().await?;
-        let bind = ldap.simple_bind(&self.config.bind_dn, &self.bind_password);
-        let result = self.timed("service account bind", bind).await?;
-        if result.rc != SUCCESS {
-            return Err(DirectoryError::Unavailable(format!(
-                "the directory refused the service account's bind: {}",
-                describe(&result)
-            )));
-        }
-        Ok(ldap)
-    }
-
     /// Binds as `dn`; the answer says whether the password is right and
     /// whether it must be changed.
     async fn bind_as_user(
@@ -734,136 +629,6 @@ impl LdapDirectory {
             is_admin,
         })
     }
-
-    /// Runs one step against the server, for at most the timeout.
-    async fn timed<T>(
-        &self,
-        what: &str,
-        step: impl Future<Output = ldap3::result::Result<T>>,
-    ) -> DirectoryResult<T> {
-        match tokio::time::timeout(self.config.timeout, step).await {
-            Err(_) => Err(DirectoryError::Unavailable(format!(
-                "{what}: no answer within {} s",
-                self.config.timeout.as_secs_f32()
-            ))),
-            Ok(Err(LdapError::LdapResult { result })) => Err(self.refusal(what, &result, false)),
-            Ok(Err(LdapError::FilterParsing)) => Err(DirectoryError::Failed(format!(
-                "{what}: the user filter is not a valid LDAP filter"
-            ))),
-            Ok(Err(e)) => Err(DirectoryError::Unavailable(format!("{what}: {e}"))),
-            Ok(Ok(value)) => Ok(value),
-        }
-    }
-
-    fn expect_success(
-        &self,
-        what: &str,
-        result: &LdapResult,
-        sets_password: bool,
-    ) -> DirectoryResult<()> {
-        if result.rc == SUCCESS {
-            Ok(())
-        } else {
-            Err(self.refusal(what, result, sets_password))
-        }
-    }
-
-    /// What a result other than success means for the caller.
-    fn refusal(&self, what: &str, result: &LdapResult, sets_password: bool) -> DirectoryError {
-        let text = format!("{what}: {}", describe(result));
-        match result.rc {
-            REFERRAL => DirectoryError::Unavailable(format!(
-                "{text}; referred elsewhere ({}), which this backend does not follow: \
-                 point --ldap-url at the server that holds the users",
-                result.refs.join(" ")
-            )),
-            TIME_LIMIT_EXCEEDED | BUSY | UNAVAILABLE => DirectoryError::Unavailable(text),
-            CONSTRAINT_VIOLATION if sets_password => match self.config.flavour {
-                LdapFlavour::OpenLdap => DirectoryError::PasswordRefused(text),
-                LdapFlavour::ActiveDirectory if result.text.contains("0000052D") => {
-                    DirectoryError::PasswordRefused(text)
-                }
-                LdapFlavour::ActiveDirectory => DirectoryError::Failed(text),
-            },
-            _ => DirectoryError::Failed(text),
-        }
-    }
-}
-
-/// The result's code, name and diagnostic text, and its ppolicy error if
-/// any, on one line.
-fn describe(result: &LdapResult) -> String {
-    let mut text = format!("rc={} {}", result.rc, one_line(&result.text));
-    if let Some(error) = ppolicy_error(result) {
-        text.push_str(&format!(" (ppolicy: {error:?})"));
-    }
-    text
-}
-
-fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
-        .trim()
-        .to_owned()
-}
-
-/// The request control asking for the ppolicy response.
-fn ppolicy_request() -> RawControl {
-    RawControl {
-        ctype: PPOLICY_OID.to_owned(),
-        crit: false,
-        val: None,
-    }
-}
-
-/// The `error` of a ppolicy response control:
-/// `SEQUENCE { warning [0] … OPTIONAL, error [1] ENUMERATED OPTIONAL }`.
-fn ppolicy_error(result: &LdapResult) -> Option<PpolicyError> {
-    let control = result.ctrls.iter().find(|c| c.1.ctype == PPOLICY_OID)?;
-    let value = control.1.val.as_deref()?;
-    let (_, tag) = parse_tag(value).ok()?;
-    let error = tag
-        .expect_constructed()?
-        .into_iter()
-        .find(|item| item.class == TagClass::Context && item.id == 1)?
-        .expect_primitive()?;
-    Some(match error.as_slice() {
-        [0] => PpolicyError::PasswordExpired,
-        [1] => PpolicyError::AccountLocked,
-        [2] => PpolicyError::ChangeAfterReset,
-        [n] => PpolicyError::Other(*n),
-        _ => PpolicyError::Other(u8::MAX),
-    })
-}
-
-/// AD's reason for a refused bind: the `data 773` in
-/// `80090308: LdapErr: DSID-0C09041C, comment: AcceptSecurityContext error, data 773, v4563`.
-fn ad_bind_data(text: &str) -> Option<String> {
-    let rest = &text[text.find("data ")? + "data ".len()..];
-    let code: String = rest
-        .chars()
-        .take_while(char::is_ascii_hexdigit)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    (!code.is_empty()).then_some(code)
-}
-
-/// AD's `unicodePwd` value: the password in double quotes, UTF-16LE.
-fn unicode_pwd(password: &str) -> Zeroizing<Vec<u8>> {
-    let mut bytes = Zeroizing::new(Vec::with_capacity((password.len() + 2) * 2));
-    for unit in std::iter::once('"')
-        .chain(password.chars())
-        .chain(std::iter::once('"'))
-        .flat_map(|c| {
-            let mut buffer = [0u16; 2];
-            let units: Vec<u16> = c.encode_utf16(&mut buffer).to_vec();
-            units
-        })
-    {
-        bytes.extend_from_slice(&unit.to_le_bytes());
-    }
-    bytes
 }
 
 /// Attribute values, looked up case-insensitively (servers answer with
@@ -880,98 +645,12 @@ fn first<'a>(entry: &'a SearchEntry, attribute: &'a str) -> Option<&'a str> {
     values(entry, attribute).next()
 }
 
-/// The service account's password: the file's first line, without its
-/// line ending. The file's text is wiped from memory once read.
-pub fn read_password_file(path: &std::path::Path) -> Result<Password, String> {
-    let shown = path.display();
-    let text = Zeroizing::new(
-        std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read the bind password file {shown}: {}", e.kind()))?,
-    );
-    let line = text.strip_suffix('\n').unwrap_or(&text);
-    let line = line.strip_suffix('\r').unwrap_or(line);
-    if line.is_empty() {
-        return Err(format!("the bind password file {shown} is empty"));
-    }
-    if line.contains(['\n', '\r']) {
-        return Err(format!(
-            "the bind password file {shown} has more than one line"
-        ));
-    }
-    Ok(Password::new(line))
-}
-
-/// rustls with the public roots and the certificates of `ca_file`.
-fn tls_config(ca_file: Option<&std::path::Path>) -> Result<Arc<ClientConfig>, String> {
-    let mut roots = RootCertStore::empty();
-    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    if let Some(path) = ca_file {
-        let shown = path.display();
-        let certificates: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
-            .map_err(|e| format!("cannot read LDAP_CA_FILE {shown}: {e}"))?
-            .collect::<Result<_, _>>()
-            .map_err(|e| format!("LDAP_CA_FILE {shown} is not a PEM certificate file: {e}"))?;
-        if certificates.is_empty() {
-            return Err(format!("LDAP_CA_FILE {shown} holds no PEM certificate"));
-        }
-        for certificate in certificates {
-            roots
-                .add(certificate)
-                .map_err(|e| format!("LDAP_CA_FILE {shown}: {e}"))?;
-        }
-    }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| format!("cannot set up TLS for the directory: {e}"))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(Arc::new(config))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn unicode_pwd_is_quoted_utf16le() {
-        assert_eq!(
-            &unicode_pwd("aé")[..],
-            &[b'"', 0, b'a', 0, 0xe9, 0, b'"', 0][..]
-        );
-        assert_eq!(
-            &unicode_pwd("😀")[..],
-            &[b'"', 0, 0x3d, 0xd8, 0x00, 0xde, b'"', 0][..]
-        );
-    }
-
-    #[test]
-    fn reads_ad_bind_reasons() {
-        let text = "80090308: LdapErr: DSID-0C09041C, comment: AcceptSecurityContext error, data 773, v4563";
-        assert_eq!(ad_bind_data(text).as_deref(), Some("773"));
-        assert_eq!(ad_bind_data("... data 52E, v1db1").as_deref(), Some("52e"));
-        assert_eq!(ad_bind_data("Invalid credentials"), None);
-    }
-
-    #[test]
     fn user_values_are_escaped_in_filters() {
         assert_eq!(ldap_escape("*)(uid=*"), "\\2a\\29\\28uid=\\2a");
-    }
-
-    #[test]
-    fn the_password_file_is_one_line() {
-        let dir = std::env::temp_dir().join(format!("ldap-pw-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let file = dir.join("pw");
-        std::fs::write(&file, "Svc-Secret-1\n").unwrap();
-        assert_eq!(read_password_file(&file).unwrap().as_str(), "Svc-Secret-1");
-        std::fs::write(&file, "Svc-Secret-1\r\n").unwrap();
-        assert_eq!(read_password_file(&file).unwrap().as_str(), "Svc-Secret-1");
-        std::fs::write(&file, "\n").unwrap();
-        assert!(read_password_file(&file).is_err());
-        std::fs::write(&file, "Svc-Secret-1\nSecond-Line\n").unwrap();
-        let refused = read_password_file(&file).unwrap_err();
-        assert!(!refused.contains("Svc-Secret"), "{refused}");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
