@@ -22,56 +22,87 @@ function leb(value) {
   return out;
 }
 
-/** The module's bytes with each import's name replaced by `rename(name)`. */
-export function renameImports(bytes, rename) {
-  let at = 8;
-  const u32 = () => {
+/**
+ * Reads a WebAssembly module's binary format from `at`: LEB128 numbers,
+ * names, import descriptions and sections. Shared with the test of the
+ * estimator module's globals (tests/e2e/api.test.mjs).
+ */
+export class WasmReader {
+  constructor(bytes, at = 8) {
+    this.bytes = bytes;
+    this.at = at; // after the magic number and version
+  }
+
+  u32() {
     let result = 0;
     for (let shift = 0; ; shift += 7) {
-      const byte = bytes[at++];
+      const byte = this.bytes[this.at++];
       result |= (byte & 0x7f) << shift;
       if (!(byte & 0x80)) return result >>> 0;
     }
-  };
-  const text = () => {
-    const n = u32();
-    const s = Buffer.from(bytes.subarray(at, at + n)).toString('utf8');
-    at += n;
-    return s;
-  };
+  }
+
+  name() {
+    const n = this.u32();
+    const text = Buffer.from(this.bytes.subarray(this.at, this.at + n)).toString('utf8');
+    this.at += n;
+    return text;
+  }
+
+  limits() {
+    const flags = this.u32();
+    this.u32();
+    if (flags & 1) this.u32();
+  }
+
+  /** Skips an import's description; for a global, whether it is mutable. */
+  importDescription() {
+    const kind = this.bytes[this.at++];
+    if (kind === 0) this.u32(); // a function: its type
+    else if (kind === 1) { this.at++; this.limits(); } // a table
+    else if (kind === 2) this.limits(); // a memory
+    else if (kind === 3) { this.at++; return this.bytes[this.at++] === 1; } // a global
+    else if (kind === 4) { this.at++; this.u32(); } // a tag
+    else throw new Error(`import kind ${kind}`);
+    return false;
+  }
+
+  /** Each section as `{ id, start, body, end }`, from the current position. */
+  *sections() {
+    while (this.at < this.bytes.length) {
+      const start = this.at;
+      const id = this.bytes[this.at++];
+      const size = this.u32();
+      const body = this.at;
+      yield { id, start, body, end: body + size };
+      this.at = body + size;
+    }
+  }
+}
+
+/** The module's bytes with each import's name replaced by `rename(name)`. */
+export function renameImports(bytes, rename) {
+  const read = new WasmReader(bytes);
   const parts = [bytes.subarray(0, 8)];
-  while (at < bytes.length) {
-    const start = at;
-    const id = bytes[at++];
-    const size = u32();
-    const end = at + size;
+  for (const { id, start, end } of read.sections()) {
     if (id !== 2) {
       parts.push(bytes.subarray(start, end));
-      at = end;
       continue;
     }
-    const count = u32();
+    const count = read.u32();
     const out = [...leb(count)];
     const name = (s) => {
       const b = Buffer.from(s, 'utf8');
       out.push(...leb(b.length), ...b);
     };
     for (let i = 0; i < count; i++) {
-      name(text()); // the module
-      name(rename(text())); // the import
-      const descStart = at;
-      const kind = bytes[at++];
-      // Skip the import's description: function type, table, memory, global, tag.
-      const limits = () => { const flags = u32(); u32(); if (flags & 1) u32(); };
-      if (kind === 0) u32();
-      else if (kind === 1) { at++; limits(); }
-      else if (kind === 2) limits();
-      else if (kind === 3) at += 2;
-      else if (kind === 4) { at++; u32(); }
-      else throw new Error(`import kind ${kind}`);
-      out.push(...bytes.subarray(descStart, at));
+      name(read.name()); // the module
+      name(rename(read.name())); // the import
+      const description = read.at;
+      read.importDescription();
+      out.push(...bytes.subarray(description, read.at));
     }
-    if (at !== end) throw new Error('import section not read to its end');
+    if (read.at !== end) throw new Error('import section not read to its end');
     parts.push(Uint8Array.of(2, ...leb(out.length)), Uint8Array.from(out));
   }
   return Buffer.concat(parts);

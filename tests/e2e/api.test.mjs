@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { WasmReader } from '../../scripts/short-import-names.mjs';
 import { openPage, openDialogFor, readResultPassword, useBackendAndBrowser } from './harness.mjs';
 
 const env = useBackendAndBrowser();
@@ -202,46 +203,28 @@ test("the page's copy and the worker give the same answers on the bench corpus",
 
 /** Counts a WebAssembly module's mutable globals, defined and imported (the binary format's import and global sections). */
 function wasmGlobals(bytes) {
-  let at = 8; // magic and version
-  const u32 = () => {
-    let result = 0;
-    for (let shift = 0; ; shift += 7) {
-      const byte = bytes[at++];
-      result |= (byte & 0x7f) << shift;
-      if (!(byte & 0x80)) return result >>> 0;
-    }
-  };
-  const name = () => { const n = u32(); at += n; };
-  const limits = () => { const flags = u32(); u32(); if (flags & 1) u32(); };
+  const read = new WasmReader(bytes);
   const counts = { mutable: 0, importedMutable: 0 };
-  while (at < bytes.length) {
-    const id = bytes[at++];
-    const size = u32();
-    const end = at + size;
+  for (const { id } of read.sections()) {
     if (id === 2) { // imports
-      for (let n = u32(); n > 0; n--) {
-        name(); name();
-        const kind = bytes[at++];
-        if (kind === 0) u32();
-        else if (kind === 1) { at++; limits(); }
-        else if (kind === 2) limits();
-        else if (kind === 3) { at++; if (bytes[at++] === 1) counts.importedMutable++; }
-        else throw new Error(`import kind ${kind}`);
+      for (let n = read.u32(); n > 0; n--) {
+        read.name();
+        read.name();
+        if (read.importDescription()) counts.importedMutable++;
       }
     } else if (id === 6) { // globals: type, mutability, then an init expression up to 0x0b
-      for (let n = u32(); n > 0; n--) {
-        at++;
-        if (bytes[at++] === 1) counts.mutable++;
-        for (let op = bytes[at++]; op !== 0x0b; op = bytes[at++]) {
-          if (op === 0x41 || op === 0x42) while (bytes[at++] & 0x80); // i32/i64.const
-          else if (op === 0x43) at += 4;
-          else if (op === 0x44) at += 8;
-          else if (op === 0x23) u32(); // global.get
+      for (let n = read.u32(); n > 0; n--) {
+        read.at++;
+        if (read.bytes[read.at++] === 1) counts.mutable++;
+        for (let op = read.bytes[read.at++]; op !== 0x0b; op = read.bytes[read.at++]) {
+          if (op === 0x41 || op === 0x42) while (read.bytes[read.at++] & 0x80); // i32/i64.const
+          else if (op === 0x43) read.at += 4;
+          else if (op === 0x44) read.at += 8;
+          else if (op === 0x23) read.u32(); // global.get
           else throw new Error(`init opcode ${op}`);
         }
       }
     }
-    at = end;
   }
   return counts;
 }

@@ -49,7 +49,8 @@ use crate::json_body;
 use crate::passwords::Password;
 use crate::problem::{FieldError, Problem};
 use crate::routes::auth::{ClientAddress, SignedInWithCsrf};
-use crate::routes::{hash_permit, replay, sign_in};
+use crate::routes::sign_in::{self, Checked};
+use crate::routes::{hash_permit, replay};
 use crate::sessions;
 use crate::state::AppState;
 
@@ -295,38 +296,9 @@ pub(crate) async fn check_own_password(
     client: Option<std::net::IpAddr>,
     (field, detail): (&str, &str),
 ) -> Result<(), Problem> {
-    let limiter = &state.sign_in_limiter;
-    let mut attempt = limiter.begin(user_id, client).map_err(|refusal| {
-        tracing::warn!(field, "refused: too many wrong passwords");
-        sign_in::limited(refusal)
-    })?;
-    let user = state
-        .directory
-        .find_user(user_id)
-        .await
-        .inspect_err(|_| limiter.cancelled(&attempt))?;
-    let known = user.is_some();
-    limiter
-        .identified(&mut attempt, user.as_ref().map(|user| user.id.as_str()))
-        .map_err(|refusal| {
-            tracing::warn!(field, "refused: too many wrong passwords");
-            sign_in::limited(refusal)
-        })?;
-    let bind = state
-        .directory
-        .verify_password(user_id, &password)
-        .await
-        .inspect_err(|_| limiter.cancelled(&attempt))?;
-    match bind {
-        Bind::Accepted { .. } if known => {
-            limiter.succeeded(&attempt);
-            Ok(())
-        }
-        Bind::Expired if known => {
-            limiter.succeeded(&attempt);
-            Err(sign_in::temporary_password_expired())
-        }
-        _ => {
+    match sign_in::check_password(state, user_id, password, client).await? {
+        Checked::Right(_) => Ok(()),
+        Checked::Wrong => {
             tracing::info!(field, "refused: the user's own password is wrong");
             Err(Problem::invalid_fields(vec![FieldError::new(
                 field, detail,

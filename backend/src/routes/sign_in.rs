@@ -80,10 +80,36 @@ pub async fn verify_credentials(
     password: Password,
     client: Option<IpAddr>,
 ) -> Result<Verified, Problem> {
+    match check_password(state, user_id, password, client).await? {
+        Checked::Right(verified) => Ok(verified),
+        Checked::Wrong => {
+            tracing::info!("sign-in failed");
+            Err(incorrect())
+        }
+    }
+}
+
+/// What [`check_password`] found when it could check.
+pub(crate) enum Checked {
+    Right(Verified),
+    /// A wrong password or an unknown id: one answer for both.
+    Wrong,
+}
+
+/// A password checked by the directory under the sign-in limits, for a
+/// sign-in and for a signed-in user's own password (a change, a step-up):
+/// the limits and the answers of [`verify_credentials`], but a wrong
+/// password is [`Checked::Wrong`], for the caller to answer.
+pub(crate) async fn check_password(
+    state: &AppState,
+    user_id: &str,
+    password: Password,
+    client: Option<IpAddr>,
+) -> Result<Checked, Problem> {
     let limiter = &state.sign_in_limiter;
     // No user id in the log: people type passwords into that field too.
     let mut attempt = limiter.begin(user_id, client).map_err(|refusal| {
-        tracing::warn!("sign-in refused: too many failed attempts");
+        tracing::warn!("password check refused: too many failed attempts");
         limited(refusal)
     })?;
     let user = state
@@ -94,7 +120,7 @@ pub async fn verify_credentials(
     limiter
         .identified(&mut attempt, user.as_ref().map(|user| user.id.as_str()))
         .map_err(|refusal| {
-            tracing::warn!("sign-in refused: too many failed attempts");
+            tracing::warn!("password check refused: too many failed attempts");
             limited(refusal)
         })?;
     let bind = state
@@ -105,17 +131,14 @@ pub async fn verify_credentials(
     match (user, bind) {
         (Some(user), Bind::Accepted { must_change }) => {
             limiter.succeeded(&attempt);
-            Ok(Verified { user, must_change })
+            Ok(Checked::Right(Verified { user, must_change }))
         }
         (Some(_), Bind::Expired) => {
             limiter.succeeded(&attempt);
-            tracing::info!("sign-in refused: the temporary password has expired");
+            tracing::info!("refused: the temporary password has expired");
             Err(temporary_password_expired())
         }
-        _ => {
-            tracing::info!("sign-in failed");
-            Err(incorrect())
-        }
+        _ => Ok(Checked::Wrong),
     }
 }
 
