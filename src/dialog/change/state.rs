@@ -154,8 +154,8 @@ mod tests {
     use crate::core::generator::generate_for;
     use crate::core::random::OsRandom;
     use crate::core::strength::Estimate;
-    use crate::core::wire::{FieldError, Problem};
     use crate::dialog::kit::password::Mode;
+    use crate::dialog::kit::submission::field_refusal;
 
     fn fresh() -> Rc<State> {
         let around = Surroundings {
@@ -275,22 +275,7 @@ mod tests {
         assert_eq!(s.current.expose(), "Temp-1", "frozen until the retry");
         let s = submit(s);
         assert_eq!(s.submission.key.as_deref(), Some("k"));
-        let wrong = Failure::Rejected {
-            status: 422,
-            problem: Some(Problem {
-                kind: None,
-                title: Some("Invalid request".into()),
-                status: Some(422),
-                detail: None,
-                errors: vec![FieldError {
-                    field: "currentPassword".into(),
-                    detail: "The current password is wrong.".into(),
-                    code: None,
-                    limit: None,
-                }],
-            }),
-            retry_after: None,
-        };
+        let wrong = field_refusal(422, "currentPassword", "The current password is wrong.");
         let s = s.apply(Action::Finished {
             attempt: 2,
             outcome: Err(wrong),

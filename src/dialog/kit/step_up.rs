@@ -129,25 +129,10 @@ impl StepUp {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::wire::{FieldError, Problem};
+    use crate::dialog::kit::submission::field_refusal;
 
     fn wrong_password() -> Failure {
-        Failure::Rejected {
-            status: 422,
-            problem: Some(Problem {
-                kind: None,
-                title: Some("Invalid request".into()),
-                status: Some(422),
-                detail: Some("password: The password is wrong.".into()),
-                errors: vec![FieldError {
-                    field: "password".into(),
-                    detail: "The password is wrong.".into(),
-                    code: None,
-                    limit: None,
-                }],
-            }),
-            retry_after: None,
-        }
+        field_refusal(422, "password", "The password is wrong.")
     }
 
     fn confirmed() -> Result<StatusResponse, Failure> {

@@ -165,6 +165,29 @@ impl<R> Submission<R> {
     }
 }
 
+/// What the reducers' tests answer a request with: a refusal with one
+/// field error (`detail` also the problem's), as the reference backend sends.
+#[cfg(test)]
+pub(crate) fn field_refusal(status: u16, field: &str, detail: &str) -> Failure {
+    use crate::core::wire::{FieldError, Problem};
+    Failure::Rejected {
+        status,
+        problem: Some(Problem {
+            kind: None,
+            title: None,
+            status: Some(status),
+            detail: Some(detail.into()),
+            errors: vec![FieldError {
+                field: field.into(),
+                detail: detail.into(),
+                code: None,
+                limit: None,
+            }],
+        }),
+        retry_after: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

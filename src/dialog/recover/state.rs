@@ -336,7 +336,8 @@ mod tests {
     use crate::core::config::{Element, Surroundings};
     use crate::core::generator::generate;
     use crate::core::random::OsRandom;
-    use crate::core::wire::{FieldError, Problem};
+    use crate::core::wire::Problem;
+    use crate::dialog::kit::submission::field_refusal;
 
     fn fresh() -> Rc<State> {
         let around = Surroundings {
@@ -350,25 +351,6 @@ mod tests {
         .unwrap();
         let generated = generate(&config.generator, &mut OsRandom).unwrap();
         Rc::new(State::new(Rc::new(config), generated))
-    }
-
-    fn problem(status: u16, field: &str, detail: &str) -> Failure {
-        Failure::Rejected {
-            status,
-            problem: Some(Problem {
-                kind: None,
-                title: None,
-                status: Some(status),
-                detail: Some(detail.into()),
-                errors: vec![FieldError {
-                    field: field.into(),
-                    detail: detail.into(),
-                    code: None,
-                    limit: None,
-                }],
-            }),
-            retry_after: None,
-        }
     }
 
     fn accepted() -> Result<StatusResponse, Failure> {
@@ -431,7 +413,11 @@ mod tests {
             });
         let s = s.apply(Action::Verified {
             attempt: 1,
-            outcome: Err(problem(400, "code", "The code is wrong or has expired.")),
+            outcome: Err(field_refusal(
+                400,
+                "code",
+                "The code is wrong or has expired.",
+            )),
         });
         assert_eq!(s.step, Step::Code);
         assert_eq!(

@@ -263,7 +263,7 @@ mod tests {
     };
     use crate::dialog::kit::delivery::RecipientsError;
     use crate::dialog::kit::password::Estimation;
-    use crate::dialog::kit::submission::Phase;
+    use crate::dialog::kit::submission::{field_refusal, Phase};
 
     fn config() -> Rc<Config> {
         Rc::new(
@@ -609,22 +609,7 @@ mod tests {
         );
         assert_eq!(s.step_up.submission.attempt_in_flight(), Some(1));
         assert!(!s.submission.in_flight(), "the reset waits");
-        let wrong = Failure::Rejected {
-            status: 422,
-            problem: Some(Problem {
-                kind: None,
-                title: Some("Invalid request".into()),
-                status: Some(422),
-                detail: None,
-                errors: vec![FieldError {
-                    field: "password".into(),
-                    detail: "The password is wrong.".into(),
-                    code: None,
-                    limit: None,
-                }],
-            }),
-            retry_after: None,
-        };
+        let wrong = field_refusal(422, "password", "The password is wrong.");
         let s = run(
             s,
             [
