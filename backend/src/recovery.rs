@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db;
 use crate::directory::Account;
+use crate::passwords::Password;
 use crate::sessions;
 
 pub const CODE_DIGITS: usize = 8;
@@ -62,11 +63,12 @@ pub fn code_hash(salt: &str, code: &str) -> String {
 /// answer is the same for every outcome).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Issued {
-    /// A new code for the user, to be e-mailed to `to`.
+    /// A new code for the user, to be e-mailed to `to`. The code is a
+    /// [`Password`]: wiped when dropped, `<redacted>` in `Debug`.
     Code {
         user_id: String,
         to: String,
-        code: String,
+        code: Password,
     },
     UnknownLogin,
     AdminRefused,
@@ -106,7 +108,7 @@ pub fn issue_code(
     Ok(Issued::Code {
         user_id: found.user.id,
         to,
-        code,
+        code: Password::new(code),
     })
 }
 

@@ -89,6 +89,14 @@ fn recovery_requests_and_answers_never_print_a_code_token_or_password() {
     .unwrap();
     assert_eq!(&*completion.new_password, SECRETS[1]);
     printed_without_secrets(format!("{completion:?}"));
+
+    // What the service issued, before it is e-mailed.
+    let issued = crate::recovery::Issued::Code {
+        user_id: "u-1042".into(),
+        to: "diane@example.net".into(),
+        code: Password::new(SECRETS[2]),
+    };
+    printed_without_secrets(format!("{issued:?}"));
 }
 
 #[test]
