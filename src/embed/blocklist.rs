@@ -7,10 +7,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use gloo_net::http::Request;
-use web_sys::AbortController;
-
-use super::http::{credentials_mode, Timer};
+use super::http::get_text;
 use crate::core::config::TransportOptions;
 use crate::core::policy::Blocklist;
 use crate::dialog::services::{Blocklists, LocalFuture};
@@ -46,16 +43,6 @@ impl Blocklists for PageBlocklists {
 }
 
 async fn fetch(url: &str, options: &TransportOptions) -> Option<Blocklist> {
-    let controller = AbortController::new().ok()?;
-    let signal = controller.signal();
-    let _timer = Timer::start(options.timeout_ms, move || controller.abort());
-    let mut request = Request::get(url)
-        .credentials(credentials_mode(options.credentials))
-        .abort_signal(Some(&signal))
-        .header("Accept", "text/plain");
-    for (name, value) in &options.headers {
-        request = request.header(name, value);
-    }
-    let response = request.send().await.ok().filter(|r| r.ok())?;
-    Some(Blocklist::parse(&response.text().await.ok()?))
+    let (_, text) = get_text(url, options, "text/plain").await.ok()?;
+    Some(Blocklist::parse(&text))
 }

@@ -101,3 +101,36 @@ impl Transport for HttpTransport {
         })
     }
 }
+
+/// `GET url` with the element's `headers`, `credentials` and `timeout-ms`
+/// (the time limit covers the body too): the answer's own URL and its text,
+/// or why it could not be read. What the policy and the blocklist share.
+pub(crate) async fn get_text(
+    url: &str,
+    options: &TransportOptions,
+    accept: &str,
+) -> Result<(String, String), String> {
+    let controller = AbortController::new().map_err(|_| "no AbortController".to_string())?;
+    let signal = controller.signal();
+    let _timer = Timer::start(options.timeout_ms, move || controller.abort());
+    let mut request = Request::get(url)
+        .credentials(credentials_mode(options.credentials))
+        .abort_signal(Some(&signal))
+        .header("Accept", accept);
+    for (name, value) in &options.headers {
+        request = request.header(name, value);
+    }
+    let response = request
+        .send()
+        .await
+        .map_err(|_| "the request failed or timed out".to_string())?;
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let own_url = response.url();
+    let text = response
+        .text()
+        .await
+        .map_err(|_| "the answer could not be read".to_string())?;
+    Ok((own_url, text))
+}

@@ -1,40 +1,29 @@
 //! The policy the backend serves (attribute `policy-url`), fetched with the
-//! element's own `headers`, `credentials` and `timeout-ms`, as the blocklist is.
+//! element's own `headers`, `credentials` and `timeout-ms`, and kept per page
+//! and URL, as the blocklist is.
 
-use gloo_net::http::Request;
-use web_sys::AbortController;
+use std::cell::RefCell;
+use std::collections::HashMap;
 
-use super::http::{credentials_mode, Timer};
+use super::http::get_text;
 use crate::core::config::{ServedPolicy, TransportOptions};
+
+/// A served policy and its blocklist's URL.
+type Read = (ServedPolicy, Option<String>);
+
+thread_local! {
+    /// What was read, per page and URL: every element that names the URL,
+    /// and every new render of one, uses it. Failures are not kept.
+    static READ: RefCell<HashMap<String, Read>> = RefCell::new(HashMap::new());
+}
 
 /// The served policy and its blocklist's URL resolved against the policy's
 /// own (itself resolved against the page), or why it could not be read.
-pub async fn fetch(
-    url: &str,
-    options: &TransportOptions,
-) -> Result<(ServedPolicy, Option<String>), String> {
-    let controller = AbortController::new().map_err(|_| "no AbortController".to_string())?;
-    let signal = controller.signal();
-    let _timer = Timer::start(options.timeout_ms, move || controller.abort());
-    let mut request = Request::get(url)
-        .credentials(credentials_mode(options.credentials))
-        .abort_signal(Some(&signal))
-        .header("Accept", "application/json");
-    for (name, value) in &options.headers {
-        request = request.header(name, value);
+pub async fn fetch(url: &str, options: &TransportOptions) -> Result<Read, String> {
+    if let Some(read) = READ.with(|r| r.borrow().get(url).cloned()) {
+        return Ok(read);
     }
-    let response = request
-        .send()
-        .await
-        .map_err(|_| "the request failed or timed out".to_string())?;
-    if !response.ok() {
-        return Err(format!("HTTP {}", response.status()));
-    }
-    let own_url = response.url();
-    let text = response
-        .text()
-        .await
-        .map_err(|_| "the answer could not be read".to_string())?;
+    let (own_url, text) = get_text(url, options, "application/json").await?;
     let served: ServedPolicy =
         crate::core::json::from_str(&text).map_err(|e| format!("not a policy: {e}"))?;
     let blocklist = served.blocklist_url.as_deref().map(|relative| {
@@ -42,5 +31,7 @@ pub async fn fetch(
             .map(|u| u.href())
             .unwrap_or_else(|_| relative.to_string())
     });
-    Ok((served, blocklist))
+    let read = (served, blocklist);
+    READ.with(|r| r.borrow_mut().insert(url.to_string(), read.clone()));
+    Ok(read)
 }

@@ -201,7 +201,7 @@ export interface ResetPasswordAttributes {
    */
   "loading"?: "auto" | "eager" | "lazy";
   /**
-   * where the backend serves the policy it enforces (`GET`, JSON as `schema/password-policy.schema.json`; the reference backend's is `/api/password-policy`), read with the element's `headers`, `credentials` and `timeout-ms` before the dialog shows. It wins: its numbers and blocklist replace `min-length`, `max-length`, `min-score`, `require-classes` and `blocklist-url`; its words are added to `context-words`; a generator shorter than its minimum is lengthened. If it cannot be read, the attributes below apply and the console warns each time the element is shown (the backend still refuses what its policy refuses, and the dialog shows that at the password)
+   * where the backend serves the policy it enforces (`GET`, JSON as `schema/password-policy.schema.json`; the reference backend's is `/api/password-policy`), read with the element's `headers`, `credentials` and `timeout-ms` before the dialog shows (once per page: elements naming the same URL later use what was read). It wins: its numbers and blocklist replace `min-length`, `max-length`, `min-score`, `require-classes` and `blocklist-url`; its words are added to `context-words`; a generator shorter than its minimum is lengthened. If it cannot be read, the attributes below apply and the console warns each time the element is shown (the backend still refuses what its policy refuses, and the dialog shows that at the password)
    */
   "policy-url"?: string;
   /** minimum length in characters (1-256) Default: `12`. */
@@ -303,7 +303,7 @@ export interface ChangePasswordAttributes {
    */
   "loading"?: "auto" | "eager" | "lazy";
   /**
-   * where the backend serves the policy it enforces (`GET`, JSON as `schema/password-policy.schema.json`; the reference backend's is `/api/password-policy`), read with the element's `headers`, `credentials` and `timeout-ms` before the dialog shows. It wins: its numbers and blocklist replace `min-length`, `max-length`, `min-score`, `require-classes` and `blocklist-url`; its words are added to `context-words`; a generator shorter than its minimum is lengthened. If it cannot be read, the attributes below apply and the console warns each time the element is shown (the backend still refuses what its policy refuses, and the dialog shows that at the password)
+   * where the backend serves the policy it enforces (`GET`, JSON as `schema/password-policy.schema.json`; the reference backend's is `/api/password-policy`), read with the element's `headers`, `credentials` and `timeout-ms` before the dialog shows (once per page: elements naming the same URL later use what was read). It wins: its numbers and blocklist replace `min-length`, `max-length`, `min-score`, `require-classes` and `blocklist-url`; its words are added to `context-words`; a generator shorter than its minimum is lengthened. If it cannot be read, the attributes below apply and the console warns each time the element is shown (the backend still refuses what its policy refuses, and the dialog shows that at the password)
    */
   "policy-url"?: string;
   /** minimum length in characters (1-256) Default: `12`. */
@@ -389,7 +389,7 @@ export interface RecoverPasswordAttributes {
    */
   "loading"?: "auto" | "eager" | "lazy";
   /**
-   * where the backend serves the policy it enforces (`GET`, JSON as `schema/password-policy.schema.json`; the reference backend's is `/api/password-policy`), read with the element's `headers`, `credentials` and `timeout-ms` before the dialog shows. It wins: its numbers and blocklist replace `min-length`, `max-length`, `min-score`, `require-classes` and `blocklist-url`; its words are added to `context-words`; a generator shorter than its minimum is lengthened. If it cannot be read, the attributes below apply and the console warns each time the element is shown (the backend still refuses what its policy refuses, and the dialog shows that at the password)
+   * where the backend serves the policy it enforces (`GET`, JSON as `schema/password-policy.schema.json`; the reference backend's is `/api/password-policy`), read with the element's `headers`, `credentials` and `timeout-ms` before the dialog shows (once per page: elements naming the same URL later use what was read). It wins: its numbers and blocklist replace `min-length`, `max-length`, `min-score`, `require-classes` and `blocklist-url`; its words are added to `context-words`; a generator shorter than its minimum is lengthened. If it cannot be read, the attributes below apply and the console warns each time the element is shown (the backend still refuses what its policy refuses, and the dialog shows that at the password)
    */
   "policy-url"?: string;
   /** minimum length in characters (1-256) Default: `12`. */

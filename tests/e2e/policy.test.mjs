@@ -32,6 +32,30 @@ test("the sample page's dialog follows the policy the backend serves", async () 
   await context.close();
 });
 
+test('the served policy is read once per page, and every element after the first uses it', async () => {
+  const { page, context, seen } = await openPage(env.browser, env.backend.url + '/');
+  const widget = await openDialogFor(page, 'u-1042');
+  assert.equal((await widget.getByLabel('New password').inputValue()).length, 20);
+  const reads = () => seen.urls.filter((u) => u.endsWith('/api/password-policy')).length;
+  const before = reads();
+  assert.ok(before >= 1);
+  // A second element on the same page, for another user, with the same policy-url.
+  await page.evaluate(() => {
+    const other = document.createElement('reset-password');
+    other.setAttribute('user-id', 'u-1043');
+    other.setAttribute('endpoint', '/api/password-resets');
+    other.setAttribute('policy-url', '/api/password-policy');
+    other.id = 'second';
+    // In the open modal dialog: the rest of the page is inert meanwhile.
+    document.querySelector('dialog[open]').append(other);
+  });
+  const second = page.locator('#second');
+  await second.getByRole('radio', { name: 'Auto-generate a password' }).waitFor();
+  assert.equal((await second.getByLabel('New password').inputValue()).length, 20, 'the served policy applies');
+  assert.equal(reads(), before, 'no second read of the policy');
+  await context.close();
+});
+
 test("a password the element's own attributes allow but the backend refuses is shown at the password, and nothing is reset", async () => {
   // strict-csp.html configures its element by attributes alone (no policy-url).
   const { page, context } = await openPage(env.browser, env.backend.url + '/strict-csp.html');
